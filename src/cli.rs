@@ -1,0 +1,334 @@
+//! The terminal front end: the same core as the window, for scripts and testers.
+//!
+//! Exit codes: 0 success, 1 the server refused or the transfer failed, 2 bad usage or input.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::content_type::{self, ContentTypeChoice};
+use crate::link::PresignedLink;
+use crate::text::{T, fill};
+use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
+use crate::{format, transfer::naming};
+
+/// Upload to and download from presigned URLs (S3, R2, MinIO, GCS, Azure SAS).
+///
+/// With no command, the window opens.
+#[derive(Debug, Parser)]
+#[command(name = "presign-desk", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; the window opens when none is given.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the window, optionally with a link filled in.
+    Gui {
+        /// A presigned link to start with.
+        url: Option<String>,
+    },
+    /// Upload FILE to a presigned PUT link.
+    Put(PutArgs),
+    /// Download from a presigned GET link.
+    Get(GetArgs),
+}
+
+/// Arguments of `put`.
+#[derive(Debug, Args)]
+pub struct PutArgs {
+    /// The presigned link, quoted.
+    pub url: String,
+    /// The file to upload.
+    pub file: PathBuf,
+    /// Send exactly this Content-Type (default: guessed from the file name).
+    #[arg(long, value_name = "TYPE", conflicts_with = "no_content_type")]
+    pub content_type: Option<String>,
+    /// Send no Content-Type header.
+    #[arg(long)]
+    pub no_content_type: bool,
+}
+
+/// Arguments of `get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The presigned link, quoted.
+    pub url: String,
+    /// Where to save: a file, or a folder to save in (default: the key's name in the current
+    /// folder).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+const EXIT_REFUSED: u8 = 1;
+const EXIT_BAD_INPUT: u8 = 2;
+
+/// Runs `put` or `get` on the current tokio runtime.
+pub async fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Put(args) => put(args).await,
+        Command::Get(args) => get(args).await,
+        // The binary opens the window itself; reaching here is a caller's mistake.
+        Command::Gui { .. } => ExitCode::from(EXIT_BAD_INPUT),
+    }
+}
+
+fn parse_link(text: &str) -> Result<PresignedLink, ExitCode> {
+    PresignedLink::parse(text).map_err(|e| {
+        eprintln!("{}", fill(T::CliBadLink, &[("reason", &e.to_string())]));
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}
+
+async fn put(args: PutArgs) -> ExitCode {
+    let link = match parse_link(&args.url) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let no_file = |reason: String| {
+        eprintln!(
+            "{}",
+            fill(
+                T::CliNoFile,
+                &[
+                    ("path", &args.file.display().to_string()),
+                    ("reason", &reason)
+                ]
+            )
+        );
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    let len = match tokio::fs::metadata(&args.file).await {
+        Ok(meta) if meta.is_file() => meta.len(),
+        Ok(_) => return no_file(crate::text::tr(T::FileIsFolder).to_owned()),
+        Err(e) => return no_file(e.to_string()),
+    };
+    let choice = if args.no_content_type {
+        ContentTypeChoice::none()
+    } else if let Some(value) = args.content_type {
+        ContentTypeChoice::send(value)
+    } else {
+        content_type::default_choice(Some(&link), &args.file)
+    };
+    let plan = Plan::upload(&link, args.file.clone(), len, choice.header_value());
+    eprintln!(
+        "{}",
+        fill(
+            T::CliUploading,
+            &[
+                ("size", &format::bytes(len)),
+                ("target", &target_name(&link))
+            ]
+        )
+    );
+    finish(execute(&plan).await, &plan)
+}
+
+async fn get(args: GetArgs) -> ExitCode {
+    let link = match parse_link(&args.url) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let destination = output_path(args.output.as_deref(), &naming::file_name_for(&link));
+    if destination.exists() && !args.overwrite {
+        eprintln!(
+            "{}",
+            fill(
+                T::CliOutputExists,
+                &[("path", &destination.display().to_string())]
+            )
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let plan = Plan::download(&link, destination, args.overwrite);
+    eprintln!(
+        "{}",
+        fill(T::CliDownloading, &[("target", &target_name(&link))])
+    );
+    finish(execute(&plan).await, &plan)
+}
+
+/// Where `get` saves: `-o` as a file, or the link's file name inside `-o` when it is a folder.
+pub fn output_path(output: Option<&Path>, file_name: &str) -> PathBuf {
+    match output {
+        Some(path) if path.is_dir() => path.join(file_name),
+        Some(path) => path.to_owned(),
+        None => PathBuf::from(file_name),
+    }
+}
+
+fn target_name(link: &PresignedLink) -> String {
+    match (&link.bucket, &link.key) {
+        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
+        _ => link.host(),
+    }
+}
+
+async fn execute(plan: &Plan) -> Outcome {
+    let client = match transfer::http_client() {
+        Ok(client) => client,
+        Err(e) => {
+            return Outcome::Failed(transfer::TransferError::Connect(
+                e.without_url().to_string(),
+            ));
+        }
+    };
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let printer = Arc::new(Mutex::new(ProgressPrinter::new()));
+    let report_printer = printer.clone();
+    let report: Reporter = Arc::new(move |event| {
+        let TransferEvent::Progress(progress) = event;
+        if let Ok(mut printer) = report_printer.lock() {
+            printer.show(&progress);
+        }
+    });
+    let outcome = transfer::run(&client, plan, report, &cancel).await;
+    if let Ok(mut printer) = printer.lock() {
+        printer.end();
+    }
+    outcome
+}
+
+fn finish(outcome: Outcome, plan: &Plan) -> ExitCode {
+    let none = || crate::text::tr(T::None_).to_owned();
+    match outcome {
+        Outcome::Succeeded(success) => {
+            let values = [
+                ("size", format::bytes(success.bytes)),
+                ("time", format::duration(success.elapsed)),
+                ("status", success.status.to_string()),
+                ("etag", success.response.etag.clone().unwrap_or_else(none)),
+                (
+                    "request_id",
+                    success.response.request_id.clone().unwrap_or_else(none),
+                ),
+                (
+                    "path",
+                    success
+                        .saved_to
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                ),
+            ];
+            let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let id = if success.saved_to.is_some() {
+                T::CliDownloaded
+            } else {
+                T::CliUploaded
+            };
+            println!("{}", fill(id, &values));
+            ExitCode::SUCCESS
+        }
+        Outcome::Refused(refusal) => {
+            let mut line = fill(
+                T::CliRefused,
+                &[
+                    ("status", &refusal.status.to_string()),
+                    ("reason", &refusal.reason),
+                ],
+            );
+            if let Some(code) = &refusal.body.code {
+                line.push_str(&format!(" · {code}"));
+            }
+            if let Some(message) = &refusal.body.message {
+                line.push_str(&format!(": {message}"));
+            }
+            println!("{line}");
+            eprintln!("{}", plan.describe().trim_end());
+            eprintln!("{}", crate::diagnose::readable(&refusal.body));
+            ExitCode::from(EXIT_REFUSED)
+        }
+        Outcome::Failed(error) => {
+            println!("{}", fill(T::CliFailed, &[("reason", &error.to_string())]));
+            ExitCode::from(EXIT_REFUSED)
+        }
+        Outcome::Cancelled { .. } => {
+            println!("{}", crate::text::tr(T::CliCancelled));
+            ExitCode::from(EXIT_REFUSED)
+        }
+    }
+}
+
+/// Progress on stderr: one self-updating line on a terminal, a line a second otherwise.
+struct ProgressPrinter {
+    terminal: bool,
+    last_line: Option<Instant>,
+    drawn: bool,
+}
+
+impl ProgressPrinter {
+    fn new() -> Self {
+        Self {
+            terminal: std::io::stderr().is_terminal(),
+            last_line: None,
+            drawn: false,
+        }
+    }
+
+    fn show(&mut self, progress: &Progress) {
+        let line = progress_line(progress);
+        let mut err = std::io::stderr().lock();
+        if self.terminal {
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+            self.drawn = true;
+        } else if self
+            .last_line
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
+        {
+            self.last_line = Some(Instant::now());
+            let _ = writeln!(err, "{line}");
+        }
+    }
+
+    fn end(&mut self) {
+        if self.drawn {
+            eprintln!();
+        }
+    }
+}
+
+/// One line of progress: `12.0 MiB of 200 MiB · 45.0 MiB/s · 4.2 s left`.
+pub fn progress_line(progress: &Progress) -> String {
+    let done = format::bytes(progress.bytes_done);
+    let speed = format::speed(progress.bytes_per_sec);
+    match progress.total_bytes {
+        Some(total) => {
+            let eta = progress
+                .eta()
+                .map(format::duration)
+                .unwrap_or_else(|| crate::text::tr(T::None_).to_owned());
+            let percent = progress.fraction().unwrap_or_default() * 100.0;
+            format!(
+                "{percent:5.1}% {}",
+                fill(
+                    T::ProgressKnown,
+                    &[
+                        ("done", &done),
+                        ("total", &format::bytes(total)),
+                        ("speed", &speed),
+                        ("eta", &eta)
+                    ],
+                )
+            )
+        }
+        None => fill(T::ProgressUnknown, &[("done", &done), ("speed", &speed)]),
+    }
+}

@@ -1,0 +1,171 @@
+//! Every text a person reads, in one catalogue keyed by stable ids.
+//!
+//! The UI and the CLI never hold user-facing literals: they name a [`T`] and fill its
+//! `{placeholders}`. A second language is a second column here.
+
+macro_rules! catalogue {
+    ($($id:ident => $en:expr,)*) => {
+        /// The id of a user-facing text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum T { $(#[allow(missing_docs)] $id,)* }
+
+        impl T {
+            /// Every id, for checks over the whole catalogue.
+            pub const ALL: &'static [T] = &[$(T::$id,)*];
+
+            /// The English text.
+            pub fn en(self) -> &'static str {
+                match self { $(T::$id => $en,)* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    AppTitle => "PresignDesk",
+    LinkLabel => "Presigned link",
+    LinkHint => "Paste the link you were given (https://…)",
+    LinkEmpty => "Paste a presigned link to start.",
+    LinkForUpload => "Upload link",
+    LinkForDownload => "Download link",
+    LinkForUnknown => "Link",
+    LinkNotPresigned => "This link has no signature: it is not a presigned link, so the server will probably refuse it.",
+    BucketKey => "bucket {bucket} · key {key}",
+    ExpiresIn => "expires in {span} ({at})",
+    ExpiredAgo => "expired {span} ago ({at})",
+    NoExpiry => "no expiry in the link",
+    ExpiredButtonReason => "This link has expired. Ask its creator for a new one.",
+    SendAnyway => "Send it anyway (for testing)",
+    ErrEmpty => "The link is empty.",
+    ErrNotHttp => "A link starts with https:// (or http://).",
+    ErrNoHost => "The link has no server name after https://.",
+    ErrBrokenInside => "The link has a space or a line break inside it. Copy it again in one piece.",
+    ModeUpload => "Upload a file",
+    ModeDownload => "Download the file",
+    FileLabel => "File to upload",
+    FileHint => "Type a path, choose a file, or drop one on this window",
+    ChooseFile => "Choose file…",
+    DropHere => "Drop the file to upload it",
+    NoDialog => "No file chooser could open on this system. Drop the file on this window or type its path.",
+    FileMissing => "No file at this path.",
+    FileIsFolder => "This is a folder; choose a file.",
+    FileSize => "{size}",
+    ContentTypeLabel => "Content-Type",
+    SendNoContentType => "Send no Content-Type",
+    ContentTypeSigned => "The link's signature covers the Content-Type: it must be exactly the one the link was made with.",
+    ContentTypeLegacy => "This older kind of link signs the Content-Type; most are made with none.",
+    FolderLabel => "Save in folder",
+    ChooseFolder => "Choose folder…",
+    FileNameLabel => "File name",
+    FolderMissing => "This folder does not exist.",
+    DestinationExists => "{name} already exists in this folder.",
+    Replace => "Replace it",
+    KeepBoth => "Keep both",
+    WillReplace => "The existing file will be replaced.",
+    Upload => "Upload",
+    Download => "Download",
+    Cancel => "Cancel",
+    Cancelling => "Cancelling…",
+    TryAgain => "Try again",
+    ProgressKnown => "{done} of {total} · {speed} · {eta} left",
+    ProgressUnknown => "{done} · {speed}",
+    Uploaded => "Uploaded {size} in {time}",
+    Downloaded => "Downloaded {size} in {time}",
+    SavedTo => "Saved to {path}",
+    ServerRefused => "The server refused: HTTP {status} {code}",
+    TransferFailed => "The transfer failed",
+    CancelledUpload => "Cancelled. Nothing was stored: a server keeps no part of an unfinished upload.",
+    CancelledDownload => "Cancelled. The partial download was removed.",
+    Status => "HTTP status",
+    ETag => "ETag",
+    RequestId => "Request id",
+    HostId => "Host id",
+    VersionId => "Version id",
+    ServerDate => "Server date",
+    Location => "Redirect to",
+    ServerMessage => "Message",
+    BodyCode => "Code",
+    ErrorDetails => "Everything the server said",
+    RawBody => "Raw answer (secrets removed)",
+    BodyEmpty => "The server sent no text with this status.",
+    RequestSent => "Request that was sent",
+    CopyRequest => "Copy request",
+    CopyDetails => "Copy details",
+    Copied => "Copied.",
+    DetailsTitle => "Link details",
+    FieldScheme => "Signature",
+    FieldProvider => "Service",
+    FieldHost => "Server",
+    FieldAddressing => "Bucket in",
+    FieldBucket => "Bucket",
+    FieldKey => "Key",
+    FieldRegion => "Region",
+    FieldOperation => "Made for",
+    FieldSignedAt => "Signed at",
+    FieldExpiresAt => "Expires at",
+    FieldTimeLeft => "Time left",
+    FieldAccessKey => "Access key",
+    FieldCredentials => "Credentials",
+    FieldToken => "Security token",
+    FieldSignedHeaders => "Signed headers",
+    TokenPresent => "present ({len} characters, hidden)",
+    TokenAbsent => "none",
+    CredLongTerm => "long-term key (AKIA…)",
+    CredTemporary => "temporary credentials: the link stops working when they end, even before its expiry",
+    CredUnknown => "not known",
+    None_ => "—",
+    ErrReadFile => "Could not read {path}: {reason}",
+    ErrFileChanged => "{path} changed while it was being sent ({planned} bytes planned, {now} now). Nothing was stored.",
+    ErrWriteFile => "Could not write {path}: {reason}",
+    ErrDestinationExists => "{path} already exists. It was left as it was.",
+    ErrConnect => "Could not connect to the server: {reason}",
+    ErrNetwork => "The connection failed: {reason}",
+    ErrTruncated => "The download stopped early: {received} of {expected} bytes arrived. Nothing was kept.",
+    ErrCannotSendUnchanged => "This link cannot be sent unchanged: its path holds parts such as /./ or /../ that HTTP software rewrites.",
+    ErrInvalidHeader => "The {name} value cannot be sent: it has a line break or a control character.",
+    CliUploading => "Uploading {size} to {target}",
+    CliDownloading => "Downloading {target}",
+    CliUploaded => "uploaded {size} in {time} · HTTP {status} · ETag {etag} · request id {request_id}",
+    CliDownloaded => "downloaded {size} in {time} to {path} · HTTP {status} · ETag {etag} · request id {request_id}",
+    CliRefused => "refused: HTTP {status} {reason}",
+    CliFailed => "failed: {reason}",
+    CliCancelled => "cancelled",
+    CliBadLink => "This is not a link PresignDesk can use: {reason}",
+    CliNoFile => "Cannot upload {path}: {reason}",
+    CliOutputExists => "{path} already exists. Choose another name with -o, or pass --overwrite to replace it.",
+    CliGuiFailed => "The window could not open: {reason}",
+    CliRuntimeFailed => "Could not start: {reason}",
+}
+
+/// The text of `id` in the user's language.
+pub fn tr(id: T) -> &'static str {
+    id.en()
+}
+
+/// The text of `id` with each `{name}` replaced by its value.
+pub fn fill(id: T, values: &[(&str, &str)]) -> String {
+    let mut out = tr(id).to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_is_non_empty_and_filled_once() {
+        for id in T::ALL {
+            assert!(!tr(*id).trim().is_empty(), "{id:?}");
+        }
+        assert_eq!(
+            fill(
+                T::ServerRefused,
+                &[("status", "403"), ("code", "AccessDenied")]
+            ),
+            "The server refused: HTTP 403 AccessDenied"
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! The HTTP engine: send a presigned request exactly as signed, stream the body both ways,
+//! report progress, honour cancel, and never leave a half file where a whole one is expected.
+
+pub mod naming;
+mod progress;
+mod run;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use progress::{Progress, ProgressMeter};
+pub use run::{http_client, run};
+pub use tokio_util::sync::CancellationToken;
+
+use crate::diagnose::ErrorBody;
+use crate::link::{Operation, PresignedLink, Provider, SignatureScheme};
+use crate::secret::Secret;
+use crate::text::{T, fill, tr};
+
+/// What to send and where the body comes from or goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The URL exactly as it goes on the wire (the pasted link, trimmed). A secret: it holds
+    /// the signature.
+    pub url: Secret,
+    /// The URL with signature and token redacted: the only form shown, copied or logged.
+    pub redacted_url: String,
+    /// Headers beyond those HTTP itself needs, in the order sent.
+    pub headers: Vec<(String, String)>,
+    /// Upload or download, with the file.
+    pub payload: Payload,
+}
+
+/// The file side of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// PUT the file at `path`, which is `len_bytes` long when planned.
+    Upload {
+        /// The file to send.
+        path: PathBuf,
+        /// Its size when planned; a change during the upload aborts it.
+        len_bytes: u64,
+    },
+    /// GET into `destination`.
+    Download {
+        /// Where the file ends up once complete.
+        destination: PathBuf,
+        /// Whether an existing file there may be replaced (the user said so).
+        replace_existing: bool,
+    },
+}
+
+impl Plan {
+    /// A PUT of `file` (of `len_bytes`) with the given Content-Type (`None`: no header).
+    pub fn upload(
+        link: &PresignedLink,
+        file: PathBuf,
+        len_bytes: u64,
+        content_type: Option<&str>,
+    ) -> Self {
+        let mut headers = Vec::new();
+        if let Some(value) = content_type {
+            headers.push(("Content-Type".to_owned(), value.to_owned()));
+        }
+        // Azure refuses a blob PUT without it (400 MissingRequiredHeader).
+        if link.scheme == SignatureScheme::AzureSas || link.provider == Provider::Azure {
+            headers.push(("x-ms-blob-type".to_owned(), "BlockBlob".to_owned()));
+        }
+        Plan {
+            url: Secret::new(link.as_sent()),
+            redacted_url: link.redacted(),
+            headers,
+            payload: Payload::Upload {
+                path: file,
+                len_bytes,
+            },
+        }
+    }
+
+    /// A GET into `destination`.
+    pub fn download(link: &PresignedLink, destination: PathBuf, replace_existing: bool) -> Self {
+        Plan {
+            url: Secret::new(link.as_sent()),
+            redacted_url: link.redacted(),
+            headers: Vec::new(),
+            payload: Payload::Download {
+                destination,
+                replace_existing,
+            },
+        }
+    }
+
+    /// The operation this plan performs.
+    pub fn operation(&self) -> Operation {
+        match self.payload {
+            Payload::Upload { .. } => Operation::Put,
+            Payload::Download { .. } => Operation::Get,
+        }
+    }
+
+    /// The request as text, redacted, for showing and copying.
+    pub fn describe(&self) -> String {
+        let mut out = format!("{} {}\n", self.operation().method(), self.redacted_url);
+        for (name, value) in &self.headers {
+            out.push_str(&format!("{name}: {value}\n"));
+        }
+        if let Payload::Upload { path, len_bytes } = &self.payload {
+            out.push_str(&format!("Content-Length: {len_bytes}\n"));
+            out.push_str(&format!("(body: {})\n", path.display()));
+        }
+        out
+    }
+}
+
+/// Something that happens while a transfer runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransferEvent {
+    /// Bytes moved.
+    Progress(Progress),
+}
+
+/// Receives events from a running transfer; called on the runtime, so it must be quick.
+pub type Reporter = Arc<dyn Fn(TransferEvent) + Send + Sync>;
+
+/// How a transfer ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The server accepted the request (2xx) and every byte arrived.
+    Succeeded(Success),
+    /// The server answered with an error status.
+    Refused(Refusal),
+    /// The transfer could not be completed (network, file, or a check failed).
+    Failed(TransferError),
+    /// The user cancelled; nothing was kept.
+    Cancelled {
+        /// Bytes moved before the cancel.
+        bytes_done: u64,
+    },
+}
+
+/// A successful transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Success {
+    /// HTTP status (200, or 201 for Azure).
+    pub status: u16,
+    /// Bytes of body sent (upload) or received (download).
+    pub bytes: u64,
+    /// Wall time from the first byte of the request to the end.
+    pub elapsed: Duration,
+    /// The response's facts (ETag, request id...).
+    pub response: ResponseFacts,
+    /// Where a download was saved.
+    pub saved_to: Option<PathBuf>,
+}
+
+/// The server's refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// HTTP status.
+    pub status: u16,
+    /// The status's reason phrase (`Forbidden`...).
+    pub reason: String,
+    /// The error body, read and redacted.
+    pub body: ErrorBody,
+    /// The response's facts.
+    pub response: ResponseFacts,
+}
+
+/// The response headers that matter to a person, as received.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseFacts {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `x-amz-version-id`.
+    pub version_id: Option<String>,
+    /// `x-amz-request-id`, `x-ms-request-id` or `x-guploader-uploadid`.
+    pub request_id: Option<String>,
+    /// `x-amz-id-2`.
+    pub host_id: Option<String>,
+    /// `Date`.
+    pub date: Option<String>,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// `Content-Length`.
+    pub content_length: Option<u64>,
+    /// `Location` (a redirect the app did not follow).
+    pub location: Option<String>,
+}
+
+/// Why a transfer could not complete. Every message is safe to show: no URL, no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferError {
+    /// The file to upload could not be read.
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// The system's reason.
+        reason: String,
+    },
+    /// The file changed size while it was being sent.
+    FileChanged {
+        /// The file.
+        path: PathBuf,
+        /// Size when planned.
+        planned: u64,
+        /// Size now.
+        now: u64,
+    },
+    /// The downloaded file could not be written.
+    WriteFile {
+        /// The file or folder.
+        path: PathBuf,
+        /// The system's reason.
+        reason: String,
+    },
+    /// A file already exists where the download would go, and replacing it was not allowed.
+    DestinationExists(PathBuf),
+    /// The server could not be reached.
+    Connect(String),
+    /// The connection failed during the transfer.
+    Network(String),
+    /// Fewer bytes arrived than the server announced.
+    Truncated {
+        /// Bytes announced.
+        expected: u64,
+        /// Bytes received.
+        received: u64,
+    },
+    /// The link cannot be sent without changing it (for example `/./` or `/../` in its path).
+    CannotSendUnchanged,
+    /// A header value the user typed cannot be sent.
+    InvalidHeader(String),
+}
+
+impl std::fmt::Display for TransferError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            TransferError::ReadFile { path, reason } => fill(
+                T::ErrReadFile,
+                &[("path", &path.display().to_string()), ("reason", reason)],
+            ),
+            TransferError::FileChanged { path, planned, now } => fill(
+                T::ErrFileChanged,
+                &[
+                    ("path", &path.display().to_string()),
+                    ("planned", &planned.to_string()),
+                    ("now", &now.to_string()),
+                ],
+            ),
+            TransferError::WriteFile { path, reason } => fill(
+                T::ErrWriteFile,
+                &[("path", &path.display().to_string()), ("reason", reason)],
+            ),
+            TransferError::DestinationExists(path) => fill(
+                T::ErrDestinationExists,
+                &[("path", &path.display().to_string())],
+            ),
+            TransferError::Connect(reason) => fill(T::ErrConnect, &[("reason", reason)]),
+            TransferError::Network(reason) => fill(T::ErrNetwork, &[("reason", reason)]),
+            TransferError::Truncated { expected, received } => fill(
+                T::ErrTruncated,
+                &[
+                    ("expected", &expected.to_string()),
+                    ("received", &received.to_string()),
+                ],
+            ),
+            TransferError::CannotSendUnchanged => tr(T::ErrCannotSendUnchanged).to_owned(),
+            TransferError::InvalidHeader(name) => fill(T::ErrInvalidHeader, &[("name", name)]),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for TransferError {}
+
+/// The name a download is saved under while it is incomplete: hidden, beside `destination`.
+pub fn partial_path(destination: &Path) -> PathBuf {
+    let name = destination
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".to_owned());
+    let unique = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    destination.with_file_name(format!(
+        ".{name}.{}-{unique:08x}.presigndesk-part",
+        std::process::id()
+    ))
+}

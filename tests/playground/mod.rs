@@ -1,0 +1,338 @@
+//! The playground: a real S3-compatible server (s3s over s3s-fs) on 127.0.0.1 that checks
+//! SigV4 and SigV2 presigned signatures, with a thin layer in front that answers the way Amazon
+//! S3 does where s3s-fs is more lenient, and that records every request as received.
+//!
+//! Used by the integration tests, the benchmarks and `cargo run --example playground`.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
+
+/// Access key of the playground's single user.
+pub const ACCESS_KEY: &str = "AKIAPLAYGROUNDKEY000";
+/// Secret key of the playground's single user.
+pub const SECRET_KEY: &str = "playground-secret-key-do-not-use-elsewhere";
+/// Region the links are signed for.
+pub const REGION: &str = "us-east-1";
+/// The bucket the playground creates.
+pub const BUCKET: &str = "playground";
+/// The longest lifetime Amazon S3 accepts for a SigV4 link.
+pub const MAX_EXPIRES_SECS: u64 = 604_800;
+
+/// A request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The method.
+    pub method: String,
+    /// The request-target exactly as it arrived.
+    pub target: String,
+    /// Headers, names lowercase, in arrival order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Received {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The HTTP method a link is signed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Download.
+    Get,
+    /// Upload.
+    Put,
+}
+
+type Log = Arc<Mutex<Vec<Received>>>;
+
+/// A running playground; stops when dropped.
+pub struct Playground {
+    addr: SocketAddr,
+    root: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    log: Log,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Playground {
+    /// Starts a playground on a free port of 127.0.0.1 with a fresh data folder.
+    pub fn start() -> Self {
+        let temp = tempfile::tempdir().expect("temporary folder for the playground");
+        let mut playground =
+            Self::start_in(temp.path(), 0).expect("the playground starts on 127.0.0.1");
+        playground._temp = Some(temp);
+        playground
+    }
+
+    /// Starts a playground storing its data in `root` on 127.0.0.1:`port` (0: any free port).
+    pub fn start_in(root: &Path, port: u16) -> std::io::Result<Self> {
+        std::fs::create_dir_all(root.join(BUCKET))?;
+        let fs =
+            s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        let mut builder = s3s::service::S3ServiceBuilder::new(fs);
+        builder.set_auth(s3s::auth::SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
+        let service = builder.build();
+
+        let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        std_listener.set_nonblocking(true)?;
+        let addr = std_listener.local_addr()?;
+        let log: Log = Arc::default();
+        let (shutdown, mut stop) = tokio::sync::oneshot::channel::<()>();
+        let server_log = log.clone();
+        let thread = std::thread::Builder::new()
+            .name("playground".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("playground runtime");
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(std_listener)
+                        .expect("playground listener");
+                    loop {
+                        let socket = tokio::select! {
+                            _ = &mut stop => break,
+                            accepted = listener.accept() => match accepted {
+                                Ok((socket, _)) => socket,
+                                Err(_) => continue,
+                            },
+                        };
+                        let service = service.clone();
+                        let log = server_log.clone();
+                        tokio::spawn(async move {
+                            let handler = hyper::service::service_fn(move |req| {
+                                strict_s3(req, service.clone(), log.clone())
+                            });
+                            let _ =
+                                hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                                    .serve_connection(TokioIo::new(socket), handler)
+                                    .await;
+                        });
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        Ok(Self {
+            addr,
+            root: root.to_owned(),
+            _temp: None,
+            log,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The folder holding the buckets.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the object `key` of the bucket lives on disk.
+    pub fn object_path(&self, key: &str) -> PathBuf {
+        self.root.join(BUCKET).join(key)
+    }
+
+    /// Every request received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The last request received.
+    pub fn last_received(&self) -> Received {
+        self.received()
+            .pop()
+            .expect("the playground received a request")
+    }
+
+    fn bucket(&self) -> Bucket {
+        let endpoint = self.endpoint().parse().expect("endpoint URL");
+        Bucket::new(endpoint, UrlStyle::Path, BUCKET, REGION).expect("bucket")
+    }
+
+    /// A SigV4 presigned link made by a real signer (rusty-s3), signed now.
+    pub fn sign_v4(&self, method: Method, key: &str, expires: Duration) -> String {
+        self.sign_v4_with(method, key, expires, None, jiff::Timestamp::now())
+    }
+
+    /// A SigV4 link with a signed Content-Type (when given), as if signed at `signed_at`.
+    pub fn sign_v4_with(
+        &self,
+        method: Method,
+        key: &str,
+        expires: Duration,
+        content_type: Option<&str>,
+        signed_at: jiff::Timestamp,
+    ) -> String {
+        let bucket = self.bucket();
+        let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY);
+        let url = match method {
+            Method::Put => {
+                let mut action = bucket.put_object(Some(&credentials), key);
+                if let Some(ct) = content_type {
+                    action.headers_mut().insert("content-type", ct.to_owned());
+                }
+                action.query_mut().insert("x-id", "PutObject");
+                action.sign_with_time(expires, &signed_at)
+            }
+            Method::Get => {
+                let mut action = bucket.get_object(Some(&credentials), key);
+                action.query_mut().insert("x-id", "GetObject");
+                action.sign_with_time(expires, &signed_at)
+            }
+        };
+        url.to_string()
+    }
+
+    /// A SigV2 (legacy) presigned link signed with the playground's secret. `content_type` is
+    /// the Content-Type the signer signed (`None`: the request must carry none).
+    pub fn sign_v2(
+        &self,
+        method: Method,
+        key: &str,
+        content_type: Option<&str>,
+        expires_unix: i64,
+    ) -> String {
+        let path = format!("/{BUCKET}/{}", encode_key(key));
+        let verb = match method {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+        };
+        let string_to_sign = format!(
+            "{verb}\n\n{}\n{expires_unix}\n{path}",
+            content_type.unwrap_or("")
+        );
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(SECRET_KEY.as_bytes()).expect("HMAC key");
+        mac.update(string_to_sign.as_bytes());
+        let signature =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        format!(
+            "{}{path}?AWSAccessKeyId={ACCESS_KEY}&Expires={expires_unix}&Signature={}",
+            self.endpoint(),
+            percent_encoding::utf8_percent_encode(&signature, percent_encoding::NON_ALPHANUMERIC)
+        )
+    }
+}
+
+impl Drop for Playground {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Percent-encodes a key the way AWS signers do: everything but unreserved characters and `/`.
+pub fn encode_key(key: &str) -> String {
+    const KEY: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(key, KEY).to_string()
+}
+
+/// Unix seconds `secs` from now (negative: in the past).
+pub fn unix_in(secs: i64) -> i64 {
+    jiff::Timestamp::now().as_second() + secs
+}
+
+fn s3_error(status: StatusCode, code: &str, message: &str, extra: &str) -> Response<s3s::Body> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message>{extra}<RequestId>PLAYGROUND</RequestId></Error>"
+    );
+    let mut response = Response::new(s3s::Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/xml"),
+    );
+    response
+}
+
+/// Records the request, answers like Amazon S3 where s3s-fs is lenient, else passes it on.
+async fn strict_s3(
+    req: Request<Incoming>,
+    s3: s3s::service::S3Service,
+    log: Log,
+) -> Result<Response<s3s::Body>, s3s::HttpError> {
+    let received = Received {
+        method: req.method().to_string(),
+        target: req
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_default(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+    };
+    let chunked = received
+        .header("transfer-encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
+    let has_length = received.header("content-length").is_some();
+    let expires =
+        query_value(&received.target, "X-Amz-Expires").and_then(|e| e.parse::<u64>().ok());
+    if let Ok(mut log) = log.lock() {
+        log.push(received.clone());
+    }
+
+    if received.method == "PUT" && (chunked || !has_length) {
+        return Ok(s3_error(
+            StatusCode::NOT_IMPLEMENTED,
+            "NotImplemented",
+            "A header you provided implies functionality that is not implemented",
+            "<Header>Transfer-Encoding</Header>",
+        ));
+    }
+    if let Some(expires) = expires.filter(|e| *e > MAX_EXPIRES_SECS) {
+        return Ok(s3_error(
+            StatusCode::BAD_REQUEST,
+            "AuthorizationQueryParametersError",
+            "X-Amz-Expires must be less than a week (in seconds) that is 604800",
+            &format!("<X-Amz-Expires>{expires}</X-Amz-Expires>"),
+        ));
+    }
+    s3.call(req.map(s3s::Body::from)).await
+}
+
+fn query_value(target: &str, name: &str) -> Option<String> {
+    let query = target.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (n, v) = pair.split_once('=')?;
+        (n == name).then(|| v.to_owned())
+    })
+}

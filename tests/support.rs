@@ -1,0 +1,107 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use presign_desk::link::PresignedLink;
+use presign_desk::transfer::{
+    self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent,
+};
+
+/// Uploads `file` to `url` with `content_type` (None: no header).
+pub async fn put(url: &str, file: &Path, content_type: Option<&str>) -> Outcome {
+    let link = PresignedLink::parse(url).expect("a link the app can read");
+    let len = std::fs::metadata(file).expect("the file exists").len();
+    let plan = Plan::upload(&link, file.to_owned(), len, content_type);
+    run(&plan).await.0
+}
+
+/// Downloads `url` into `destination`.
+pub async fn get(url: &str, destination: &Path, replace_existing: bool) -> Outcome {
+    let link = PresignedLink::parse(url).expect("a link the app can read");
+    let plan = Plan::download(&link, destination.to_owned(), replace_existing);
+    run(&plan).await.0
+}
+
+/// Runs `plan`, collecting progress events.
+pub async fn run(plan: &Plan) -> (Outcome, Vec<Progress>) {
+    let client = transfer::http_client().expect("HTTP client");
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let report: Reporter = Arc::new(move |TransferEvent::Progress(p)| sink.lock().unwrap().push(p));
+    let outcome = transfer::run(&client, plan, report, &CancellationToken::new()).await;
+    let events = events.lock().unwrap().clone();
+    (outcome, events)
+}
+
+/// Writes `len` bytes of a repeatable, non-uniform pattern to `path`, in pieces.
+pub fn write_pattern(path: &Path, len: u64) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut state: u32 = 0x1234_5678;
+    let mut block = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        for byte in block.iter_mut() {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            *byte = state as u8;
+        }
+        let n = left.min(block.len() as u64) as usize;
+        file.write_all(&block[..n]).unwrap();
+        left -= n as u64;
+    }
+    file.flush().unwrap();
+}
+
+/// Whether two files hold the same bytes, compared in pieces (no whole-file buffers).
+pub fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (mut fa, mut fb) = (
+        std::fs::File::open(a).unwrap(),
+        std::fs::File::open(b).unwrap(),
+    );
+    if fa.metadata().unwrap().len() != fb.metadata().unwrap().len() {
+        return false;
+    }
+    let (mut ba, mut bb) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
+    loop {
+        let n = fa.read(&mut ba).unwrap();
+        if n == 0 {
+            return true;
+        }
+        fb.read_exact(&mut bb[..n]).unwrap();
+        if ba[..n] != bb[..n] {
+            return false;
+        }
+    }
+}
+
+/// Every file in `dir`, hidden ones included.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The HTTP status of a refusal, with its error code; panics with the outcome otherwise.
+pub fn refused(outcome: &Outcome) -> (u16, String) {
+    match outcome {
+        Outcome::Refused(r) => (r.status, r.body.code.clone().unwrap_or_default()),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Panics unless the outcome is a success.
+pub fn succeeded(outcome: &Outcome) -> &presign_desk::transfer::Success {
+    match outcome {
+        Outcome::Succeeded(s) => s,
+        other => panic!("expected success, got {other:?}"),
+    }
+}
