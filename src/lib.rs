@@ -11,6 +11,7 @@ pub mod content_type;
 pub mod diagnose;
 pub mod format;
 pub mod link;
+pub mod prepare;
 pub mod secret;
 pub mod text;
 pub mod transfer;

@@ -75,6 +75,23 @@ impl Operation {
     }
 }
 
+/// Whether a link is still valid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiryStatus {
+    /// Valid for this many more seconds.
+    Valid {
+        /// Seconds left.
+        secs_left: i64,
+    },
+    /// Expired this many seconds ago.
+    Expired {
+        /// Seconds since expiry.
+        secs_ago: i64,
+    },
+    /// The link does not say.
+    Unknown,
+}
+
 /// Kind of access key that signed the link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -194,6 +211,15 @@ impl PresignedLink {
     pub fn expires_in_secs(&self, now: Timestamp) -> Option<i64> {
         self.expires_at
             .map(|at| at.as_second().saturating_sub(now.as_second()))
+    }
+
+    /// Whether the link is still valid at `now`, and for how long.
+    pub fn expiry_status(&self, now: Timestamp) -> ExpiryStatus {
+        match self.expires_in_secs(now) {
+            Some(secs) if secs > 0 => ExpiryStatus::Valid { secs_left: secs },
+            Some(secs) => ExpiryStatus::Expired { secs_ago: -secs },
+            None => ExpiryStatus::Unknown,
+        }
     }
 
     /// Whether the link has expired at `now`.

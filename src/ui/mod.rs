@@ -1,5 +1,58 @@
-//! The window.
-/// Opens the window (placeholder until the UI lands in this change).
-pub fn run_window(_rt: tokio::runtime::Handle, _url: Option<String>) -> Result<(), String> {
-    Err("not yet".into())
+//! The window: egui panels over the library. Panels draw and return [`Command`]s; the app
+//! applies them after drawing; background work reports back by message.
+
+mod app;
+mod background;
+mod details_panel;
+mod form_panel;
+mod link_panel;
+mod result_panel;
+
+pub use app::PresignDeskApp;
+
+use crate::text::{T, tr};
+
+/// Something the user asked for while the window was drawn; applied once drawing is done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// The link text changed.
+    LinkEdited,
+    /// The user switched between upload and download.
+    OperationChosen,
+    /// The upload path changed (typed, dropped or chosen).
+    FileEdited,
+    /// Open the file chooser.
+    PickFile,
+    /// Open the folder chooser.
+    PickFolder,
+    /// The download folder changed (or the name, by the app).
+    DestinationEdited,
+    /// The user typed a download name; it stops following the link.
+    NameEdited,
+    /// Pick a free name beside the existing file.
+    KeepBoth,
+    /// Start the upload or download.
+    Start,
+    /// Cancel the running transfer.
+    Cancel,
+    /// Put this text on the clipboard.
+    Copy(String),
+}
+
+/// Opens the window on the main thread; background work runs on `runtime`.
+pub fn run_window(runtime: tokio::runtime::Handle, url: Option<String>) -> eframe::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(tr(T::AppTitle))
+            .with_app_id("presign-desk")
+            .with_inner_size([1100.0, 720.0])
+            .with_min_inner_size([640.0, 480.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        tr(T::AppTitle),
+        options,
+        Box::new(move |_cc| Ok(Box::new(PresignDeskApp::new(runtime, url)))),
+    )
 }

@@ -1,0 +1,146 @@
+//! Starts the playground, a real S3-compatible server on 127.0.0.1 that checks signatures, and
+//! prints ready-to-paste presigned links, so anyone can try PresignDesk with no cloud account.
+//!
+//!     cargo run --example playground [-- --port 9000] [--data DIR] [--expires SECS]
+//!
+//! Stop it with Ctrl-C.
+
+#[path = "../tests/playground/mod.rs"]
+mod playground;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use playground::{BUCKET, Method, Playground};
+
+struct Options {
+    port: u16,
+    data: PathBuf,
+    expires_secs: u64,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        port: 9000,
+        data: std::env::temp_dir().join("presign-desk-playground"),
+        expires_secs: 3600,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--port" => options.port = value()?.parse().map_err(|_| "--port takes a number")?,
+            "--data" => options.data = PathBuf::from(value()?),
+            "--expires" => {
+                options.expires_secs = value()?.parse().map_err(|_| "--expires takes seconds")?
+            }
+            "-h" | "--help" => {
+                return Err("usage: playground [--port N] [--data DIR] [--expires SECS]".into());
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() {
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let playground = match Playground::start_in(&options.data, options.port) {
+        Ok(playground) => playground,
+        Err(e) => {
+            eprintln!(
+                "could not start the playground on 127.0.0.1:{}: {e}",
+                options.port
+            );
+            std::process::exit(1);
+        }
+    };
+    std::fs::write(
+        playground.object_path("hello.txt"),
+        "Hello from the PresignDesk playground.\n",
+    )
+    .expect("sample object");
+    let expires = Duration::from_secs(options.expires_secs);
+    let in_secs = options.expires_secs as i64;
+    let now = jiff::Timestamp::now();
+
+    println!(
+        "PresignDesk playground: {} (bucket '{BUCKET}', data in {})",
+        playground.endpoint(),
+        options.data.display()
+    );
+    println!(
+        "Links are valid for {} s. Paste one into PresignDesk.\n",
+        options.expires_secs
+    );
+    let links = [
+        (
+            "Upload (SigV4), any Content-Type",
+            playground.sign_v4(Method::Put, "uploads/my-file", expires),
+        ),
+        (
+            "Download hello.txt (SigV4)",
+            playground.sign_v4(Method::Get, "hello.txt", expires),
+        ),
+        (
+            "Download what you uploaded (SigV4)",
+            playground.sign_v4(Method::Get, "uploads/my-file", expires),
+        ),
+        (
+            "Upload with a signed Content-Type: text/csv (SigV4)",
+            playground.sign_v4_with(
+                Method::Put,
+                "uploads/report.csv",
+                expires,
+                Some("text/csv"),
+                now,
+            ),
+        ),
+        (
+            "Upload (legacy SigV2, signed with no Content-Type)",
+            playground.sign_v2(
+                Method::Put,
+                "uploads/legacy.bin",
+                None,
+                playground::unix_in(in_secs),
+            ),
+        ),
+        (
+            "Download hello.txt (legacy SigV2)",
+            playground.sign_v2(Method::Get, "hello.txt", None, playground::unix_in(in_secs)),
+        ),
+        (
+            "Already expired (SigV4): the server refuses it",
+            playground.sign_v4_with(
+                Method::Put,
+                "uploads/late",
+                Duration::from_secs(60),
+                None,
+                now - jiff::SignedDuration::from_hours(1),
+            ),
+        ),
+    ];
+    for (title, url) in links {
+        println!("{title}:\n  {url}\n");
+    }
+    println!(
+        "Try it from a terminal too:\n  presign-desk put '<upload link>' FILE\n  presign-desk get '<download link>' -o FILE"
+    );
+    let (stop, stopped) = std::sync::mpsc::channel();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop.send(());
+    });
+    let _ = runtime.block_on(async { tokio::task::spawn_blocking(move || stopped.recv()).await });
+    drop(playground);
+}

@@ -1,0 +1,166 @@
+//! The window, driven as a person would (by labels, clicks and typing) with egui_kittest,
+//! headless, against the playground.
+
+mod playground;
+mod support;
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use playground::{Method, Playground};
+use presign_desk::ui::PresignDeskApp;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn window(runtime: &tokio::runtime::Runtime) -> Harness<'static, PresignDeskApp> {
+    let app = PresignDeskApp::new(runtime.handle().clone(), None);
+    Harness::builder()
+        .with_size([1100.0, 760.0])
+        // The countdown asks for a repaint each second; let a frame settle in a few more steps.
+        .with_max_steps(32)
+        .build_ui_state(|ui, app: &mut PresignDeskApp| app.ui(ui), app)
+}
+
+/// Steps the window until `done` holds (background work repaints later than `run` waits).
+fn wait_until(
+    harness: &mut Harness<'_, PresignDeskApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, PresignDeskApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "{what} never happened");
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+}
+
+/// Steps the window until `text` shows.
+fn wait_for_text(harness: &mut Harness<'_, PresignDeskApp>, text: &str) {
+    wait_until(harness, text, |h| h.query_by_label_contains(text).is_some());
+}
+
+fn type_into(harness: &mut Harness<'_, PresignDeskApp>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.run();
+    harness.get_by_label(label).type_text(text);
+    harness.run();
+}
+
+#[test]
+fn paste_a_link_type_a_path_press_upload_and_see_success() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.csv");
+    std::fs::write(&file, "region,revenue\nnorth,120\n").unwrap();
+    // 90 minutes reads "1 h 30 min" or "1 h 29 min" whichever second the check runs in.
+    let url = pg.sign_v4(
+        Method::Put,
+        "from-the-window/report.csv",
+        Duration::from_secs(5400),
+    );
+
+    let mut harness = window(&runtime);
+    type_into(&mut harness, "Presigned link", &format!("  {url}\n"));
+    // The link says at once what it is for, where it goes and when it expires.
+    harness.get_by_label("Upload link");
+    harness.get_by_label_contains("bucket playground · key from-the-window/report.csv");
+    // Shown twice: in the summary under the link and in the details panel.
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("expires in 1 h ")
+            .count(),
+        2
+    );
+
+    type_into(&mut harness, "File to upload", &file.display().to_string());
+    wait_for_text(&mut harness, "25 B");
+    assert_eq!(
+        harness.get_by_label("Content-Type").value().as_deref(),
+        Some("text/csv")
+    );
+
+    harness.get_by_label("Upload").click();
+    wait_for_text(&mut harness, "Uploaded 25 B");
+    harness.get_by_label_contains("ETag");
+    assert_eq!(
+        std::fs::read(pg.object_path("from-the-window/report.csv")).unwrap(),
+        std::fs::read(&file).unwrap()
+    );
+    assert_eq!(pg.last_received().header("content-type"), Some("text/csv"));
+}
+
+#[test]
+fn download_never_overwrites_without_asking() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(pg.object_path("notes.txt"), "fresh copy").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "my own notes").unwrap();
+    let url = pg.sign_v4(Method::Get, "notes.txt", HOUR);
+
+    let mut harness = window(&runtime);
+    type_into(&mut harness, "Presigned link", &url);
+    harness.get_by_label("Download link");
+    let folder = harness.get_by_label("Save in folder");
+    folder.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Save in folder")
+        .type_text(&dir.path().display().to_string());
+    harness.run();
+    assert_eq!(
+        harness.get_by_label("File name").value().as_deref(),
+        Some("notes.txt")
+    );
+    wait_for_text(&mut harness, "notes.txt already exists in this folder.");
+
+    harness.get_by_label("Keep both").click();
+    wait_until(&mut harness, "a free name", |h| {
+        h.get_by_label("File name").value().as_deref() == Some("notes (1).txt")
+    });
+    harness.run();
+    harness.get_by_label("Download").click();
+    wait_for_text(&mut harness, "Downloaded 10 B");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "my own notes"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes (1).txt")).unwrap(),
+        "fresh copy"
+    );
+}
+
+#[test]
+fn a_refusal_shows_the_status_and_the_servers_error() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.txt");
+    std::fs::write(&file, "x").unwrap();
+    // Signed for text/csv; the file's name suggests text/plain.
+    let url = pg.sign_v4_with(
+        Method::Put,
+        "data.txt",
+        HOUR,
+        Some("text/csv"),
+        jiff::Timestamp::now(),
+    );
+
+    let mut harness = window(&runtime);
+    type_into(&mut harness, "Presigned link", &url);
+    harness.get_by_label_contains("signature covers the Content-Type");
+    type_into(&mut harness, "File to upload", &file.display().to_string());
+    wait_for_text(&mut harness, "1 B");
+    harness.get_by_label("Upload").click();
+    wait_for_text(
+        &mut harness,
+        "The server refused: HTTP 403 SignatureDoesNotMatch",
+    );
+    harness.get_by_label_contains("Try again");
+    assert!(!pg.object_path("data.txt").exists());
+}
