@@ -418,10 +418,10 @@ fn region_from_host(host: &str) -> Option<String> {
         return None;
     }
     for (i, label) in labels.iter().enumerate() {
-        if let Some(region) = label.strip_prefix("s3-") {
-            if region != "accelerate" && region != "fips" && region != "external-1" {
-                return Some(region.to_owned());
-            }
+        if let Some(region) = label.strip_prefix("s3-")
+            && !matches!(region, "accelerate" | "fips" | "external-1")
+        {
+            return Some(region.to_owned());
         }
         if *label == "s3" || *label == "s3-fips" {
             let mut next = labels.get(i + 1).copied()?;

@@ -55,17 +55,19 @@ fn redacted_link_hides_signature_and_token_but_keeps_the_rest() {
     assert!(!format!("{link:?}").contains("secret-token"));
 }
 
+/// (url, provider, addressing, bucket, key, region)
+type HostCase = (
+    &'static str,
+    Provider,
+    Addressing,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
 #[test]
 fn host_styles_give_bucket_key_and_region() {
-    // (url, provider, addressing, bucket, key, region)
-    let cases: &[(
-        &str,
-        Provider,
-        Addressing,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-    )] = &[
+    let cases: &[HostCase] = &[
         (
             "https://s3.eu-west-1.amazonaws.com/my-bucket/a/b.txt",
             Provider::Aws,

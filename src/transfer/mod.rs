@@ -128,8 +128,8 @@ pub type Reporter = Arc<dyn Fn(TransferEvent) + Send + Sync>;
 pub enum Outcome {
     /// The server accepted the request (2xx) and every byte arrived.
     Succeeded(Success),
-    /// The server answered with an error status.
-    Refused(Refusal),
+    /// The server answered with an error status (boxed: it carries the whole error body).
+    Refused(Box<Refusal>),
     /// The transfer could not be completed (network, file, or a check failed).
     Failed(TransferError),
     /// The user cancelled; nothing was kept.

@@ -175,7 +175,7 @@ async fn upload(
     let facts = response_facts(response.headers());
     let status = response.status();
     if !status.is_success() {
-        return Ok(Outcome::Refused(refusal(response, facts).await));
+        return Ok(Outcome::Refused(Box::new(refusal(response, facts).await)));
     }
     let (bytes, _) = final_report(meter, report);
     if bytes != len {
@@ -220,7 +220,7 @@ async fn download(
     let facts = response_facts(response.headers());
     let status = response.status();
     if !status.is_success() {
-        return Ok(Outcome::Refused(refusal(response, facts).await));
+        return Ok(Outcome::Refused(Box::new(refusal(response, facts).await)));
     }
     let expected = response.content_length();
     restart_meter(meter, expected);
