@@ -49,6 +49,7 @@ catalogue! {
     ChooseFile => "Choose file…",
     DropHere => "Drop the file to upload it",
     NoDialog => "No file chooser could open on this system. Drop the file on this window or type its path.",
+    NoFolderDialog => "No folder chooser could open on this system. Type the folder's path.",
     FileMissing => "No file at this path.",
     FileIsFolder => "This is a folder; choose a file.",
     FileSize => "{size}",

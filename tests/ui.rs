@@ -164,3 +164,77 @@ fn a_refusal_shows_the_status_and_the_servers_error() {
     harness.get_by_label_contains("Try again");
     assert!(!pg.object_path("data.txt").exists());
 }
+
+/// A file dropped on the window, as the windowing layer hands it over.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_file_on_the_window_chooses_it_for_upload() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("photo.png");
+    std::fs::write(&file, [0x89, b'P', b'N', b'G']).unwrap();
+
+    let mut harness = window(&runtime);
+    // Starting from a download link: a drop means "upload this".
+    type_into(
+        &mut harness,
+        "Presigned link",
+        &pg.sign_v4(Method::Get, "k", HOUR),
+    );
+    harness.get_by_label("Download the file");
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(file.clone())));
+    harness.run();
+    assert_eq!(
+        harness.get_by_label("File to upload").value().as_deref(),
+        Some(file.display().to_string().as_str())
+    );
+    assert_eq!(
+        harness.get_by_label("Content-Type").value().as_deref(),
+        Some("image/png")
+    );
+    wait_for_text(&mut harness, "4 B");
+    harness.get_by_label("Upload");
+}
+
+#[test]
+fn cancel_during_an_upload_stores_nothing() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.bin");
+    support::write_pattern(&file, 256 * 1024 * 1024);
+
+    let mut harness = window(&runtime);
+    type_into(
+        &mut harness,
+        "Presigned link",
+        &pg.sign_v4(Method::Put, "big.bin", HOUR),
+    );
+    type_into(&mut harness, "File to upload", &file.display().to_string());
+    wait_for_text(&mut harness, "256 MiB");
+    harness.get_by_label("Upload").click();
+    wait_until(&mut harness, "the Cancel button", |h| {
+        h.query_by_label("Cancel").is_some()
+    });
+    harness.get_by_label("Cancel").click();
+    wait_for_text(&mut harness, "Cancelled. Nothing was stored");
+    assert!(!pg.object_path("big.bin").exists());
+    // The form is usable again.
+    harness.get_by_label("Upload");
+}

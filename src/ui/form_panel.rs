@@ -147,6 +147,6 @@ pub fn download_ui(
         }
     }
     if dialog_unavailable {
-        ui.colored_label(WARN, tr(T::NoDialog));
+        ui.colored_label(WARN, tr(T::NoFolderDialog));
     }
 }
