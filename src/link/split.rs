@@ -85,14 +85,17 @@ impl RawUrl {
         })
     }
 
-    /// The path as written (may be empty).
-    pub fn path(&self) -> &str {
-        let end = self
-            .query_start
+    /// Where the path ends: at the `?`, else at the `#`, else at the end.
+    fn path_end(&self) -> usize {
+        self.query_start
             .map(|q| q - 1)
             .or(self.fragment_start)
-            .unwrap_or(self.text.len());
-        &self.text[self.path_start..end]
+            .unwrap_or(self.text.len())
+    }
+
+    /// The path as written (may be empty).
+    pub fn path(&self) -> &str {
+        &self.text[self.path_start..self.path_end()]
     }
 
     /// The query string as written, without `?`.
@@ -103,12 +106,7 @@ impl RawUrl {
 
     /// Everything before the `?` (scheme, host and path).
     pub fn before_query(&self) -> &str {
-        let end = self
-            .query_start
-            .map(|q| q - 1)
-            .or(self.fragment_start)
-            .unwrap_or(self.text.len());
-        &self.text[..end]
+        &self.text[..self.path_end()]
     }
 
     /// The request-target an HTTP/1.1 request carries: path and query exactly as written.

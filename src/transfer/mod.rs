@@ -107,7 +107,8 @@ impl Plan {
         }
         if let Payload::Upload { path, len_bytes } = &self.payload {
             out.push_str(&format!("Content-Length: {len_bytes}\n"));
-            out.push_str(&format!("(body: {})\n", path.display()));
+            out.push_str(&fill(T::BodyFrom, &[("path", &path.display().to_string())]));
+            out.push('\n');
         }
         out
     }

@@ -92,11 +92,6 @@ impl ProgressMeter {
     pub fn bytes_done(&self) -> u64 {
         self.bytes_done
     }
-
-    /// Time since the meter started.
-    pub fn elapsed(&self) -> Duration {
-        self.started.elapsed()
-    }
 }
 
 #[cfg(test)]

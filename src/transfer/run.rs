@@ -120,12 +120,33 @@ fn restart_meter(meter: &SharedMeter, total: Option<u64>) {
     }
 }
 
-fn final_report(meter: &SharedMeter, report: &Reporter) -> (u64, Duration) {
+/// Reports the final count (however recent the last report) and returns it.
+fn final_report(meter: &SharedMeter, report: &Reporter) -> u64 {
     let Ok(meter) = meter.lock() else {
-        return (0, Duration::ZERO);
+        return 0;
     };
     report(TransferEvent::Progress(meter.snapshot()));
-    (meter.bytes_done(), meter.elapsed())
+    meter.bytes_done()
+}
+
+/// What the server answered to the request line and headers.
+enum Answer {
+    /// 2xx: the body (for a GET) is to be read.
+    Accepted(reqwest::Response, ResponseFacts),
+    /// Anything else, read into a refusal.
+    Refused(Outcome),
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransferError> {
+    let response = request.send().await.map_err(network_error)?;
+    let facts = response_facts(response.headers());
+    if response.status().is_success() {
+        Ok(Answer::Accepted(response, facts))
+    } else {
+        Ok(Answer::Refused(Outcome::Refused(Box::new(
+            refusal(response, facts).await,
+        ))))
+    }
 }
 
 async fn upload(
@@ -163,21 +184,18 @@ async fn upload(
                 }
             });
     let started = Instant::now();
-    let response = client
+    let request = client
         .put(url)
         .headers(headers)
         // An explicit length keeps the body out of chunked encoding, which S3 refuses.
         .header(CONTENT_LENGTH, len)
-        .body(reqwest::Body::wrap_stream(stream))
-        .send()
-        .await
-        .map_err(network_error)?;
-    let facts = response_facts(response.headers());
+        .body(reqwest::Body::wrap_stream(stream));
+    let (response, facts) = match send(request).await? {
+        Answer::Accepted(response, facts) => (response, facts),
+        Answer::Refused(outcome) => return Ok(outcome),
+    };
     let status = response.status();
-    if !status.is_success() {
-        return Ok(Outcome::Refused(Box::new(refusal(response, facts).await)));
-    }
-    let (bytes, _) = final_report(meter, report);
+    let bytes = final_report(meter, report);
     if bytes != len {
         let now = tokio::fs::metadata(path)
             .await
@@ -211,17 +229,11 @@ async fn download(
         return Err(TransferError::DestinationExists(destination.to_owned()));
     }
     let started = Instant::now();
-    let mut response = client
-        .get(url)
-        .headers(headers)
-        .send()
-        .await
-        .map_err(network_error)?;
-    let facts = response_facts(response.headers());
+    let (mut response, facts) = match send(client.get(url).headers(headers)).await? {
+        Answer::Accepted(response, facts) => (response, facts),
+        Answer::Refused(outcome) => return Ok(outcome),
+    };
     let status = response.status();
-    if !status.is_success() {
-        return Ok(Outcome::Refused(Box::new(refusal(response, facts).await)));
-    }
     let expected = response.content_length();
     restart_meter(meter, expected);
 
@@ -237,7 +249,7 @@ async fn download(
     }
     writer.flush().await.map_err(write_error)?;
     drop(writer);
-    let (bytes, _) = final_report(meter, report);
+    let bytes = final_report(meter, report);
     if let Some(expected) = expected
         && bytes != expected
     {

@@ -4,7 +4,9 @@ use jiff::Timestamp;
 
 use super::link_panel::expiry_line;
 use crate::format;
-use crate::link::{CredentialKind, LinkError, PresignedLink, SignatureScheme};
+use crate::link::{
+    Addressing, CredentialKind, LinkError, PresignedLink, Provider, SignatureScheme,
+};
 use crate::text::{T, fill, tr};
 
 /// The details panel.
@@ -18,12 +20,23 @@ pub fn details_ui(ui: &mut egui::Ui, link: &Result<PresignedLink, LinkError>, no
     };
     let none = tr(T::None_).to_owned();
     let scheme = match link.scheme {
-        SignatureScheme::AwsSigV4 => "AWS Signature V4",
-        SignatureScheme::AwsSigV2 => "AWS Signature V2",
-        SignatureScheme::GcsV4 => "Google Cloud Storage V4",
-        SignatureScheme::GcsV2 => "Google Cloud Storage V2",
-        SignatureScheme::AzureSas => "Azure SAS",
-        SignatureScheme::Unsigned => tr(T::None_),
+        SignatureScheme::AwsSigV4 => T::SchemeAwsV4,
+        SignatureScheme::AwsSigV2 => T::SchemeAwsV2,
+        SignatureScheme::GcsV4 => T::SchemeGcsV4,
+        SignatureScheme::GcsV2 => T::SchemeGcsV2,
+        SignatureScheme::AzureSas => T::SchemeAzure,
+        SignatureScheme::Unsigned => T::SchemeNone,
+    };
+    let provider = match link.provider {
+        Provider::Aws => T::ProviderAws,
+        Provider::S3Compatible => T::ProviderS3Compatible,
+        Provider::Gcs => T::ProviderGcs,
+        Provider::Azure => T::ProviderAzure,
+        Provider::Unknown => T::ProviderUnknown,
+    };
+    let addressing = match link.addressing {
+        Addressing::VirtualHosted => T::AddressingVirtual,
+        Addressing::Path => T::AddressingPath,
     };
     let credentials = match link.credential_kind() {
         CredentialKind::LongTerm => tr(T::CredLongTerm),
@@ -35,10 +48,10 @@ pub fn details_ui(ui: &mut egui::Ui, link: &Result<PresignedLink, LinkError>, no
         None => tr(T::TokenAbsent).to_owned(),
     };
     let rows: Vec<(T, String)> = vec![
-        (T::FieldScheme, scheme.to_owned()),
-        (T::FieldProvider, serde_name(&link.provider)),
+        (T::FieldScheme, tr(scheme).to_owned()),
+        (T::FieldProvider, tr(provider).to_owned()),
         (T::FieldHost, link.host()),
-        (T::FieldAddressing, serde_name(&link.addressing)),
+        (T::FieldAddressing, tr(addressing).to_owned()),
         (
             T::FieldBucket,
             link.bucket.clone().unwrap_or_else(|| none.clone()),
@@ -96,11 +109,4 @@ pub fn details_ui(ui: &mut egui::Ui, link: &Result<PresignedLink, LinkError>, no
                 }
             }
         });
-}
-
-fn serde_name<V: serde::Serialize>(value: &V) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
