@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 
 use crate::content_type::{self, ContentTypeChoice};
-use crate::link::PresignedLink;
+use crate::link::report::{InspectJson, summary_text};
+use crate::link::{PresignedLink, Severity};
 use crate::text::{T, fill};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
 use crate::{format, transfer::naming};
@@ -39,6 +40,22 @@ pub enum Command {
     Put(PutArgs),
     /// Download from a presigned GET link.
     Get(GetArgs),
+    /// Decode a link and say what it means. Exit code 0: nothing stops it from working;
+    /// 1: it will not work as it is (expired, cut short...); 2: not a link.
+    Inspect(InspectArgs),
+}
+
+/// Arguments of `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The link, quoted.
+    pub url: String,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Judge the link as at this time (RFC 3339, e.g. 2026-11-24T06:30:00Z) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
 }
 
 /// Arguments of `put`.
@@ -78,6 +95,7 @@ pub async fn run(command: Command) -> ExitCode {
     match command {
         Command::Put(args) => put(args).await,
         Command::Get(args) => get(args).await,
+        Command::Inspect(args) => inspect(&args),
         // The binary opens the window itself; reaching here is a caller's mistake.
         Command::Gui { .. } => ExitCode::from(EXIT_BAD_INPUT),
     }
@@ -156,6 +174,48 @@ async fn get(args: GetArgs) -> ExitCode {
         fill(T::CliDownloading, &[("target", &target_name(&link))])
     );
     finish(execute(&plan).await, &plan)
+}
+
+fn inspect(args: &InspectArgs) -> ExitCode {
+    let now = match args.now.as_deref().map(str::parse::<jiff::Timestamp>) {
+        None => jiff::Timestamp::now(),
+        Some(Ok(now)) => now,
+        Some(Err(_)) => {
+            eprintln!(
+                "{}",
+                fill(
+                    T::CliBadNow,
+                    &[("value", args.now.as_deref().unwrap_or_default())]
+                )
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let link = match parse_link(&args.url) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let report = InspectJson::new(&link, now);
+    let blocked = report
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error);
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(EXIT_REFUSED);
+            }
+        }
+    } else {
+        print!("{}", summary_text(&link, &report.findings, now));
+    }
+    if blocked {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Where `get` saves: `-o` as a file, or the link's file name inside `-o` when it is a folder.

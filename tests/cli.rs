@@ -207,3 +207,98 @@ fn version_and_help() {
         assert!(help.contains(command), "{help}");
     }
 }
+
+fn fixture(name: &str) -> (String, String) {
+    let json: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/links/links.json")).unwrap();
+    let generated: jiff::Timestamp = json["generated_at"].as_str().unwrap().parse().unwrap();
+    let now = (generated + jiff::SignedDuration::from_secs(60)).to_string();
+    (json["links"][name].as_str().unwrap().to_owned(), now)
+}
+
+#[test]
+fn inspect_json_for_scripts() {
+    let (url, now) = fixture("sigv4-get-session-token");
+    let out = presign_desk(&["inspect", &url, "--json", "--now", &now]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["scheme"], "aws-sigv4");
+    assert_eq!(json["provider"], "aws");
+    assert_eq!(json["host"], "reports.s3.ap-northeast-1.amazonaws.com");
+    assert_eq!(json["addressing"], "virtual-hosted");
+    assert_eq!(json["bucket"], "reports");
+    assert_eq!(json["key"], "2026/q3 summary.csv");
+    assert_eq!(json["region"], "ap-northeast-1");
+    assert_eq!(json["operation"], serde_json::Value::Null);
+    assert_eq!(json["expires_in_secs"], 3540);
+    assert_eq!(json["access_key_id"], "ASIAFIXTUREEXAMPLE02");
+    assert_eq!(json["credential_kind"], "temporary");
+    assert_eq!(json["security_token"], true);
+    assert_eq!(json["signed_headers"], serde_json::json!(["host"]));
+    let ids: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"temporary-credentials"), "{ids:?}");
+    let signed_at: jiff::Timestamp = json["signed_at"].as_str().unwrap().parse().unwrap();
+    let expires_at: jiff::Timestamp = json["expires_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(expires_at.as_second() - signed_at.as_second(), 3600);
+    let all = text(&out.stdout);
+    assert!(!all.contains("FIXTURETOKEN"), "the token never appears");
+    assert_no_signature(&out, &url);
+}
+
+#[test]
+fn inspect_exit_codes_and_plain_text() {
+    let (url, now) = fixture("sigv4-put-js-default-checksum");
+    let out = presign_desk(&["inspect", &url, "--now", &now]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Signature: AWS Signature Version 4"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("X-Amz-Signature=REDACTED"), "{stdout}");
+    assert!(stdout.contains("(sdk-checksum)"), "{stdout}");
+    assert_no_signature(&out, &url);
+
+    // A day later the link has expired: the inspection says so and exits 1.
+    let later: jiff::Timestamp = now.parse().unwrap();
+    let later = (later + jiff::SignedDuration::from_hours(24)).to_string();
+    let out = presign_desk(&["inspect", &url, "--json", "--now", &later]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"][0]["id"], "expired");
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert!(json["expires_in_secs"].as_i64().unwrap() < 0);
+
+    // A link pasted from an HTML e-mail, wrapped and in angle brackets, still reads.
+    let mangled = format!(
+        "<{}>",
+        url.replace('&', "&amp;")
+            .replacen("X-Amz-Date", "\nX-Amz-Date", 1)
+    );
+    let out = presign_desk(&["inspect", &mangled, "--json", "--now", &now]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["bucket"], "reports");
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "repaired-paste")
+    );
+
+    assert_eq!(
+        presign_desk(&["inspect", &url, "--now", "yesterday"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        presign_desk(&["inspect", "ftp://x/y"]).status.code(),
+        Some(2)
+    );
+}

@@ -153,7 +153,11 @@ fn a_refusal_shows_the_status_and_the_servers_error() {
 
     let mut harness = window(&runtime);
     type_into(&mut harness, "Presigned link", &url);
-    harness.get_by_label_contains("signature covers the Content-Type");
+    // Under the Content-Type field, and among the link's findings.
+    harness.get_by_label(
+        "The link's signature covers the Content-Type: it must be exactly the one the link was made with.",
+    );
+    harness.get_by_label_contains("an upload must send exactly the type the link was made with");
     type_into(&mut harness, "File to upload", &file.display().to_string());
     wait_for_text(&mut harness, "1 B");
     harness.get_by_label("Upload").click();
@@ -237,4 +241,73 @@ fn cancel_during_an_upload_stores_nothing() {
     assert!(!pg.object_path("big.bin").exists());
     // The form is usable again.
     harness.get_by_label("Upload");
+}
+
+#[test]
+fn link_details_show_findings_and_copy_a_redacted_summary() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/links/links.json")).unwrap();
+    let url = json["links"]["sigv4-get-session-token"].as_str().unwrap();
+
+    let mut harness = window(&runtime);
+    // Pasted from an HTML mail: in angle brackets, ampersands escaped.
+    type_into(
+        &mut harness,
+        "Presigned link",
+        &format!("<{}>", url.replace('&', "&amp;")),
+    );
+    harness.get_by_label_contains("temporary credentials. It stops working");
+    harness.get_by_label_contains("which PresignDesk took out");
+    harness.get_by_label("reports.s3.ap-northeast-1.amazonaws.com");
+    harness.get_by_label_contains("present (");
+
+    harness.get_by_label("Copy summary").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let summary = copied.first().expect("the summary was copied");
+    assert!(summary.contains("X-Amz-Signature=REDACTED"), "{summary}");
+    assert!(summary.contains("(temporary-credentials)"), "{summary}");
+    assert!(!summary.contains("FIXTURETOKEN"), "{summary}");
+}
+
+#[test]
+fn an_expired_link_disables_the_button_with_the_reason() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late.txt");
+    std::fs::write(&file, "late").unwrap();
+    let signed = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(3);
+    let url = pg.sign_v4_with(Method::Put, "late.txt", HOUR, None, signed);
+
+    let mut harness = window(&runtime);
+    type_into(&mut harness, "Presigned link", &url);
+    type_into(&mut harness, "File to upload", &file.display().to_string());
+    wait_for_text(&mut harness, "4 B");
+    harness.get_by_label("This link has expired. Ask its creator for a new one.");
+    harness.get_by_label("Upload").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("Uploaded").is_none());
+    assert!(
+        harness
+            .query_by_label_contains("The server refused")
+            .is_none(),
+        "nothing was sent"
+    );
+
+    // A tester can still send it on purpose, and sees the server's answer.
+    harness.get_by_label("Send it anyway (for testing)").click();
+    harness.run();
+    harness.get_by_label("Upload").click();
+    wait_for_text(&mut harness, "The server refused: HTTP 403 AccessDenied");
 }

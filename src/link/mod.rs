@@ -1,6 +1,9 @@
 //! Understand a presigned URL: which scheme signed it, for which bucket and key, for which
 //! operation, and until when. Pure: no I/O, no clock (the caller passes "now").
 
+pub mod findings;
+pub mod paste;
+pub mod report;
 mod split;
 
 use jiff::Timestamp;
@@ -8,6 +11,8 @@ use serde::Serialize;
 
 use crate::secret::Secret;
 use crate::text::{T, tr};
+pub use findings::{Finding, FindingId, Severity};
+pub use paste::Repair;
 pub use split::{QueryParam, RawUrl};
 
 /// How the link was signed.
@@ -15,8 +20,10 @@ pub use split::{QueryParam, RawUrl};
 #[serde(rename_all = "kebab-case")]
 pub enum SignatureScheme {
     /// AWS Signature Version 4 in the query string (S3 and S3-compatible stores).
+    #[serde(rename = "aws-sigv4")]
     AwsSigV4,
     /// AWS Signature Version 2 (legacy): signs the Content-Type too.
+    #[serde(rename = "aws-sigv2")]
     AwsSigV2,
     /// Google Cloud Storage V4 signing (RSA or HMAC).
     GcsV4,
@@ -161,12 +168,35 @@ pub struct PresignedLink {
     pub security_token: Option<Secret>,
     /// Headers the signature covers, lowercase, as the link lists them.
     pub signed_headers: Vec<String>,
+    /// The region the host names (AWS), whatever the signature says.
+    pub host_region: Option<String>,
+    /// The signing algorithm as the link names it (`AWS4-HMAC-SHA256`, `GOOG4-RSA-SHA256`...).
+    pub algorithm: Option<String>,
+    /// Checksum parameters (`x-amz-checksum-*`, `x-amz-sdk-checksum-algorithm`), decoded.
+    pub checksums: Vec<(String, String)>,
+    /// `partNumber` of a multipart upload part.
+    pub part_number: Option<String>,
+    /// `uploadId` of a multipart upload.
+    pub upload_id: Option<String>,
+    /// `response-*` parameters that override the download's response headers.
+    pub response_overrides: Vec<(String, String)>,
+    /// Azure SAS permissions (`sp`).
+    pub azure_permissions: Option<String>,
+    /// Azure user-delegation key expiry (`ske`): the link dies with the key.
+    pub azure_key_expires_at: Option<Timestamp>,
+    /// Signature parameters the scheme needs that the link lacks (a cut-off link).
+    pub missing_parameters: Vec<&'static str>,
+    /// What was removed from the paste to get the link as signed.
+    pub repairs: Vec<Repair>,
 }
 
 impl PresignedLink {
-    /// Reads a pasted link. Surrounding whitespace is ignored; nothing else is changed.
+    /// Reads a pasted link. What e-mail and chat add around or inside a link (whitespace,
+    /// quotes, `<…>`, line breaks, `&amp;`) is removed and listed in [`Self::repairs`]; nothing
+    /// of the link as signed is changed.
     pub fn parse(text: &str) -> Result<Self, LinkError> {
-        let raw = RawUrl::split(text)?;
+        let clean = paste::clean(text);
+        let raw = RawUrl::split(&clean.text)?;
         let host = raw.host.to_ascii_lowercase();
         let scheme = detect_scheme(&raw);
         let provider = detect_provider(&host, scheme);
@@ -186,13 +216,23 @@ impl PresignedLink {
             access_key_id: None,
             security_token: None,
             signed_headers: Vec::new(),
+            host_region: region_from_host(&host),
+            algorithm: None,
+            checksums: Vec::new(),
+            part_number: None,
+            upload_id: None,
+            response_overrides: Vec::new(),
+            azure_permissions: None,
+            azure_key_expires_at: None,
+            missing_parameters: Vec::new(),
+            repairs: clean.repairs,
             raw,
         };
         link.read_signature_fields(&host);
         Ok(link)
     }
 
-    /// The text that goes on the wire: the pasted link without surrounding whitespace.
+    /// The text that goes on the wire: the link as signed, without what the paste added.
     pub fn as_sent(&self) -> &str {
         &self.raw.text
     }
@@ -288,6 +328,7 @@ impl PresignedLink {
                             .collect()
                     })
                     .unwrap_or_default();
+                self.algorithm = self.param(&format!("{prefix}Algorithm"));
                 self.security_token = self.param("X-Amz-Security-Token").map(Secret::new);
                 self.operation = match self.param("x-id").as_deref() {
                     Some("PutObject") | Some("UploadPart") => Some(Operation::Put),
@@ -308,9 +349,12 @@ impl PresignedLink {
             SignatureScheme::AzureSas => {
                 self.expires_at = self.param("se").and_then(|se| parse_iso_time(&se));
                 self.signed_at = self.param("st").and_then(|st| parse_iso_time(&st));
+                self.azure_key_expires_at = self.param("ske").and_then(|t| parse_iso_time(&t));
+                self.access_key_id = self.param("skoid");
                 let permissions = self.param("sp").unwrap_or_default();
+                self.azure_permissions = self.param("sp");
                 let can_read = permissions.contains('r');
-                let can_write = permissions.contains('w') || permissions.contains('c');
+                let can_write = permissions.contains(['w', 'c', 'a']);
                 self.operation = match (can_read, can_write) {
                     (true, false) => Some(Operation::Get),
                     (false, true) => Some(Operation::Put),
@@ -322,20 +366,66 @@ impl PresignedLink {
         if self.region.is_none() {
             self.region = region_from_host(host);
         }
+        self.missing_parameters = required_parameters(self.scheme)
+            .iter()
+            .copied()
+            .filter(|name| self.param(name).is_none())
+            .collect();
+        for param in self.raw.query_params() {
+            let lower = param.name.to_ascii_lowercase();
+            if lower.starts_with("x-amz-checksum-") || lower == "x-amz-sdk-checksum-algorithm" {
+                self.checksums.push((param.name, param.value));
+            } else if lower.starts_with("response-") {
+                self.response_overrides.push((param.name, param.value));
+            } else if lower == "partnumber" {
+                self.part_number = Some(param.value);
+            } else if lower == "uploadid" {
+                self.upload_id = Some(param.value);
+            }
+        }
+        if self.part_number.is_some() && self.upload_id.is_some() && self.operation.is_none() {
+            self.operation = Some(Operation::Put);
+        }
+    }
+}
+
+/// The parameters without which a link of `scheme` cannot be checked by the server.
+fn required_parameters(scheme: SignatureScheme) -> &'static [&'static str] {
+    match scheme {
+        SignatureScheme::AwsSigV4 => &[
+            "X-Amz-Algorithm",
+            "X-Amz-Credential",
+            "X-Amz-Date",
+            "X-Amz-Expires",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Signature",
+        ],
+        SignatureScheme::GcsV4 => &[
+            "X-Goog-Algorithm",
+            "X-Goog-Credential",
+            "X-Goog-Date",
+            "X-Goog-Expires",
+            "X-Goog-SignedHeaders",
+            "X-Goog-Signature",
+        ],
+        SignatureScheme::AwsSigV2 => &["AWSAccessKeyId", "Expires", "Signature"],
+        SignatureScheme::GcsV2 => &["GoogleAccessId", "Expires", "Signature"],
+        SignatureScheme::AzureSas => &["sv", "se", "sp", "sig"],
+        SignatureScheme::Unsigned => &[],
     }
 }
 
 fn detect_scheme(raw: &RawUrl) -> SignatureScheme {
     let has = |name: &str| raw.param(name).is_some();
-    if has("X-Amz-Algorithm") || has("X-Amz-Signature") {
+    if has("X-Amz-Algorithm") || has("X-Amz-Signature") || has("X-Amz-Credential") {
         SignatureScheme::AwsSigV4
-    } else if has("X-Goog-Algorithm") || has("X-Goog-Signature") {
+    } else if has("X-Goog-Algorithm") || has("X-Goog-Signature") || has("X-Goog-Credential") {
         SignatureScheme::GcsV4
     } else if has("GoogleAccessId") {
         SignatureScheme::GcsV2
-    } else if has("AWSAccessKeyId") && has("Signature") {
+    } else if has("AWSAccessKeyId") {
         SignatureScheme::AwsSigV2
-    } else if has("sig") && (has("sv") || has("se")) {
+    } else if has("sig") || (has("sv") && has("se")) {
         SignatureScheme::AzureSas
     } else {
         SignatureScheme::Unsigned

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use super::background::{self, DialogResult, Mailbox, Message};
 use super::{Command, details_panel, form_panel, link_panel, result_panel};
 use crate::content_type::{self, ContentTypeChoice};
-use crate::link::{LinkError, Operation, PresignedLink};
+use crate::link::{Finding, FindingId, LinkError, Operation, PresignedLink, Severity};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
 use crate::text::{T, tr};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, TransferEvent, naming};
@@ -130,18 +130,22 @@ impl PresignDeskApp {
             ui.heading(tr(T::AppTitle));
             ui.add_space(2.0);
         });
+        let findings = match &self.link {
+            Ok(link) => link.findings(now, Some(self.operation)),
+            Err(_) => Vec::new(),
+        };
         egui::Panel::right("details")
             .resizable(true)
-            .default_size(340.0)
-            .min_size(240.0)
+            .default_size(380.0)
+            .min_size(260.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    details_panel::details_ui(ui, &self.link, now);
+                    details_panel::details_ui(ui, &self.link, &findings, now, &mut commands);
                 });
             });
         egui::CentralPanel::default_margins().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                self.main_ui(ui, now, &mut commands);
+                self.main_ui(ui, now, &findings, &mut commands);
             });
         });
         drop_overlay_ui(ui.ctx());
@@ -158,10 +162,23 @@ impl PresignDeskApp {
         }
     }
 
-    fn main_ui(&mut self, ui: &mut egui::Ui, now: Timestamp, commands: &mut Vec<Command>) {
+    fn main_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        now: Timestamp,
+        findings: &[Finding],
+        commands: &mut Vec<Command>,
+    ) {
         let running = matches!(self.run, RunState::Running { .. });
         ui.add_enabled_ui(!running, |ui| {
             link_panel::link_ui(ui, &mut self.link_text, &self.link, now, commands);
+            // What stops the link from working belongs beside it, not only in the details.
+            let blocking: Vec<Finding> = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error && f.id != FindingId::Expired)
+                .cloned()
+                .collect();
+            details_panel::findings_ui(ui, &blocking);
             ui.add_space(8.0);
             ui.horizontal(|ui| {
                 let put = ui.radio_value(&mut self.operation, Operation::Put, tr(T::ModeUpload));

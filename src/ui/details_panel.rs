@@ -1,112 +1,70 @@
-//! "Link details": every decoded field of the link, for support staff.
+//! "Link details": every decoded field of the link and what it means, for support staff.
 
 use jiff::Timestamp;
 
-use super::link_panel::expiry_line;
-use crate::format;
-use crate::link::{
-    Addressing, CredentialKind, LinkError, PresignedLink, Provider, SignatureScheme,
-};
-use crate::text::{T, fill, tr};
+use super::Command;
+use super::link_panel::{WARN, expiry_line};
+use crate::link::report::{detail_rows, summary_text};
+use crate::link::{Finding, LinkError, PresignedLink, Severity};
+use crate::text::{T, tr};
 
-/// The details panel.
-pub fn details_ui(ui: &mut egui::Ui, link: &Result<PresignedLink, LinkError>, now: Timestamp) {
+/// The details panel. `findings` are the link's findings for the chosen operation.
+pub fn details_ui(
+    ui: &mut egui::Ui,
+    link: &Result<PresignedLink, LinkError>,
+    findings: &[Finding],
+    now: Timestamp,
+    commands: &mut Vec<Command>,
+) {
     ui.add_space(4.0);
-    ui.heading(tr(T::DetailsTitle));
+    ui.horizontal(|ui| {
+        ui.heading(tr(T::DetailsTitle));
+        if let Ok(link) = link
+            && ui.button(tr(T::CopySummary)).clicked()
+        {
+            commands.push(Command::Copy(summary_text(link, findings, now)));
+        }
+    });
     ui.add_space(4.0);
     let Ok(link) = link else {
         ui.weak(tr(T::LinkEmpty));
         return;
     };
-    let none = tr(T::None_).to_owned();
-    let scheme = match link.scheme {
-        SignatureScheme::AwsSigV4 => T::SchemeAwsV4,
-        SignatureScheme::AwsSigV2 => T::SchemeAwsV2,
-        SignatureScheme::GcsV4 => T::SchemeGcsV4,
-        SignatureScheme::GcsV2 => T::SchemeGcsV2,
-        SignatureScheme::AzureSas => T::SchemeAzure,
-        SignatureScheme::Unsigned => T::SchemeNone,
-    };
-    let provider = match link.provider {
-        Provider::Aws => T::ProviderAws,
-        Provider::S3Compatible => T::ProviderS3Compatible,
-        Provider::Gcs => T::ProviderGcs,
-        Provider::Azure => T::ProviderAzure,
-        Provider::Unknown => T::ProviderUnknown,
-    };
-    let addressing = match link.addressing {
-        Addressing::VirtualHosted => T::AddressingVirtual,
-        Addressing::Path => T::AddressingPath,
-    };
-    let credentials = match link.credential_kind() {
-        CredentialKind::LongTerm => tr(T::CredLongTerm),
-        CredentialKind::Temporary => tr(T::CredTemporary),
-        CredentialKind::Unknown => tr(T::CredUnknown),
-    };
-    let token = match &link.security_token {
-        Some(token) => fill(T::TokenPresent, &[("len", &token.len_chars().to_string())]),
-        None => tr(T::TokenAbsent).to_owned(),
-    };
-    let rows: Vec<(T, String)> = vec![
-        (T::FieldScheme, tr(scheme).to_owned()),
-        (T::FieldProvider, tr(provider).to_owned()),
-        (T::FieldHost, link.host()),
-        (T::FieldAddressing, tr(addressing).to_owned()),
-        (
-            T::FieldBucket,
-            link.bucket.clone().unwrap_or_else(|| none.clone()),
-        ),
-        (
-            T::FieldKey,
-            link.key.clone().unwrap_or_else(|| none.clone()),
-        ),
-        (
-            T::FieldRegion,
-            link.region.clone().unwrap_or_else(|| none.clone()),
-        ),
-        (
-            T::FieldOperation,
-            link.operation
-                .map_or(none.clone(), |o| o.method().to_owned()),
-        ),
-        (
-            T::FieldSignedAt,
-            link.signed_at.map_or(none.clone(), format::utc),
-        ),
-        (
-            T::FieldExpiresAt,
-            link.expires_at.map_or(none.clone(), format::utc),
-        ),
-        (
-            T::FieldAccessKey,
-            link.access_key_id.clone().unwrap_or_else(|| none.clone()),
-        ),
-        (T::FieldCredentials, credentials.to_owned()),
-        (T::FieldToken, token),
-        (
-            T::FieldSignedHeaders,
-            if link.signed_headers.is_empty() {
-                none.clone()
-            } else {
-                link.signed_headers.join(", ")
-            },
-        ),
-    ];
+    if !findings.is_empty() {
+        ui.label(egui::RichText::new(tr(T::FindingsTitle)).strong());
+        findings_ui(ui, findings);
+        ui.add_space(8.0);
+    }
     egui::Grid::new("link-details")
         .num_columns(2)
         .striped(true)
         .spacing([10.0, 6.0])
         .show(ui, |ui| {
-            for (label, value) in rows {
+            for (label, value) in detail_rows(link, now) {
                 ui.label(egui::RichText::new(tr(label)).strong());
-                ui.add(egui::Label::new(value).wrap());
-                ui.end_row();
-                if label == T::FieldExpiresAt {
-                    ui.label(egui::RichText::new(tr(T::FieldTimeLeft)).strong());
+                if label == T::FieldTimeLeft {
                     let (color, line) = expiry_line(ui, link, now);
                     ui.colored_label(color, line);
-                    ui.end_row();
+                } else {
+                    ui.add(egui::Label::new(value).wrap());
                 }
+                ui.end_row();
             }
         });
+}
+
+/// Findings as coloured lines with a dot: red errors, amber warnings, plain notes.
+pub fn findings_ui(ui: &mut egui::Ui, findings: &[Finding]) {
+    for finding in findings {
+        let color = match finding.severity {
+            Severity::Error => ui.visuals().error_fg_color,
+            Severity::Warning => WARN,
+            Severity::Info => ui.visuals().weak_text_color(),
+        };
+        ui.horizontal_top(|ui| {
+            let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 14.0), egui::Sense::hover());
+            ui.painter().circle_filled(dot.center(), 4.0, color);
+            ui.add(egui::Label::new(egui::RichText::new(&finding.message).color(color)).wrap());
+        });
+    }
 }

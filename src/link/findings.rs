@@ -1,0 +1,375 @@
+//! What a link means for the person holding it, as findings with stable ids. Pure.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{
+    Addressing, CredentialKind, Operation, PresignedLink, Provider, Repair, SignatureScheme,
+};
+use crate::format;
+use crate::text::{T, fill, tr};
+
+/// The longest lifetime S3 and GCS accept for a V4 link: 7 days.
+pub const MAX_EXPIRES_SECS: i64 = 604_800;
+
+/// The CRC32 of an empty body, as 2025+ AWS SDKs put it into presigned PUT links.
+const EMPTY_BODY_CRC32: &str = "AAAAAA==";
+
+/// The stable id of a finding; tests, the JSON output and translations rely on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingId {
+    /// The link has expired.
+    Expired,
+    /// The link is not valid yet (clock or start time).
+    NotYetValid,
+    /// The lifetime asked for is over 7 days: refused whatever the time.
+    ExpiryTooLong,
+    /// Temporary credentials: the link may die before its stated expiry.
+    TemporaryCredentials,
+    /// SigV2 or GCS V2.
+    LegacySignature,
+    /// The Content-Type is signed.
+    ContentTypeSigned,
+    /// Headers beyond host and content-type are signed.
+    SignedHeaders,
+    /// SDK default checksum parameters.
+    SdkChecksum,
+    /// `http://` without encryption.
+    PlainHttp,
+    /// The host's region differs from the signed region.
+    RegionMismatch,
+    /// Global endpoint for a bucket signed outside us-east-1.
+    GlobalEndpoint,
+    /// A dotted bucket name in a virtual-hosted https host.
+    DottedBucketTls,
+    /// The paste was repaired.
+    RepairedPaste,
+    /// Signature parameters are missing (a cut-off link).
+    MissingParameters,
+    /// No signature at all.
+    NotPresigned,
+    /// The link says which operation it was made for.
+    OperationHint,
+    /// One part of a multipart upload.
+    MultipartPart,
+    /// Azure uploads need `x-ms-blob-type`, which the app sends.
+    AzureBlobType,
+    /// The Azure permissions do not allow the operation.
+    AzurePermissions,
+}
+
+impl FindingId {
+    /// The id as text (`expired`, `region-mismatch`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingId::Expired => "expired",
+            FindingId::NotYetValid => "not-yet-valid",
+            FindingId::ExpiryTooLong => "expiry-too-long",
+            FindingId::TemporaryCredentials => "temporary-credentials",
+            FindingId::LegacySignature => "legacy-signature",
+            FindingId::ContentTypeSigned => "content-type-signed",
+            FindingId::SignedHeaders => "signed-headers",
+            FindingId::SdkChecksum => "sdk-checksum",
+            FindingId::PlainHttp => "plain-http",
+            FindingId::RegionMismatch => "region-mismatch",
+            FindingId::GlobalEndpoint => "global-endpoint",
+            FindingId::DottedBucketTls => "dotted-bucket-tls",
+            FindingId::RepairedPaste => "repaired-paste",
+            FindingId::MissingParameters => "missing-parameters",
+            FindingId::NotPresigned => "not-presigned",
+            FindingId::OperationHint => "operation-hint",
+            FindingId::MultipartPart => "multipart-part",
+            FindingId::AzureBlobType => "azure-blob-type",
+            FindingId::AzurePermissions => "azure-permissions",
+        }
+    }
+}
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The link will not work as it is.
+    Error,
+    /// The link may fail, or needs care.
+    Warning,
+    /// Good to know.
+    Info,
+}
+
+/// One thing the link means for the person holding it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable id.
+    pub id: FindingId,
+    /// How much it matters.
+    pub severity: Severity,
+    /// What it means, in plain words.
+    pub message: String,
+}
+
+impl PresignedLink {
+    /// Everything worth telling about this link at `now`, errors first. `intended` is the
+    /// operation the user chose, when known (it decides the Azure permission check).
+    pub fn findings(&self, now: Timestamp, intended: Option<Operation>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut add = |id, severity, message: String| {
+            out.push(Finding {
+                id,
+                severity,
+                message,
+            })
+        };
+        let operation = intended.or(self.operation);
+
+        if !self.repairs.is_empty() {
+            let what: Vec<&str> = self.repairs.iter().map(|r| tr(repair_text(*r))).collect();
+            add(
+                FindingId::RepairedPaste,
+                Severity::Info,
+                fill(T::FindRepairedPaste, &[("what", &what.join(", "))]),
+            );
+        }
+        if self.scheme == SignatureScheme::Unsigned {
+            add(
+                FindingId::NotPresigned,
+                Severity::Warning,
+                tr(T::FindNotPresigned).to_owned(),
+            );
+        }
+        if !self.missing_parameters.is_empty() {
+            add(
+                FindingId::MissingParameters,
+                Severity::Error,
+                fill(
+                    T::FindMissingParameters,
+                    &[("params", &self.missing_parameters.join(", "))],
+                ),
+            );
+        }
+        self.time_findings(now, &mut add);
+        if let Some(secs) = self.expires_after_secs.filter(|s| *s > MAX_EXPIRES_SECS) {
+            add(
+                FindingId::ExpiryTooLong,
+                Severity::Error,
+                fill(
+                    T::FindExpiryTooLong,
+                    &[
+                        ("span", &format::span_secs(secs)),
+                        ("secs", &secs.to_string()),
+                    ],
+                ),
+            );
+        }
+        if self.credential_kind() == CredentialKind::Temporary {
+            add(
+                FindingId::TemporaryCredentials,
+                Severity::Warning,
+                tr(T::FindTemporaryCredentials).to_owned(),
+            );
+        }
+        if matches!(
+            self.scheme,
+            SignatureScheme::AwsSigV2 | SignatureScheme::GcsV2
+        ) {
+            add(
+                FindingId::LegacySignature,
+                Severity::Warning,
+                tr(T::FindLegacySignature).to_owned(),
+            );
+        }
+        if self.signs_content_type() {
+            add(
+                FindingId::ContentTypeSigned,
+                Severity::Warning,
+                tr(T::FindContentTypeSigned).to_owned(),
+            );
+        }
+        let extra_headers: Vec<&str> = self
+            .signed_headers
+            .iter()
+            .map(String::as_str)
+            .filter(|h| *h != "host" && *h != "content-type")
+            .collect();
+        if !extra_headers.is_empty() {
+            add(
+                FindingId::SignedHeaders,
+                Severity::Warning,
+                fill(
+                    T::FindSignedHeaders,
+                    &[("headers", &extra_headers.join(", "))],
+                ),
+            );
+        }
+        // Checksums come as query parameters (JS v3 and others) or as signed headers (boto3).
+        let checksum_headers =
+            self.signed_headers.iter().map(String::as_str).filter(|h| {
+                h.starts_with("x-amz-checksum-") || *h == "x-amz-sdk-checksum-algorithm"
+            });
+        let names: Vec<&str> = self
+            .checksums
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(checksum_headers)
+            .collect();
+        if !names.is_empty() {
+            let empty_body = self.checksums.iter().any(|(name, value)| {
+                name.eq_ignore_ascii_case("x-amz-checksum-crc32") && value == EMPTY_BODY_CRC32
+            });
+            let id = if empty_body {
+                T::FindSdkChecksumEmpty
+            } else {
+                T::FindSdkChecksum
+            };
+            add(
+                FindingId::SdkChecksum,
+                Severity::Warning,
+                fill(id, &[("params", &names.join(", "))]),
+            );
+        }
+        if !self.raw.is_https {
+            let (severity, id) = if is_loopback(&self.host()) {
+                (Severity::Info, T::FindPlainHttpLocal)
+            } else {
+                (Severity::Warning, T::FindPlainHttp)
+            };
+            add(FindingId::PlainHttp, severity, tr(id).to_owned());
+        }
+        self.endpoint_findings(&mut add);
+        if let Some(operation) = self.operation {
+            let what = match operation {
+                Operation::Put => T::OperationUpload,
+                Operation::Get => T::OperationDownload,
+            };
+            add(
+                FindingId::OperationHint,
+                Severity::Info,
+                fill(T::FindOperationHint, &[("operation", tr(what))]),
+            );
+        }
+        if let (Some(part), Some(_)) = (&self.part_number, &self.upload_id) {
+            add(
+                FindingId::MultipartPart,
+                Severity::Warning,
+                fill(T::FindMultipartPart, &[("part", part)]),
+            );
+        }
+        if self.provider == Provider::Azure || self.scheme == SignatureScheme::AzureSas {
+            if operation != Some(Operation::Get) {
+                add(
+                    FindingId::AzureBlobType,
+                    Severity::Info,
+                    tr(T::FindAzureBlobType).to_owned(),
+                );
+            }
+            if let Some(sp) = &self.azure_permissions {
+                let can_read = sp.contains('r');
+                let can_write = sp.contains(['w', 'c', 'a']);
+                let needed = match operation {
+                    Some(Operation::Get) if !can_read => Some("r"),
+                    Some(Operation::Put) if !can_write => Some("w"),
+                    None if !can_read && !can_write => Some("r / w"),
+                    _ => None,
+                };
+                if let Some(needed) = needed {
+                    add(
+                        FindingId::AzurePermissions,
+                        Severity::Error,
+                        fill(T::FindAzurePermissions, &[("sp", sp), ("needed", needed)]),
+                    );
+                }
+            }
+        }
+        out.sort_by_key(|f| f.severity);
+        out
+    }
+
+    fn time_findings(&self, now: Timestamp, add: &mut impl FnMut(FindingId, Severity, String)) {
+        let expiry = [self.expires_at, self.azure_key_expires_at]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(at) = expiry
+            && at <= now
+        {
+            let ago = now.as_second() - at.as_second();
+            add(
+                FindingId::Expired,
+                Severity::Error,
+                fill(
+                    T::FindExpired,
+                    &[("span", &format::span_secs(ago)), ("at", &format::utc(at))],
+                ),
+            );
+        }
+        // A minute of grace: clocks differ a little, and S3 tolerates small skews.
+        if let Some(at) = self.signed_at
+            && at.as_second() > now.as_second() + 60
+        {
+            let ahead = at.as_second() - now.as_second();
+            add(
+                FindingId::NotYetValid,
+                Severity::Error,
+                fill(
+                    T::FindNotYetValid,
+                    &[
+                        ("span", &format::span_secs(ahead)),
+                        ("at", &format::utc(at)),
+                    ],
+                ),
+            );
+        }
+    }
+
+    fn endpoint_findings(&self, add: &mut impl FnMut(FindingId, Severity, String)) {
+        if self.provider != Provider::Aws || self.scheme != SignatureScheme::AwsSigV4 {
+            return;
+        }
+        let scope = self.region.as_deref();
+        match (scope, self.host_region.as_deref()) {
+            (Some(scope), Some(host)) if scope != host => add(
+                FindingId::RegionMismatch,
+                Severity::Error,
+                fill(T::FindRegionMismatch, &[("scope", scope), ("host", host)]),
+            ),
+            (Some(scope), None)
+                if scope != "us-east-1" && !self.host().contains("s3-accelerate") =>
+            {
+                add(
+                    FindingId::GlobalEndpoint,
+                    Severity::Warning,
+                    fill(T::FindGlobalEndpoint, &[("region", scope)]),
+                )
+            }
+            _ => {}
+        }
+        if self.raw.is_https
+            && self.addressing == Addressing::VirtualHosted
+            && let Some(bucket) = self.bucket.as_deref().filter(|b| b.contains('.'))
+        {
+            add(
+                FindingId::DottedBucketTls,
+                Severity::Warning,
+                fill(T::FindDottedBucketTls, &[("bucket", bucket)]),
+            );
+        }
+    }
+}
+
+fn repair_text(repair: Repair) -> T {
+    match repair {
+        Repair::SurroundingWhitespace => T::RepairWhitespace,
+        Repair::Quotes => T::RepairQuotes,
+        Repair::AngleBrackets => T::RepairBrackets,
+        Repair::BreaksInside => T::RepairBreaks,
+        Repair::HtmlEscapedAmpersand => T::RepairAmp,
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.starts_with("127.") || host == "[::1]"
+}
+
+#[cfg(test)]
+mod tests;
