@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand};
 
 use crate::content_type::{self, ContentTypeChoice};
+use crate::diagnose::{Answer, Attempt, diagnose, explanation_text};
 use crate::link::report::{InspectJson, summary_text};
-use crate::link::{PresignedLink, Severity};
+use crate::link::{Operation, PresignedLink, Severity};
 use crate::text::{T, fill};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
 use crate::{format, transfer::naming};
@@ -40,9 +41,36 @@ pub enum Command {
     Put(PutArgs),
     /// Download from a presigned GET link.
     Get(GetArgs),
+    /// Explain a server's error body (from FILE, or standard input when FILE is - or absent).
+    Explain(ExplainArgs),
     /// Decode a link and say what it means. Exit code 0: nothing stops it from working;
     /// 1: it will not work as it is (expired, cut short...); 2: not a link.
     Inspect(InspectArgs),
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The file holding the error body; - or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// The link that was used.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The method that was used (default: the link's, else PUT).
+    #[arg(long, value_parser = ["GET", "PUT", "get", "put"])]
+    pub method: Option<String>,
+    /// The Content-Type that was sent, if any.
+    #[arg(long, value_name = "TYPE")]
+    pub sent_content_type: Option<String>,
+    /// The HTTP status of the answer.
+    #[arg(long, value_name = "N")]
+    pub status: Option<u16>,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Judge expiry as at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
 }
 
 /// Arguments of `inspect`.
@@ -88,6 +116,8 @@ pub struct GetArgs {
 }
 
 const EXIT_REFUSED: u8 = 1;
+/// The most of an error body `explain` reads (one byte more than the reader keeps, to know).
+const MAX_READ: u64 = crate::diagnose::MAX_ERROR_BODY_BYTES as u64 + 1;
 const EXIT_BAD_INPUT: u8 = 2;
 
 /// Runs `put` or `get` on the current tokio runtime.
@@ -96,6 +126,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Put(args) => put(args).await,
         Command::Get(args) => get(args).await,
         Command::Inspect(args) => inspect(&args),
+        Command::Explain(args) => explain(&args),
         // The binary opens the window itself; reaching here is a caller's mistake.
         Command::Gui { .. } => ExitCode::from(EXIT_BAD_INPUT),
     }
@@ -176,20 +207,95 @@ async fn get(args: GetArgs) -> ExitCode {
     finish(execute(&plan).await, &plan)
 }
 
-fn inspect(args: &InspectArgs) -> ExitCode {
-    let now = match args.now.as_deref().map(str::parse::<jiff::Timestamp>) {
-        None => jiff::Timestamp::now(),
-        Some(Ok(now)) => now,
+/// The `--now` option, or the clock.
+fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, ExitCode> {
+    match now.map(str::parse::<jiff::Timestamp>) {
+        None => Ok(jiff::Timestamp::now()),
+        Some(Ok(now)) => Ok(now),
         Some(Err(_)) => {
             eprintln!(
                 "{}",
-                fill(
-                    T::CliBadNow,
-                    &[("value", args.now.as_deref().unwrap_or_default())]
-                )
+                fill(T::CliBadNow, &[("value", now.unwrap_or_default())])
             );
-            return ExitCode::from(EXIT_BAD_INPUT);
+            Err(ExitCode::from(EXIT_BAD_INPUT))
         }
+    }
+}
+
+fn explain(args: &ExplainArgs) -> ExitCode {
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let link = match args.url.as_deref().map(parse_link).transpose() {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let source = args.file.as_deref().filter(|p| *p != Path::new("-"));
+    let mut bytes = Vec::new();
+    let read = match source {
+        Some(path) => std::fs::File::open(path).and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_READ), &mut bytes)
+        }),
+        None => std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), MAX_READ),
+            &mut bytes,
+        ),
+    };
+    if let Err(e) = read {
+        let path = source.unwrap_or(Path::new("-")).display().to_string();
+        eprintln!(
+            "{}",
+            fill(T::CliNoBody, &[("path", &path), ("reason", &e.to_string())])
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let body = crate::diagnose::ErrorBody::parse(&bytes);
+    let operation = match args
+        .method
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        Some("GET") => Operation::Get,
+        Some(_) => Operation::Put,
+        None => link
+            .as_ref()
+            .and_then(|l| l.operation)
+            .unwrap_or(Operation::Put),
+    };
+    let attempt = Attempt {
+        link: link.as_ref(),
+        operation,
+        sent_content_type: args.sent_content_type.clone(),
+        guessed_content_type: None,
+        file_len_bytes: None,
+    };
+    let answer = Answer {
+        status: args.status,
+        body: &body,
+        date: None,
+        error_code_header: None,
+    };
+    let diagnosis = diagnose(&attempt, &answer, now);
+    if args.json {
+        match serde_json::to_string_pretty(&diagnosis) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(EXIT_REFUSED);
+            }
+        }
+    } else {
+        print!("{}", explanation_text(&diagnosis));
+    }
+    ExitCode::SUCCESS
+}
+
+fn inspect(args: &InspectArgs) -> ExitCode {
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(code) => return code,
     };
     let link = match parse_link(&args.url) {
         Ok(link) => link,
@@ -311,6 +417,14 @@ fn finish(outcome: Outcome, plan: &Plan) -> ExitCode {
                 line.push_str(&format!(": {message}"));
             }
             println!("{line}");
+            let link = PresignedLink::parse(plan.url.expose()).ok();
+            let attempt = Attempt::of_plan(plan, link.as_ref());
+            let diagnosis = diagnose(
+                &attempt,
+                &Answer::of_refusal(&refusal),
+                jiff::Timestamp::now(),
+            );
+            eprintln!("\n{}", explanation_text(&diagnosis));
             eprintln!("{}", plan.describe().trim_end());
             eprintln!("{}", crate::diagnose::readable(&refusal.body));
             ExitCode::from(EXIT_REFUSED)

@@ -302,3 +302,93 @@ fn inspect_exit_codes_and_plain_text() {
         Some(2)
     );
 }
+
+fn presign_desk_with_input(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_presign-desk"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn explain_reads_a_body_and_says_why() {
+    let (url, now) = fixture("sigv4-get-session-token");
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>IQoJb3JpZ2luX2VjEFIXTURETOKEN</Token-0><RequestId>R1</RequestId></Error>";
+    let out = presign_desk_with_input(
+        &[
+            "explain", "-", "--url", &url, "--method", "GET", "--status", "400", "--json", "--now",
+            &now,
+        ],
+        body,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["provider"], "aws");
+    assert_eq!(json["status"], 400);
+    assert_eq!(json["code"], "ExpiredToken");
+    assert_eq!(json["message"], "The provided token has expired.");
+    assert_eq!(json["causes"][0]["id"], "temporary-credentials");
+    assert!(json["title"].as_str().unwrap().contains("credentials"));
+    assert!(!json["explanation"].as_str().unwrap().is_empty());
+    assert!(json["actions"].as_array().is_some_and(|a| !a.is_empty()));
+    assert_eq!(json["details"]["Token-0"], "REDACTED");
+    assert_eq!(json["details"]["RequestId"], "R1");
+    assert!(!text(&out.stdout).contains("FIXTURETOKEN"));
+
+    // From a file, in plain text.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("error.xml");
+    std::fs::write(
+        &file,
+        "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>",
+    )
+    .unwrap();
+    let out = presign_desk(&["explain", &path_arg(&file), "--status", "404"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).starts_with("Nothing is there\n"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = presign_desk(&["explain", &path_arg(&dir.path().join("missing.xml"))]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_failed_put_prints_the_explanation() {
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.txt");
+    std::fs::write(&file, "x").unwrap();
+    let url = pg.sign_v2(Method::Put, "x.txt", None, playground::unix_in(3600));
+    let out = presign_desk(&[
+        "put",
+        &url,
+        &path_arg(&file),
+        "--content-type",
+        "text/plain",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("The Content-Type does not match the link"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Send again without a Content-Type"),
+        "{stderr}"
+    );
+    assert_no_signature(&out, &url);
+}

@@ -3,7 +3,12 @@
 //! This first part reads the error body into named elements, with every secret redacted; the
 //! explanations in plain language build on [`ErrorBody`].
 
+mod explain;
 mod xml;
+
+pub use explain::{
+    Answer, Attempt, Cause, CauseId, Diagnosis, Fix, creator_message, diagnose, explanation_text,
+};
 
 use serde::Serialize;
 

@@ -99,6 +99,14 @@ impl Plan {
         }
     }
 
+    /// The value of header `name` (ASCII case-insensitive) this plan sends.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The request as text, redacted, for showing and copying.
     pub fn describe(&self) -> String {
         let mut out = format!("{} {}\n", self.operation().method(), self.redacted_url);
@@ -127,8 +135,8 @@ pub type Reporter = Arc<dyn Fn(TransferEvent) + Send + Sync>;
 /// How a transfer ended.
 #[derive(Debug)]
 pub enum Outcome {
-    /// The server accepted the request (2xx) and every byte arrived.
-    Succeeded(Success),
+    /// The server accepted the request (2xx) and every byte arrived (boxed: it is large).
+    Succeeded(Box<Success>),
     /// The server answered with an error status (boxed: it carries the whole error body).
     Refused(Box<Refusal>),
     /// The transfer could not be completed (network, file, or a check failed).
@@ -187,6 +195,8 @@ pub struct ResponseFacts {
     pub content_length: Option<u64>,
     /// `Location` (a redirect the app did not follow).
     pub location: Option<String>,
+    /// Azure's `x-ms-error-code`.
+    pub error_code: Option<String>,
 }
 
 /// Why a transfer could not complete. Every message is safe to show: no URL, no secret.

@@ -130,6 +130,8 @@ fn final_report(meter: &SharedMeter, report: &Reporter) -> u64 {
 }
 
 /// What the server answered to the request line and headers.
+// Lives for one call, on the stack: boxing the response would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Answer {
     /// 2xx: the body (for a GET) is to be read.
     Accepted(reqwest::Response, ResponseFacts),
@@ -207,13 +209,13 @@ async fn upload(
             now,
         });
     }
-    Ok(Outcome::Succeeded(Success {
+    Ok(Outcome::Succeeded(Box::new(Success {
         status: status.as_u16(),
         bytes,
         elapsed: started.elapsed(),
         response: facts,
         saved_to: None,
-    }))
+    })))
 }
 
 async fn download(
@@ -259,13 +261,13 @@ async fn download(
         });
     }
     partial.finish(destination, replace_existing).await?;
-    Ok(Outcome::Succeeded(Success {
+    Ok(Outcome::Succeeded(Box::new(Success {
         status: status.as_u16(),
         bytes,
         elapsed: started.elapsed(),
         response: facts,
         saved_to: Some(destination.to_owned()),
-    }))
+    })))
 }
 
 /// A download in progress, hidden beside its destination; removed unless finished, including
@@ -378,6 +380,7 @@ fn response_facts(headers: &HeaderMap) -> ResponseFacts {
         content_type: get("content-type"),
         content_length: get("content-length").and_then(|v| v.parse().ok()),
         location: get("location"),
+        error_code: get("x-ms-error-code"),
     }
 }
 

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use super::background::{self, DialogResult, Mailbox, Message};
 use super::{Command, details_panel, form_panel, link_panel, result_panel};
 use crate::content_type::{self, ContentTypeChoice};
+use crate::diagnose::{Answer, Attempt, Diagnosis, Fix, creator_message, diagnose};
 use crate::link::{Finding, FindingId, LinkError, Operation, PresignedLink, Severity};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
 use crate::text::{T, tr};
@@ -33,7 +34,34 @@ pub enum RunState {
         outcome: Outcome,
         /// What was sent.
         plan: Plan,
+        /// The explanation of a refusal, with the message for the link's creator.
+        explained: Option<Box<Explained>>,
     },
+}
+
+/// A refusal explained, computed once when it arrives.
+pub struct Explained {
+    /// What happened, why, and what to do.
+    pub diagnosis: Diagnosis,
+    /// The text of "Copy message for the link's creator".
+    pub creator_message: String,
+}
+
+impl Explained {
+    fn of(outcome: &Outcome, plan: &Plan) -> Option<Box<Self>> {
+        let Outcome::Refused(refusal) = outcome else {
+            return None;
+        };
+        let link = PresignedLink::parse(plan.url.expose()).ok();
+        let attempt = Attempt::of_plan(plan, link.as_ref());
+        let diagnosis = diagnose(&attempt, &Answer::of_refusal(refusal), Timestamp::now());
+        let creator_message =
+            creator_message(&attempt, &diagnosis, refusal.response.request_id.as_deref());
+        Some(Box::new(Self {
+            diagnosis,
+            creator_message,
+        }))
+    }
 }
 
 /// The PresignDesk window's state.
@@ -273,12 +301,18 @@ impl PresignDeskApp {
                 Message::Finished(outcome) => {
                     let previous = std::mem::replace(&mut self.run, RunState::Idle);
                     if let RunState::Running { plan, .. } = previous {
-                        self.run = RunState::Finished { outcome, plan };
+                        let explained = Explained::of(&outcome, &plan);
+                        self.run = RunState::Finished {
+                            outcome,
+                            plan,
+                            explained,
+                        };
                     }
-                    // A finished download now occupies its name.
+                    // A finished download now occupies its name; the file may have changed.
+                    // The user's Content-Type choice stays as it was.
                     self.download.replace_existing = false;
                     self.apply(Command::DestinationEdited);
-                    self.apply(Command::FileEdited);
+                    self.recheck_file();
                 }
             }
         }
@@ -305,15 +339,8 @@ impl PresignDeskApp {
             }
             Command::OperationChosen => self.clear_result(),
             Command::FileEdited => {
-                self.upload.state = None;
                 self.refresh_content_type();
-                if !self.upload.path.trim().is_empty() {
-                    background::check_file(
-                        &self.runtime,
-                        self.mailbox.clone(),
-                        self.upload.path.clone(),
-                    );
-                }
+                self.recheck_file();
             }
             Command::PickFile => {
                 let start = PathBuf::from(self.upload.path.trim())
@@ -345,6 +372,16 @@ impl PresignDeskApp {
                 self.download.name.clone(),
             ),
             Command::Start => self.start(),
+            Command::ApplyFix(fix) => {
+                self.upload.content_type = match fix {
+                    Fix::SendWithoutContentType => ContentTypeChoice {
+                        value: self.upload.content_type.value.clone(),
+                        send_header: false,
+                    },
+                    Fix::SendWithContentType(value) => ContentTypeChoice::send(value),
+                };
+                self.start();
+            }
             Command::Cancel => {
                 if let RunState::Running { cancel, .. } = &self.run {
                     cancel.cancel();
@@ -354,6 +391,18 @@ impl PresignDeskApp {
                 self.copy_requests.push(text);
                 self.notice = Some(tr(T::Copied).to_owned());
             }
+        }
+    }
+
+    /// Checks the upload path again, off the UI thread.
+    fn recheck_file(&mut self) {
+        self.upload.state = None;
+        if !self.upload.path.trim().is_empty() {
+            background::check_file(
+                &self.runtime,
+                self.mailbox.clone(),
+                self.upload.path.clone(),
+            );
         }
     }
 
@@ -384,6 +433,7 @@ impl PresignDeskApp {
                 self.run = RunState::Finished {
                     outcome: Outcome::Failed(transfer::TransferError::Connect(reason.clone())),
                     plan,
+                    explained: None,
                 };
                 return;
             }

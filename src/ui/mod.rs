@@ -33,6 +33,8 @@ pub enum Command {
     KeepBoth,
     /// Start the upload or download.
     Start,
+    /// Change the Content-Type as the explanation suggests, and send again.
+    ApplyFix(crate::diagnose::Fix),
     /// Cancel the running transfer.
     Cancel,
     /// Put this text on the clipboard.

@@ -1,14 +1,14 @@
 //! The big button, the progress of a running transfer, and the result card.
 
 use super::Command;
-use super::app::RunState;
+use super::app::{Explained, RunState};
 use super::link_panel::GOOD;
 use crate::cli::progress_line;
 use crate::diagnose::BodyFormat;
 use crate::link::Operation;
 use crate::prepare::Blocker;
 use crate::text::{T, fill, tr};
-use crate::transfer::{Outcome, Plan, ResponseFacts};
+use crate::transfer::{Outcome, Plan, Refusal, ResponseFacts};
 use crate::{diagnose, format};
 
 /// The Upload/Download button, or the progress and Cancel while running.
@@ -75,7 +75,12 @@ pub fn outcome_ui(
     notice: Option<&str>,
     commands: &mut Vec<Command>,
 ) {
-    let RunState::Finished { outcome, plan } = run else {
+    let RunState::Finished {
+        outcome,
+        plan,
+        explained,
+    } = run
+    else {
         return;
     };
     ui.add_space(10.0);
@@ -106,47 +111,8 @@ pub fn outcome_ui(
                     }
                 }
                 Outcome::Refused(refusal) => {
-                    let code = refusal.body.code.as_deref().unwrap_or(&refusal.reason);
-                    let title = fill(
-                        T::ServerRefused,
-                        &[("status", &refusal.status.to_string()), ("code", code)],
-                    );
-                    ui.label(
-                        egui::RichText::new(title)
-                            .color(ui.visuals().error_fg_color)
-                            .size(18.0)
-                            .strong(),
-                    );
-                    match &refusal.body.message {
-                        Some(message) => {
-                            ui.label(message);
-                        }
-                        None if refusal.body.format == BodyFormat::Empty => {
-                            ui.weak(tr(T::BodyEmpty));
-                        }
-                        None => {}
-                    }
-                    facts_ui(ui, refusal.status, &refusal.response);
-                    egui::CollapsingHeader::new(tr(T::ErrorDetails))
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            ui.add(
-                                egui::Label::new(
-                                    egui::RichText::new(diagnose::readable(&refusal.body))
-                                        .monospace(),
-                                )
-                                .wrap(),
-                            );
-                        });
-                    egui::CollapsingHeader::new(tr(T::RawBody)).show(ui, |ui| {
-                        ui.add(
-                            egui::Label::new(egui::RichText::new(&refusal.body.text).monospace())
-                                .wrap(),
-                        );
-                    });
-                    request_ui(ui, plan, commands);
-                    if ui.button(tr(T::TryAgain)).clicked() {
-                        commands.push(Command::Start);
+                    if let Some(explained) = explained {
+                        refusal_ui(ui, refusal, explained, plan, commands);
                     }
                 }
                 Outcome::Failed(error) => {
@@ -174,6 +140,77 @@ pub fn outcome_ui(
                 ui.weak(notice);
             }
         });
+}
+
+/// The failure card: the most likely cause first, what to do, what to ask for, and the rest
+/// behind "Show details".
+fn refusal_ui(
+    ui: &mut egui::Ui,
+    refusal: &Refusal,
+    explained: &Explained,
+    plan: &Plan,
+    commands: &mut Vec<Command>,
+) {
+    let diagnosis = &explained.diagnosis;
+    ui.label(
+        egui::RichText::new(&diagnosis.title)
+            .color(ui.visuals().error_fg_color)
+            .size(18.0)
+            .strong(),
+    );
+    ui.add(egui::Label::new(&diagnosis.explanation).wrap());
+    ui.add_space(4.0);
+    for (heading, text) in [
+        (T::WhatToDo, diagnosis.actions.join(" ")),
+        (T::WhatToAsk, diagnosis.ask.clone()),
+    ] {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(format!("{}:", tr(heading))).strong());
+            ui.label(text);
+        });
+    }
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        if let Some(fix) = &diagnosis.fix
+            && ui.button(fix.label()).clicked()
+        {
+            commands.push(Command::ApplyFix(fix.clone()));
+        }
+        if ui.button(tr(T::CopyForCreator)).clicked() {
+            commands.push(Command::Copy(explained.creator_message.clone()));
+        }
+        if ui.button(tr(T::TryAgain)).clicked() {
+            commands.push(Command::Start);
+        }
+    });
+    egui::CollapsingHeader::new(tr(T::ShowDetails)).show(ui, |ui| {
+        let code = refusal.body.code.as_deref().unwrap_or(&refusal.reason);
+        ui.label(fill(
+            T::ServerRefused,
+            &[("status", &refusal.status.to_string()), ("code", code)],
+        ));
+        if let Some(message) = &refusal.body.message {
+            ui.label(message);
+        } else if refusal.body.format == BodyFormat::Empty {
+            ui.weak(tr(T::BodyEmpty));
+        }
+        facts_ui(ui, refusal.status, &refusal.response);
+        if diagnosis.causes.len() > 1 {
+            ui.label(egui::RichText::new(tr(T::OtherCauses)).strong());
+            for cause in &diagnosis.causes[1..] {
+                ui.add(egui::Label::new(format!("• {}", cause.text)).wrap());
+            }
+        }
+        ui.label(egui::RichText::new(tr(T::ErrorDetails)).strong());
+        ui.add(
+            egui::Label::new(egui::RichText::new(diagnose::readable(&refusal.body)).monospace())
+                .wrap(),
+        );
+        request_ui(ui, plan, commands);
+        egui::CollapsingHeader::new(tr(T::RawBody)).show(ui, |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(&refusal.body.text).monospace()).wrap());
+        });
+    });
 }
 
 fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts) {

@@ -1,0 +1,771 @@
+//! From a refusal to what happened, why, and what to do: evidence from the error body, the
+//! link and the request that was sent, ranked into causes with stable ids. Pure.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::ErrorBody;
+use crate::format;
+use crate::link::{Operation, PresignedLink, Provider, SignatureScheme};
+use crate::text::errors::{self, ErrorText, Family};
+use crate::text::{T, fill, tr};
+
+/// Clocks further apart than this are worth a word (S3 allows 15 minutes for headers).
+const CLOCK_SKEW_NOTICE_SECS: i64 = 300;
+
+/// What was tried: the link and the request as sent.
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    /// The link, when known.
+    pub link: Option<&'a PresignedLink>,
+    /// Upload or download.
+    pub operation: Operation,
+    /// The Content-Type header sent (`None`: none).
+    pub sent_content_type: Option<String>,
+    /// The type the file's name suggests, for the "send with this type" fix.
+    pub guessed_content_type: Option<String>,
+    /// Size of the file uploaded.
+    pub file_len_bytes: Option<u64>,
+}
+
+impl<'a> Attempt<'a> {
+    /// What `plan` sent with `link`.
+    pub fn of_plan(plan: &crate::transfer::Plan, link: Option<&'a PresignedLink>) -> Self {
+        let (guessed_content_type, file_len_bytes) = match &plan.payload {
+            crate::transfer::Payload::Upload { path, len_bytes } => {
+                (crate::content_type::guess_for_path(path), Some(*len_bytes))
+            }
+            crate::transfer::Payload::Download { .. } => (None, None),
+        };
+        Attempt {
+            link,
+            operation: plan.operation(),
+            sent_content_type: plan.header("content-type").map(str::to_owned),
+            guessed_content_type,
+            file_len_bytes,
+        }
+    }
+}
+
+impl<'a> Answer<'a> {
+    /// What the server answered in `refusal`.
+    pub fn of_refusal(refusal: &'a crate::transfer::Refusal) -> Self {
+        Answer {
+            status: Some(refusal.status),
+            body: &refusal.body,
+            date: refusal.response.date.as_deref(),
+            error_code_header: refusal.response.error_code.as_deref(),
+        }
+    }
+}
+
+/// What the server answered.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    /// HTTP status, when known.
+    pub status: Option<u16>,
+    /// The error body, read and redacted.
+    pub body: &'a ErrorBody,
+    /// The `Date` response header.
+    pub date: Option<&'a str>,
+    /// Azure's `x-ms-error-code` header.
+    pub error_code_header: Option<&'a str>,
+}
+
+/// The stable id of a cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum CauseId {
+    ContentTypeMismatch,
+    MethodMismatch,
+    UrlAltered,
+    WrongSecretOrTampered,
+    Expired,
+    ClockSkew,
+    TemporaryCredentials,
+    WrongRegion,
+    Redirect,
+    LegacySignatureUnsupported,
+    ChunkedUpload,
+    TooLarge,
+    SdkChecksum,
+    UnsignedHeaders,
+    TwoAuthMechanisms,
+    MissingBlobType,
+    NotFound,
+    Permission,
+    Retryable,
+    ExpiryTooLong,
+}
+
+/// One possible cause, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    /// Stable id.
+    pub id: CauseId,
+    /// A sentence that names the cause and what to do.
+    pub text: String,
+    /// A short title, used when this cause comes first.
+    #[serde(skip)]
+    pub title: String,
+}
+
+/// A retry the app can make that would fix the cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
+pub enum Fix {
+    /// Send again with no Content-Type header.
+    SendWithoutContentType,
+    /// Send again with this Content-Type.
+    SendWithContentType(String),
+}
+
+impl Fix {
+    /// The button's label.
+    pub fn label(&self) -> String {
+        match self {
+            Fix::SendWithoutContentType => tr(T::FixWithoutContentType).to_owned(),
+            Fix::SendWithContentType(value) => fill(T::FixWithContentType, &[("type", value)]),
+        }
+    }
+}
+
+/// The explanation of a refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    /// `aws`, `s3-compatible`, `gcs`, `azure` or `unknown`.
+    pub provider: Provider,
+    /// HTTP status.
+    pub status: Option<u16>,
+    /// The server's error code.
+    pub code: Option<String>,
+    /// The server's message.
+    pub message: Option<String>,
+    /// What happened, in one line: the most likely cause.
+    pub title: String,
+    /// Why, in one or two sentences.
+    pub explanation: String,
+    /// What the person can do.
+    pub actions: Vec<String>,
+    /// What to ask the link's creator for.
+    pub ask: String,
+    /// Possible causes, most likely first.
+    pub causes: Vec<Cause>,
+    /// Every element of the error, redacted.
+    pub details: BTreeMap<String, String>,
+    /// A retry the app can make that would fix it.
+    pub fix: Option<Fix>,
+}
+
+/// Explains a refusal. `now` is this computer's clock.
+pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> Diagnosis {
+    let link = attempt.link;
+    let provider = link.map_or(
+        if answer.error_code_header.is_some() {
+            Provider::Azure
+        } else {
+            Provider::Unknown
+        },
+        |l| l.provider,
+    );
+    let family = match provider {
+        Provider::Azure => Family::Azure,
+        Provider::Gcs => Family::Gcs,
+        _ if answer.error_code_header.is_some() => Family::Azure,
+        _ => Family::S3,
+    };
+    let body = answer.body;
+    let code = body
+        .code
+        .clone()
+        .or_else(|| answer.error_code_header.map(str::to_owned));
+    let entry: &ErrorText = code
+        .as_deref()
+        .and_then(|c| errors::for_code(family, c))
+        .unwrap_or_else(|| errors::for_status(answer.status.unwrap_or(0)));
+
+    let causes = rank_causes(attempt, answer, code.as_deref(), family, now);
+    let fix = causes
+        .first()
+        .filter(|c| c.id == CauseId::ContentTypeMismatch)
+        .and_then(|_| content_type_fix(attempt));
+
+    let (title, explanation) = match causes.first() {
+        Some(cause) => (cause.title.clone(), cause.text.clone()),
+        None => (entry.title.to_owned(), entry.meaning.to_owned()),
+    };
+    let mut details: BTreeMap<String, String> = body.elements.iter().cloned().collect();
+    if let Some(code) = &code {
+        details.insert("Code".into(), code.clone());
+    }
+    if let Some(message) = &body.message {
+        details.insert("Message".into(), message.clone());
+    }
+    Diagnosis {
+        provider,
+        status: answer.status,
+        code,
+        message: body.message.clone(),
+        title,
+        explanation,
+        actions: vec![entry.action.to_owned()],
+        ask: entry.ask.to_owned(),
+        causes,
+        details,
+        fix,
+    }
+}
+
+fn cause(id: CauseId, title: T, text: String) -> Cause {
+    Cause {
+        id,
+        text,
+        title: tr(title).to_owned(),
+    }
+}
+
+/// The retry most likely to carry the signed type. Legacy links (SigV2, GCS V2) sign the type
+/// always and are mostly made with none; V4 links that list `content-type` were made with one,
+/// most likely the one the file's name suggests.
+fn content_type_fix(attempt: &Attempt<'_>) -> Option<Fix> {
+    let legacy = attempt
+        .link
+        .is_some_and(|l| matches!(l.scheme, SignatureScheme::AwsSigV2 | SignatureScheme::GcsV2));
+    let guess = attempt.guessed_content_type.clone();
+    match (attempt.sent_content_type.as_deref(), legacy) {
+        (Some(_), true) => Some(Fix::SendWithoutContentType),
+        (None, _) => guess.map(Fix::SendWithContentType),
+        (Some(sent), false) => guess.filter(|g| g != sent).map(Fix::SendWithContentType),
+    }
+}
+
+fn rank_causes(
+    attempt: &Attempt<'_>,
+    answer: &Answer<'_>,
+    code: Option<&str>,
+    family: Family,
+    now: Timestamp,
+) -> Vec<Cause> {
+    let body = answer.body;
+    let link = attempt.link;
+    let message = body
+        .message
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let detail = body
+        .element("AuthenticationErrorDetail")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let status = answer.status.unwrap_or(0);
+    let mut causes = Vec::new();
+
+    // Evidence the server states outright comes first.
+    match code.unwrap_or_default() {
+        "NotImplemented"
+            if body
+                .element("Header")
+                .is_some_and(|h| h.eq_ignore_ascii_case("Transfer-Encoding")) =>
+        {
+            causes.push(cause(
+                CauseId::ChunkedUpload,
+                T::CauseChunkedTitle,
+                tr(T::CauseChunked).to_owned(),
+            ));
+        }
+        "MissingContentLength" => {
+            causes.push(cause(
+                CauseId::ChunkedUpload,
+                T::CauseChunkedTitle,
+                tr(T::CauseChunked).to_owned(),
+            ));
+        }
+        "EntityTooLarge" | "RequestBodyTooLarge" => causes.push(too_large(attempt, body)),
+        "InvalidArgument" if message.contains("auth") => {
+            causes.push(cause(
+                CauseId::TwoAuthMechanisms,
+                T::CauseTwoAuthTitle,
+                tr(T::CauseTwoAuth).to_owned(),
+            ));
+        }
+        "MissingRequiredHeader"
+            if body
+                .element("HeaderName")
+                .is_none_or(|h| h.eq_ignore_ascii_case("x-ms-blob-type")) =>
+        {
+            causes.push(cause(
+                CauseId::MissingBlobType,
+                T::CauseMissingBlobTypeTitle,
+                tr(T::CauseMissingBlobType).to_owned(),
+            ));
+        }
+        "ExpiredToken" if family == Family::Gcs => causes.push(expired(link, now)),
+        "ExpiredToken" | "InvalidToken" | "TokenRefreshRequired" => causes.push(cause(
+            CauseId::TemporaryCredentials,
+            T::CauseTemporaryCredentialsTitle,
+            tr(T::CauseTemporaryCredentials).to_owned(),
+        )),
+        "ExpiredRequest" => causes.push(expired(link, now)),
+        "AccessDenied" if message.contains("expired") => causes.push(expired(link, now)),
+        "AccessDenied"
+            if message.contains("not signed") || body.element("HeadersNotSigned").is_some() =>
+        {
+            let headers = body.element("HeadersNotSigned").unwrap_or("x-amz-*");
+            causes.push(cause(
+                CauseId::UnsignedHeaders,
+                T::CauseUnsignedHeadersTitle,
+                fill(T::CauseUnsignedHeaders, &[("headers", headers)]),
+            ));
+        }
+        "AuthenticationFailed" if detail.contains("expir") => causes.push(expired(link, now)),
+        "AuthorizationQueryParametersError"
+            if message.contains("expires") || body.element("X-Amz-Expires").is_some() =>
+        {
+            causes.push(cause(
+                CauseId::ExpiryTooLong,
+                T::CauseExpiryTooLongTitle,
+                tr(T::CauseExpiryTooLong).to_owned(),
+            ));
+        }
+        "AuthorizationQueryParametersError" | "AuthorizationHeaderMalformed" => {
+            if let Some(region) = body
+                .element("Region")
+                .map(str::to_owned)
+                .or_else(|| quoted_after(&message, "expecting"))
+            {
+                let signed = link
+                    .and_then(|l| l.region.clone())
+                    .unwrap_or_else(|| tr(T::None_).to_owned());
+                causes.push(cause(
+                    CauseId::WrongRegion,
+                    T::CauseWrongRegionTitle,
+                    fill(
+                        T::CauseWrongRegion,
+                        &[("region", &region), ("signed", &signed)],
+                    ),
+                ));
+            }
+        }
+        "PermanentRedirect" | "TemporaryRedirect" => causes.push(redirect(body)),
+        "InvalidRequest" if message.contains("aws4-hmac-sha256") => causes.push(cause(
+            CauseId::LegacySignatureUnsupported,
+            T::CauseLegacyUnsupportedTitle,
+            tr(T::CauseLegacyUnsupported).to_owned(),
+        )),
+        "BadDigest" | "InvalidDigest" | "XAmzContentChecksumMismatch" => {
+            if let Some(c) = sdk_checksum(link) {
+                causes.push(c);
+            }
+        }
+        "NoSuchKey" | "NoSuchBucket" | "BlobNotFound" | "ContainerNotFound" => {
+            causes.push(not_found(link))
+        }
+        "RequestTimeTooSkewed" => {}
+        "AuthorizationPermissionMismatch" | "AuthorizationFailure" => {
+            causes.push(permission(attempt))
+        }
+        "SlowDown" | "InternalError" | "ServiceUnavailable" | "RequestTimeout" | "ServerBusy"
+        | "OperationTimedOut" | "IncompleteBody" => causes.push(cause(
+            CauseId::Retryable,
+            T::CauseRetryableTitle,
+            fill(T::CauseRetryable, &[("code", code.unwrap_or_default())]),
+        )),
+        "SignatureDoesNotMatch" => causes.extend(signature_causes(attempt, body)),
+        "AuthenticationFailed" if detail.contains("signature") || detail.is_empty() => {
+            causes.extend(signature_causes(attempt, body));
+        }
+        _ => {}
+    }
+
+    // The clock: a server date far from ours explains expiry and skew errors.
+    if let Some(skew) = clock_skew_secs(answer.date, now)
+        && (skew.abs() > CLOCK_SKEW_NOTICE_SECS || code == Some("RequestTimeTooSkewed"))
+    {
+        let c = cause(
+            CauseId::ClockSkew,
+            T::CauseClockSkewTitle,
+            fill(T::CauseClockSkew, &[("span", &format::span_secs(skew))]),
+        );
+        if code == Some("RequestTimeTooSkewed") {
+            causes.insert(0, c);
+        } else {
+            causes.push(c);
+        }
+    }
+
+    // What the link itself says, when the code alone did not tell.
+    if let Some(link) = link {
+        if causes.is_empty() && link.is_expired(now) {
+            causes.push(expired(Some(link), now));
+        }
+        if matches!(status, 400 | 403)
+            && link.scheme == SignatureScheme::AwsSigV2
+            && code == Some("InvalidRequest")
+        {
+            causes.push(cause(
+                CauseId::LegacySignatureUnsupported,
+                T::CauseLegacyUnsupportedTitle,
+                tr(T::CauseLegacyUnsupported).to_owned(),
+            ));
+        }
+        if causes.iter().all(|c| c.id != CauseId::SdkChecksum)
+            && matches!(
+                code,
+                Some(
+                    "BadDigest"
+                        | "InvalidDigest"
+                        | "XAmzContentChecksumMismatch"
+                        | "InvalidRequest"
+                        | "InvalidArgument"
+                )
+            )
+            && let Some(c) = sdk_checksum(Some(link))
+        {
+            causes.push(c);
+        }
+    }
+    match (code, status) {
+        (Some("AccessDenied"), _) if causes.is_empty() => causes.push(permission(attempt)),
+        (None, 404) => causes.push(not_found(link)),
+        (None, 301 | 302 | 307 | 308) => causes.push(redirect(body)),
+        (None, 500..=599) => causes.push(cause(
+            CauseId::Retryable,
+            T::CauseRetryableTitle,
+            fill(T::CauseRetryable, &[("code", &status.to_string())]),
+        )),
+        (None, 411) => causes.push(cause(
+            CauseId::ChunkedUpload,
+            T::CauseChunkedTitle,
+            tr(T::CauseChunked).to_owned(),
+        )),
+        (None, 413) => causes.push(too_large(attempt, body)),
+        _ => {}
+    }
+    let mut seen = Vec::new();
+    causes.retain(|c| {
+        let new = !seen.contains(&c.id);
+        seen.push(c.id);
+        new
+    });
+    causes
+}
+
+/// The causes of a signature mismatch, most likely first, from what the link and the request
+/// show.
+fn signature_causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let link = attempt.link;
+    let used = attempt.operation;
+
+    // The method the server saw against the one the link was made for.
+    let canonical = body.element("CanonicalRequest").unwrap_or_default();
+    let server_method = canonical.lines().next().unwrap_or_default();
+    let made_for = link.and_then(|l| l.operation);
+    if let Some(made_for) = made_for.filter(|m| *m != used) {
+        causes.push(method_mismatch(made_for, used));
+    } else if !server_method.is_empty() && server_method != used.method() {
+        let made_for = if server_method == "GET" {
+            Operation::Get
+        } else {
+            Operation::Put
+        };
+        causes.push(method_mismatch(made_for, used));
+    }
+
+    // The Content-Type: the server's own reading of it, else the link says it is signed.
+    let received = sigv2_content_type(body).or_else(|| canonical_header(canonical, "content-type"));
+    let signs_type = link.is_none_or(|l| l.signs_content_type());
+    if used == Operation::Put && signs_type {
+        let sent = attempt.sent_content_type.as_deref();
+        let text = match (received.as_deref(), sent) {
+            (Some(received), _) if !received.is_empty() => {
+                fill(T::CauseContentTypeReceived, &[("received", received)])
+            }
+            (_, Some(sent)) => fill(T::CauseContentTypeSent, &[("sent", sent)]),
+            (_, None) => fill(
+                T::CauseContentTypeNone,
+                &[(
+                    "guess",
+                    attempt
+                        .guessed_content_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream"),
+                )],
+            ),
+        };
+        causes.push(cause(
+            CauseId::ContentTypeMismatch,
+            T::CauseContentTypeMismatchTitle,
+            text,
+        ));
+    }
+
+    // Without a hint in the link, the other operation stays possible.
+    if made_for.is_none() && server_method.is_empty() {
+        let other = match used {
+            Operation::Put => tr(T::OperationDownload),
+            Operation::Get => tr(T::OperationUpload),
+        };
+        let used_word = match used {
+            Operation::Put => tr(T::OperationUpload),
+            Operation::Get => tr(T::OperationDownload),
+        };
+        causes.push(cause(
+            CauseId::MethodMismatch,
+            T::CauseMethodMismatchTitle,
+            fill(
+                T::CauseMethodMaybe,
+                &[("other", other), ("used", used_word)],
+            ),
+        ));
+    }
+
+    // The path and query the server checked against the link as signed.
+    if let Some(link) = link
+        && let Some(altered) = url_difference(link, canonical)
+    {
+        causes.push(cause(
+            CauseId::UrlAltered,
+            T::CauseUrlAlteredTitle,
+            fill(T::CauseUrlAltered, &[("what", &altered)]),
+        ));
+    }
+    causes.push(cause(
+        CauseId::WrongSecretOrTampered,
+        T::CauseWrongSecretTitle,
+        tr(T::CauseWrongSecret).to_owned(),
+    ));
+    causes
+}
+
+fn method_mismatch(made_for: Operation, used: Operation) -> Cause {
+    let word = |op| match op {
+        Operation::Put => tr(T::OperationUpload),
+        Operation::Get => tr(T::OperationDownload),
+    };
+    cause(
+        CauseId::MethodMismatch,
+        T::CauseMethodMismatchTitle,
+        fill(
+            T::CauseMethodMismatch,
+            &[("made_for", word(made_for)), ("used", word(used))],
+        ),
+    )
+}
+
+/// The third line of a SigV2 `StringToSign`: the Content-Type the server received.
+fn sigv2_content_type(body: &ErrorBody) -> Option<String> {
+    let string_to_sign = body.element("StringToSign")?;
+    if string_to_sign.starts_with("AWS4-") || string_to_sign.starts_with("GOOG4-") {
+        return None;
+    }
+    string_to_sign.lines().nth(2).map(str::to_owned)
+}
+
+/// A header's value among the header lines of a SigV4 `CanonicalRequest`.
+fn canonical_header(canonical: &str, name: &str) -> Option<String> {
+    canonical
+        .lines()
+        .skip(3)
+        .take_while(|line| !line.is_empty())
+        .find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+}
+
+/// Where the canonical request's path differs from the link's (decoded, as S3 compares them).
+fn url_difference(link: &PresignedLink, canonical: &str) -> Option<String> {
+    let mut lines = canonical.lines();
+    let _method = lines.next()?;
+    let server_path = lines.next()?;
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let link_path = link.raw().path();
+    (decode(server_path) != decode(link_path)).then(|| format!("{server_path} ≠ {link_path}"))
+}
+
+fn expired(link: Option<&PresignedLink>, now: Timestamp) -> Cause {
+    let text = match link.and_then(|l| l.expires_at).filter(|at| *at <= now) {
+        Some(at) => fill(
+            T::CauseExpired,
+            &[
+                ("span", &format::span_secs(now.as_second() - at.as_second())),
+                ("at", &format::utc(at)),
+            ],
+        ),
+        None => tr(T::CauseExpiredPlain).to_owned(),
+    };
+    cause(CauseId::Expired, T::CauseExpiredTitle, text)
+}
+
+fn redirect(body: &ErrorBody) -> Cause {
+    let endpoint = body.element("Endpoint").unwrap_or("?");
+    cause(
+        CauseId::Redirect,
+        T::CauseRedirectTitle,
+        fill(T::CauseRedirect, &[("endpoint", endpoint)]),
+    )
+}
+
+fn not_found(link: Option<&PresignedLink>) -> Cause {
+    let what = link
+        .map(|l| {
+            format!(
+                "{}/{}",
+                l.bucket.as_deref().unwrap_or("?"),
+                l.key.as_deref().unwrap_or("")
+            )
+        })
+        .unwrap_or_else(|| "?".to_owned());
+    cause(
+        CauseId::NotFound,
+        T::CauseNotFoundTitle,
+        fill(T::CauseNotFound, &[("what", &what)]),
+    )
+}
+
+fn permission(attempt: &Attempt<'_>) -> Cause {
+    let verb = match attempt.operation {
+        Operation::Put => tr(T::VerbUpload),
+        Operation::Get => tr(T::VerbDownload),
+    };
+    cause(
+        CauseId::Permission,
+        T::CausePermissionTitle,
+        fill(T::CausePermission, &[("action", verb)]),
+    )
+}
+
+fn too_large(attempt: &Attempt<'_>, body: &ErrorBody) -> Cause {
+    let number = |name| body.element(name).and_then(|v| v.parse::<u64>().ok());
+    let size = number("ProposedSize")
+        .or(attempt.file_len_bytes)
+        .map(format::bytes)
+        .unwrap_or_else(|| "?".into());
+    let max = number("MaxSizeAllowed").map_or_else(|| "5 GiB".to_owned(), format::bytes);
+    cause(
+        CauseId::TooLarge,
+        T::CauseTooLargeTitle,
+        fill(T::CauseTooLarge, &[("size", &size), ("max", &max)]),
+    )
+}
+
+fn sdk_checksum(link: Option<&PresignedLink>) -> Option<Cause> {
+    let link = link?;
+    let mut params: Vec<&str> = link.checksums.iter().map(|(n, _)| n.as_str()).collect();
+    params.extend(
+        link.signed_headers
+            .iter()
+            .map(String::as_str)
+            .filter(|h| h.starts_with("x-amz-checksum-") || *h == "x-amz-sdk-checksum-algorithm"),
+    );
+    (!params.is_empty()).then(|| {
+        cause(
+            CauseId::SdkChecksum,
+            T::CauseSdkChecksumTitle,
+            fill(T::CauseSdkChecksum, &[("params", &params.join(", "))]),
+        )
+    })
+}
+
+/// Seconds the server's clock is ahead of ours (negative: behind).
+fn clock_skew_secs(date: Option<&str>, now: Timestamp) -> Option<i64> {
+    let server = jiff::fmt::rfc2822::parse(date?.trim()).ok()?.timestamp();
+    Some(server.as_second() - now.as_second())
+}
+
+/// `'ap-northeast-1'` after `word` in a message (S3's region errors quote the region).
+fn quoted_after(message: &str, word: &str) -> Option<String> {
+    let rest = &message[message.find(word)? + word.len()..];
+    let start = rest.find('\'')? + 1;
+    let len = rest[start..].find('\'')?;
+    Some(rest[start..start + len].to_owned())
+}
+
+/// A short message for the link's creator: what was tried, what the server said, what is
+/// needed. Redacted: it names the link only with its signature removed.
+pub fn creator_message(
+    attempt: &Attempt<'_>,
+    diagnosis: &Diagnosis,
+    request_id: Option<&str>,
+) -> String {
+    let verb = match attempt.operation {
+        Operation::Put => tr(T::VerbUpload),
+        Operation::Get => tr(T::VerbDownload),
+    };
+    let target = attempt
+        .link
+        .map(|l| {
+            format!(
+                "{}/{}",
+                l.bucket.as_deref().unwrap_or("?"),
+                l.key.as_deref().unwrap_or("")
+            )
+        })
+        .unwrap_or_default();
+    let message = diagnosis
+        .message
+        .as_deref()
+        .map(|m| format!(" ({m})"))
+        .unwrap_or_default();
+    fill(
+        T::CreatorMessage,
+        &[
+            ("verb", verb),
+            ("target", &target),
+            (
+                "status",
+                &diagnosis.status.map(|s| s.to_string()).unwrap_or_default(),
+            ),
+            ("code", diagnosis.code.as_deref().unwrap_or_default()),
+            ("message", &message),
+            ("title", &diagnosis.title),
+            ("explanation", &diagnosis.explanation),
+            ("ask", &diagnosis.ask),
+            ("request_id", request_id.unwrap_or(tr(T::None_))),
+            (
+                "link",
+                &attempt.link.map(|l| l.redacted()).unwrap_or_default(),
+            ),
+        ],
+    )
+}
+
+/// The explanation as plain text: title, why, what to do, what to ask for, other causes.
+pub fn explanation_text(diagnosis: &Diagnosis) -> String {
+    let mut out = format!("{}\n{}\n", diagnosis.title, diagnosis.explanation);
+    out.push_str(&format!(
+        "{}: {}\n",
+        tr(T::WhatToDo),
+        diagnosis.actions.join(" ")
+    ));
+    out.push_str(&format!("{}: {}\n", tr(T::WhatToAsk), diagnosis.ask));
+    if let Some(fix) = &diagnosis.fix {
+        out.push_str(&format!("→ {}\n", fix.label()));
+    }
+    if diagnosis.causes.len() > 1 {
+        out.push_str(&format!("{}:\n", tr(T::OtherCauses)));
+        for cause in &diagnosis.causes[1..] {
+            out.push_str(&format!(
+                "  - {} ({})\n",
+                cause.text,
+                cause_id_text(cause.id)
+            ));
+        }
+    }
+    out
+}
+
+fn cause_id_text(id: CauseId) -> String {
+    serde_json::to_value(id)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}

@@ -1,0 +1,487 @@
+//! The error explainer: documented error bodies, every catalogued code, and failures caused by
+//! hand against the playground, each with the cause that must come first.
+
+mod playground;
+mod support;
+
+use std::time::Duration;
+
+use playground::{Method, Playground};
+use presign_desk::diagnose::{Answer, Attempt, CauseId, ErrorBody, Fix, creator_message, diagnose};
+use presign_desk::link::{Operation, PresignedLink};
+use presign_desk::text::errors;
+use presign_desk::transfer::Outcome;
+
+const HOUR: Duration = Duration::from_secs(3600);
+const NOW: &str = "2026-11-24T06:30:00Z";
+const V4_PUT: &str = "https://b.s3.us-east-1.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAX%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature=abc&x-id=PutObject";
+const V4_GET_TEMP: &str = "https://b.s3.ap-northeast-1.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAX%2F20261124%2Fap-northeast-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token=SECRETTOKEN&X-Amz-Signature=abc";
+const V2_PUT: &str =
+    "https://b.s3.amazonaws.com/k.csv?AWSAccessKeyId=AKIAX&Expires=1795600000&Signature=abc%3D";
+const AZURE_PUT: &str = "https://acct.blob.core.windows.net/c/b.bin?sv=2024-11-04&se=2026-11-24T06%3A00%3A00Z&sr=b&sp=cw&sig=abc%3D";
+
+fn explain(
+    url: Option<&str>,
+    operation: Operation,
+    sent: Option<&str>,
+    status: u16,
+    body: &str,
+    date: Option<&str>,
+) -> presign_desk::diagnose::Diagnosis {
+    let link = url.map(|u| PresignedLink::parse(u).unwrap());
+    let attempt = Attempt {
+        link: link.as_ref(),
+        operation,
+        sent_content_type: sent.map(str::to_owned),
+        guessed_content_type: Some("text/csv".into()),
+        file_len_bytes: Some(10),
+    };
+    let body = ErrorBody::parse(body.as_bytes());
+    let answer = Answer {
+        status: Some(status),
+        body: &body,
+        date,
+        error_code_header: None,
+    };
+    diagnose(&attempt, &answer, NOW.parse().unwrap())
+}
+
+/// (name, link, operation, sent Content-Type, status, body, first cause)
+type Case = (
+    &'static str,
+    Option<&'static str>,
+    Operation,
+    Option<&'static str>,
+    u16,
+    &'static str,
+    CauseId,
+);
+
+#[test]
+fn documented_bodies_give_the_right_first_cause() {
+    use CauseId::*;
+    use Operation::*;
+    let cases: &[Case] = &[
+        (
+            "sigv2 string-to-sign shows the type received",
+            Some(V2_PUT),
+            Put,
+            Some("text/plain"),
+            403,
+            "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><StringToSign>PUT\n\ntext/plain\n1795600000\n/b/k.csv</StringToSign><SignatureProvided>abc=</SignatureProvided></Error>",
+            ContentTypeMismatch,
+        ),
+        (
+            "sigv4 canonical request shows the method",
+            Some(V4_PUT.trim_end_matches("&x-id=PutObject")),
+            Put,
+            None,
+            403,
+            "<Error><Code>SignatureDoesNotMatch</Code><Message>...</Message><CanonicalRequest>GET\n/k.csv\nX-Amz-Algorithm=AWS4-HMAC-SHA256\nhost:b.s3.us-east-1.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>",
+            MethodMismatch,
+        ),
+        (
+            "sigv4 path changed on the way",
+            Some(
+                "https://b.s3.us-east-1.amazonaws.com/a%2Bb.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAX%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc&x-id=GetObject",
+            ),
+            Get,
+            None,
+            403,
+            "<Error><Code>SignatureDoesNotMatch</Code><CanonicalRequest>GET\n/a%20b.txt\n\nhost:b\n\nhost\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>",
+            UrlAltered,
+        ),
+        (
+            "expired, with Expires and ServerTime",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            403,
+            "<Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>3600</X-Amz-Expires><Expires>2026-11-24T07:00:00Z</Expires><ServerTime>2026-11-24T08:00:00Z</ServerTime></Error>",
+            Expired,
+        ),
+        (
+            "temporary credentials ended (seed 001)",
+            Some(V4_GET_TEMP),
+            Get,
+            None,
+            400,
+            "<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>SECRETTOKEN</Token-0></Error>",
+            TemporaryCredentials,
+        ),
+        (
+            "wrong region",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            400,
+            "<Error><Code>AuthorizationQueryParametersError</Code><Message>Error parsing the X-Amz-Credential parameter; the region 'us-east-1' is wrong; expecting 'ap-northeast-1'</Message><Region>ap-northeast-1</Region></Error>",
+            WrongRegion,
+        ),
+        (
+            "too long a lifetime",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            400,
+            "<Error><Code>AuthorizationQueryParametersError</Code><Message>X-Amz-Expires must be less than a week (in seconds) that is 604800</Message></Error>",
+            ExpiryTooLong,
+        ),
+        (
+            "temporary redirect of a new bucket (seed 003)",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            307,
+            "<Error><Code>TemporaryRedirect</Code><Message>Please re-send this request to the specified temporary endpoint.</Message><Endpoint>b.s3-ap-northeast-1.amazonaws.com</Endpoint><Bucket>b</Bucket></Error>",
+            Redirect,
+        ),
+        (
+            "sigv2 refused by a sigv4-only region",
+            Some(V2_PUT),
+            Put,
+            None,
+            400,
+            "<Error><Code>InvalidRequest</Code><Message>The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.</Message></Error>",
+            LegacySignatureUnsupported,
+        ),
+        (
+            "chunked upload",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            501,
+            "<Error><Code>NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message><Header>Transfer-Encoding</Header></Error>",
+            ChunkedUpload,
+        ),
+        (
+            "no length (MinIO)",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            411,
+            "<Error><Code>MissingContentLength</Code><Message>You must provide the Content-Length HTTP header.</Message></Error>",
+            ChunkedUpload,
+        ),
+        (
+            "too large",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            400,
+            "<Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size</Message><ProposedSize>6442450944</ProposedSize><MaxSizeAllowed>5368709120</MaxSizeAllowed></Error>",
+            TooLarge,
+        ),
+        (
+            "checksum of an empty body (F11)",
+            Some(
+                "https://b.s3.us-east-1.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAX%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc&x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32&x-id=PutObject",
+            ),
+            Put,
+            None,
+            400,
+            "<Error><Code>BadDigest</Code><Message>The CRC32 you specified did not match the calculated checksum.</Message></Error>",
+            SdkChecksum,
+        ),
+        (
+            "unsigned x-amz header",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            403,
+            "<Error><Code>AccessDenied</Code><Message>There were headers present in the request which were not signed</Message><HeadersNotSigned>x-amz-acl</HeadersNotSigned></Error>",
+            UnsignedHeaders,
+        ),
+        (
+            "two auth mechanisms",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            400,
+            "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified</Message><ArgumentName>Authorization</ArgumentName></Error>",
+            TwoAuthMechanisms,
+        ),
+        (
+            "azure blob type",
+            Some(AZURE_PUT),
+            Put,
+            None,
+            400,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>MissingRequiredHeader</Code><Message>An HTTP header that's mandatory for this request is not specified.</Message><HeaderName>x-ms-blob-type</HeaderName></Error>",
+            MissingBlobType,
+        ),
+        (
+            "azure expired",
+            Some(AZURE_PUT),
+            Put,
+            None,
+            403,
+            "<Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request.</Message><AuthenticationErrorDetail>Signed expiry time [Tue, 24 Nov 2026 06:00:00 GMT] must be after signed start time [Tue, 24 Nov 2026 05:00:00 GMT]; the SAS has expired</AuthenticationErrorDetail></Error>",
+            Expired,
+        ),
+        (
+            "not found",
+            Some(V4_PUT),
+            Get,
+            None,
+            404,
+            "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>k.csv</Key></Error>",
+            NotFound,
+        ),
+        (
+            "signer lacks permission (seed 003)",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            403,
+            "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+            Permission,
+        ),
+        (
+            "slow down",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            503,
+            "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+            Retryable,
+        ),
+        (
+            "a proxy's HTML page",
+            Some(V4_PUT),
+            Put,
+            Some("text/csv"),
+            502,
+            "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
+            Retryable,
+        ),
+    ];
+    for (name, url, operation, sent, status, body, first) in cases {
+        let diagnosis = explain(*url, *operation, *sent, *status, body, None);
+        let ids: Vec<CauseId> = diagnosis.causes.iter().map(|c| c.id).collect();
+        assert_eq!(ids.first(), Some(first), "{name}: {ids:?}");
+        assert_eq!(diagnosis.title, diagnosis.causes[0].title, "{name}");
+        let everything = format!(
+            "{diagnosis:?}{}",
+            serde_json::to_string(&diagnosis).unwrap()
+        );
+        assert!(
+            !everything.contains("SECRETTOKEN"),
+            "{name}: the token leaked"
+        );
+    }
+}
+
+#[test]
+fn every_catalogued_code_has_its_texts() {
+    for (family, table) in [
+        (errors::Family::S3, errors::S3),
+        (errors::Family::Gcs, errors::GCS),
+        (errors::Family::Azure, errors::AZURE),
+    ] {
+        for entry in table {
+            assert!(
+                !entry.title.is_empty() && !entry.meaning.is_empty(),
+                "{}",
+                entry.code
+            );
+            assert!(
+                !entry.action.is_empty() && !entry.ask.is_empty(),
+                "{}",
+                entry.code
+            );
+            assert_eq!(
+                errors::for_code(family, entry.code),
+                Some(entry),
+                "{}",
+                entry.code
+            );
+            // Read from a body, the code finds its entry: the causes or the entry name it.
+            let body = format!(
+                "<Error><Code>{}</Code><Message>m</Message></Error>",
+                entry.code
+            );
+            let url = match family {
+                errors::Family::Azure => AZURE_PUT,
+                errors::Family::Gcs => {
+                    "https://storage.googleapis.com/b/k?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=a%2F20261124%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20261124T060000Z&X-Goog-Expires=3600&X-Goog-SignedHeaders=host&X-Goog-Signature=ab"
+                }
+                errors::Family::S3 => V4_PUT,
+            };
+            let diagnosis = explain(
+                Some(url),
+                Operation::Put,
+                Some("text/csv"),
+                400,
+                &body,
+                None,
+            );
+            assert_eq!(diagnosis.code.as_deref(), Some(entry.code));
+            assert_eq!(diagnosis.ask, entry.ask, "{}", entry.code);
+            if diagnosis.causes.is_empty() {
+                assert_eq!(diagnosis.title, entry.title, "{}", entry.code);
+            }
+        }
+    }
+    for status in [301, 400, 401, 403, 404, 405, 411, 413, 418, 500, 503, 0] {
+        let diagnosis = explain(None, Operation::Get, None, status, "", None);
+        assert!(!diagnosis.title.is_empty(), "{status}");
+    }
+}
+
+#[test]
+fn clock_skew_is_read_from_the_servers_date() {
+    let diagnosis = explain(
+        Some(V4_PUT),
+        Operation::Put,
+        Some("text/csv"),
+        403,
+        "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message></Error>",
+        Some("Tue, 24 Nov 2026 07:30:00 GMT"),
+    );
+    assert_eq!(diagnosis.causes[0].id, CauseId::ClockSkew);
+    assert!(
+        diagnosis.causes[0].text.contains("1 h 0 min"),
+        "{}",
+        diagnosis.causes[0].text
+    );
+}
+
+#[test]
+fn the_message_for_the_creator_is_short_and_redacted() {
+    let link = PresignedLink::parse(V4_GET_TEMP).unwrap();
+    let attempt = Attempt {
+        link: Some(&link),
+        operation: Operation::Get,
+        sent_content_type: None,
+        guessed_content_type: None,
+        file_len_bytes: None,
+    };
+    let body = ErrorBody::parse(b"<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>SECRETTOKEN</Token-0></Error>");
+    let answer = Answer {
+        status: Some(400),
+        body: &body,
+        date: None,
+        error_code_header: None,
+    };
+    let diagnosis = diagnose(&attempt, &answer, NOW.parse().unwrap());
+    let message = creator_message(&attempt, &diagnosis, Some("REQ123"));
+    assert!(message.contains("download b/k.csv"), "{message}");
+    assert!(message.contains("HTTP 400 ExpiredToken"), "{message}");
+    assert!(
+        message.contains("credentials behind the link have expired"),
+        "{message}"
+    );
+    assert!(message.contains("REQ123"));
+    assert!(message.contains("X-Amz-Signature=REDACTED"));
+    assert!(!message.contains("SECRETTOKEN"), "{message}");
+}
+
+/// Runs `plan`'s failure against the playground and explains it as the app does.
+async fn explained(
+    url: &str,
+    file: &std::path::Path,
+    sent: Option<&str>,
+) -> presign_desk::diagnose::Diagnosis {
+    let link = PresignedLink::parse(url).unwrap();
+    let len = std::fs::metadata(file).unwrap().len();
+    let plan = presign_desk::transfer::Plan::upload(&link, file.to_owned(), len, sent);
+    let (outcome, _) = support::run(&plan).await;
+    let Outcome::Refused(refusal) = outcome else {
+        panic!("expected a refusal: {outcome:?}")
+    };
+    diagnose(
+        &Attempt::of_plan(&plan, Some(&link)),
+        &Answer::of_refusal(&refusal),
+        jiff::Timestamp::now(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_caused_by_hand_against_the_playground() {
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.txt");
+    std::fs::write(&file, "a,b\n").unwrap();
+
+    // A wrong Content-Type on a link that signs one.
+    let typed = pg.sign_v4_with(
+        Method::Put,
+        "t.csv",
+        HOUR,
+        Some("text/csv"),
+        jiff::Timestamp::now(),
+    );
+    let d = explained(&typed, &file, Some("text/plain")).await;
+    assert_eq!(d.causes[0].id, CauseId::ContentTypeMismatch);
+    assert!(
+        d.explanation.contains("text/plain was sent"),
+        "{}",
+        d.explanation
+    );
+    assert_eq!(
+        d.fix, None,
+        "the file's own type was sent already: no better type to offer"
+    );
+
+    // A PUT on a GET link.
+    let get_link = pg.sign_v4(Method::Get, "report.txt", HOUR);
+    let d = explained(&get_link, &file, None).await;
+    assert_eq!(d.causes[0].id, CauseId::MethodMismatch);
+    assert!(d.title.contains("another operation"), "{}", d.title);
+
+    // An expired link.
+    let old = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2);
+    let expired = pg.sign_v4_with(Method::Put, "late.txt", HOUR, None, old);
+    let d = explained(&expired, &file, None).await;
+    assert_eq!(d.causes[0].id, CauseId::Expired);
+    assert!(d.explanation.contains("expired 1 h"), "{}", d.explanation);
+
+    // A SigV2 link signed with no Content-Type, sent with one; the fix sends none.
+    let v2 = pg.sign_v2(Method::Put, "legacy.txt", None, playground::unix_in(3600));
+    let d = explained(&v2, &file, Some("text/plain")).await;
+    assert_eq!(d.causes[0].id, CauseId::ContentTypeMismatch);
+    assert_eq!(d.fix, Some(Fix::SendWithoutContentType));
+    let (outcome, _) = support::run(&presign_desk::transfer::Plan::upload(
+        &PresignedLink::parse(&v2).unwrap(),
+        file.clone(),
+        4,
+        None,
+    ))
+    .await;
+    assert!(
+        matches!(outcome, Outcome::Succeeded(_)),
+        "the fix works: {outcome:?}"
+    );
+
+    // A chunked upload, as other clients send it.
+    let url = pg.sign_v4(Method::Put, "chunked.bin", HOUR);
+    let stream =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"abc"))]);
+    let response = reqwest::Client::new()
+        .put(&url)
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = ErrorBody::parse(&response.bytes().await.unwrap());
+    let link = PresignedLink::parse(&url).unwrap();
+    let attempt = Attempt {
+        link: Some(&link),
+        operation: Operation::Put,
+        sent_content_type: None,
+        guessed_content_type: None,
+        file_len_bytes: None,
+    };
+    let answer = Answer {
+        status: Some(status),
+        body: &body,
+        date: None,
+        error_code_header: None,
+    };
+    assert_eq!(
+        diagnose(&attempt, &answer, jiff::Timestamp::now()).causes[0].id,
+        CauseId::ChunkedUpload
+    );
+}
