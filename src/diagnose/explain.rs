@@ -302,14 +302,14 @@ fn rank_causes(
                 tr(T::CauseMissingBlobType).to_owned(),
             ));
         }
-        "ExpiredToken" if family == Family::Gcs => causes.push(expired(link, now)),
+        "ExpiredToken" if family == Family::Gcs => causes.push(expired(link, body, now)),
         "ExpiredToken" | "InvalidToken" | "TokenRefreshRequired" => causes.push(cause(
             CauseId::TemporaryCredentials,
             T::CauseTemporaryCredentialsTitle,
             tr(T::CauseTemporaryCredentials).to_owned(),
         )),
-        "ExpiredRequest" => causes.push(expired(link, now)),
-        "AccessDenied" if message.contains("expired") => causes.push(expired(link, now)),
+        "ExpiredRequest" => causes.push(expired(link, body, now)),
+        "AccessDenied" if message.contains("expired") => causes.push(expired(link, body, now)),
         "AccessDenied"
             if message.contains("not signed") || body.element("HeadersNotSigned").is_some() =>
         {
@@ -320,7 +320,7 @@ fn rank_causes(
                 fill(T::CauseUnsignedHeaders, &[("headers", headers)]),
             ));
         }
-        "AuthenticationFailed" if detail.contains("expir") => causes.push(expired(link, now)),
+        "AuthenticationFailed" if detail.contains("expir") => causes.push(expired(link, body, now)),
         "AuthorizationQueryParametersError"
             if message.contains("expires") || body.element("X-Amz-Expires").is_some() =>
         {
@@ -399,7 +399,7 @@ fn rank_causes(
     // What the link itself says, when the code alone did not tell.
     if let Some(link) = link {
         if causes.is_empty() && link.is_expired(now) {
-            causes.push(expired(Some(link), now));
+            causes.push(expired(Some(link), body, now));
         }
         if matches!(status, 400 | 403)
             && link.scheme == SignatureScheme::AwsSigV2
@@ -591,7 +591,24 @@ fn url_difference(link: &PresignedLink, canonical: &str) -> Option<String> {
     (decode(server_path) != decode(link_path)).then(|| format!("{server_path} ≠ {link_path}"))
 }
 
-fn expired(link: Option<&PresignedLink>, now: Timestamp) -> Cause {
+/// The expiry cause. The server's own `Expires` and `ServerTime` say how long ago best (they do
+/// not depend on this computer's clock); else the link's expiry against the clock.
+fn expired(link: Option<&PresignedLink>, body: &ErrorBody, now: Timestamp) -> Cause {
+    let server_view = body
+        .element("Expires")
+        .and_then(|e| e.parse::<Timestamp>().ok())
+        .zip(body.element("ServerTime").and_then(|t| t.parse::<Timestamp>().ok()))
+        .filter(|(expires, server)| expires <= server);
+    if let Some((expires, server)) = server_view {
+        let text = fill(
+            T::CauseExpired,
+            &[
+                ("span", &format::span_secs(server.as_second() - expires.as_second())),
+                ("at", &format::utc(expires)),
+            ],
+        );
+        return cause(CauseId::Expired, T::CauseExpiredTitle, text);
+    }
     let text = match link.and_then(|l| l.expires_at).filter(|at| *at <= now) {
         Some(at) => fill(
             T::CauseExpired,
