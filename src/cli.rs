@@ -99,6 +99,38 @@ pub struct PutArgs {
     /// Send no Content-Type header.
     #[arg(long)]
     pub no_content_type: bool,
+    /// Send even if the file cannot match a checksum the link fixes (for testing).
+    #[arg(long)]
+    pub send_despite_checksum: bool,
+    /// How the transfer behaves.
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+}
+
+/// Options shared by `put` and `get`.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// Attempts in all when the connection breaks or the server has a passing problem.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub attempts: u32,
+    /// End an attempt when no byte moves for this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub stall_timeout: u64,
+    /// Skip the MD5 verification of what arrived.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+impl TransferArgs {
+    fn options(&self, send_despite_checksum: bool) -> transfer::Options {
+        transfer::Options {
+            max_attempts: self.attempts,
+            stall_timeout: Duration::from_secs(self.stall_timeout),
+            verify: !self.no_verify,
+            send_despite_checksum,
+            ..transfer::Options::default()
+        }
+    }
 }
 
 /// Arguments of `get`.
@@ -113,6 +145,9 @@ pub struct GetArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub overwrite: bool,
+    /// How the transfer behaves.
+    #[command(flatten)]
+    pub transfer: TransferArgs,
 }
 
 const EXIT_REFUSED: u8 = 1;
@@ -180,7 +215,8 @@ async fn put(args: PutArgs) -> ExitCode {
             ]
         )
     );
-    finish(execute(&plan).await, &plan)
+    let options = args.transfer.options(args.send_despite_checksum);
+    finish(execute(&plan, &options).await, &plan)
 }
 
 async fn get(args: GetArgs) -> ExitCode {
@@ -204,7 +240,7 @@ async fn get(args: GetArgs) -> ExitCode {
         "{}",
         fill(T::CliDownloading, &[("target", &target_name(&link))])
     );
-    finish(execute(&plan).await, &plan)
+    finish(execute(&plan, &args.transfer.options(false)).await, &plan)
 }
 
 /// The `--now` option, or the clock.
@@ -340,7 +376,7 @@ fn target_name(link: &PresignedLink) -> String {
     }
 }
 
-async fn execute(plan: &Plan) -> Outcome {
+async fn execute(plan: &Plan, options: &transfer::Options) -> Outcome {
     let client = match transfer::http_client() {
         Ok(client) => client,
         Err(e) => {
@@ -359,12 +395,27 @@ async fn execute(plan: &Plan) -> Outcome {
     let printer = Arc::new(Mutex::new(ProgressPrinter::new()));
     let report_printer = printer.clone();
     let report: Reporter = Arc::new(move |event| {
-        let TransferEvent::Progress(progress) = event;
         if let Ok(mut printer) = report_printer.lock() {
-            printer.show(&progress);
+            match event {
+                TransferEvent::Progress(progress) => printer.show(&progress),
+                TransferEvent::Retrying {
+                    next_attempt,
+                    max_attempts,
+                    delay,
+                    reason,
+                } => printer.note(&fill(
+                    T::Retrying,
+                    &[
+                        ("attempt", &next_attempt.to_string()),
+                        ("max", &max_attempts.to_string()),
+                        ("delay", &format::duration(delay)),
+                        ("reason", &reason),
+                    ],
+                )),
+            }
         }
     });
-    let outcome = transfer::run(&client, plan, report, &cancel).await;
+    let outcome = transfer::run_with(&client, plan, options, report, &cancel).await;
     if let Ok(mut printer) = printer.lock() {
         printer.end();
     }
@@ -399,7 +450,11 @@ fn finish(outcome: Outcome, plan: &Plan) -> ExitCode {
             } else {
                 T::CliUploaded
             };
-            println!("{}", fill(id, &values));
+            println!(
+                "{} · {}",
+                fill(id, &values),
+                success.verification.describe()
+            );
             ExitCode::SUCCESS
         }
         Outcome::Refused(refusal) => {
@@ -433,7 +488,7 @@ fn finish(outcome: Outcome, plan: &Plan) -> ExitCode {
             println!("{}", fill(T::CliFailed, &[("reason", &error.to_string())]));
             ExitCode::from(EXIT_REFUSED)
         }
-        Outcome::Cancelled { .. } => {
+        Outcome::Cancelled => {
             println!("{}", crate::text::tr(T::CliCancelled));
             ExitCode::from(EXIT_REFUSED)
         }
@@ -470,6 +525,13 @@ impl ProgressPrinter {
             self.last_line = Some(Instant::now());
             let _ = writeln!(err, "{line}");
         }
+    }
+
+    /// A line of its own (a retry), after the progress line.
+    fn note(&mut self, line: &str) {
+        self.end();
+        self.drawn = false;
+        eprintln!("{line}");
     }
 
     fn end(&mut self) {

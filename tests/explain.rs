@@ -333,31 +333,61 @@ fn every_catalogued_code_has_its_texts() {
 fn expiry_is_measured_on_the_servers_clock_when_it_says() {
     // This computer's clock says 06:30, before the link's expiry; the server says 08:00.
     let d = explain(
-        Some(V4_PUT), Operation::Put, Some("text/csv"), 403,
+        Some(V4_PUT),
+        Operation::Put,
+        Some("text/csv"),
+        403,
         "<Error><Code>AccessDenied</Code><Message>Request has expired</Message><Expires>2026-11-24T07:00:00Z</Expires><ServerTime>2026-11-24T08:00:00Z</ServerTime></Error>",
         None,
     );
     assert_eq!(d.causes[0].id, CauseId::Expired);
-    assert!(d.explanation.contains("expired 1 h 0 min ago (2026-11-24 07:00:00 UTC)"), "{}", d.explanation);
+    assert!(
+        d.explanation
+            .contains("expired 1 h 0 min ago (2026-11-24 07:00:00 UTC)"),
+        "{}",
+        d.explanation
+    );
 }
 
 #[test]
 fn gcs_and_azure_bodies_keep_their_details() {
     let gcs = "https://storage.googleapis.com/b/k?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=a%2F20261124%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20261124T050000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host&X-Goog-Signature=ab";
     let d = explain(
-        Some(gcs), Operation::Get, None, 400,
+        Some(gcs),
+        Operation::Get,
+        None,
+        400,
         "<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>Invalid argument.</Message><Details>The provided token has expired. Request signature expired at: 2026-11-24T05:15:00+00:00</Details></Error>",
         None,
     );
-    assert_eq!(d.causes[0].id, CauseId::Expired, "GCS says ExpiredToken for an expired link");
+    assert_eq!(
+        d.causes[0].id,
+        CauseId::Expired,
+        "GCS says ExpiredToken for an expired link"
+    );
     assert!(d.details["Details"].contains("Request signature expired at"));
 
     let link = PresignedLink::parse(AZURE_PUT).unwrap();
-    let attempt = Attempt { link: Some(&link), operation: Operation::Put, sent_content_type: None, guessed_content_type: None, file_len_bytes: None };
+    let attempt = Attempt {
+        link: Some(&link),
+        operation: Operation::Put,
+        sent_content_type: None,
+        guessed_content_type: None,
+        file_len_bytes: None,
+    };
     let body = ErrorBody::parse(b"");
-    let answer = Answer { status: Some(403), body: &body, date: None, error_code_header: Some("AuthorizationPermissionMismatch") };
+    let answer = Answer {
+        status: Some(403),
+        body: &body,
+        date: None,
+        error_code_header: Some("AuthorizationPermissionMismatch"),
+    };
     let d = diagnose(&attempt, &answer, NOW.parse().unwrap());
-    assert_eq!(d.code.as_deref(), Some("AuthorizationPermissionMismatch"), "read from x-ms-error-code");
+    assert_eq!(
+        d.code.as_deref(),
+        Some("AuthorizationPermissionMismatch"),
+        "read from x-ms-error-code"
+    );
     assert_eq!(d.causes[0].id, CauseId::Permission);
 }
 

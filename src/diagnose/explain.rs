@@ -597,13 +597,19 @@ fn expired(link: Option<&PresignedLink>, body: &ErrorBody, now: Timestamp) -> Ca
     let server_view = body
         .element("Expires")
         .and_then(|e| e.parse::<Timestamp>().ok())
-        .zip(body.element("ServerTime").and_then(|t| t.parse::<Timestamp>().ok()))
+        .zip(
+            body.element("ServerTime")
+                .and_then(|t| t.parse::<Timestamp>().ok()),
+        )
         .filter(|(expires, server)| expires <= server);
     if let Some((expires, server)) = server_view {
         let text = fill(
             T::CauseExpired,
             &[
-                ("span", &format::span_secs(server.as_second() - expires.as_second())),
+                (
+                    "span",
+                    &format::span_secs(server.as_second() - expires.as_second()),
+                ),
                 ("at", &format::utc(expires)),
             ],
         );

@@ -4,14 +4,16 @@
 pub mod naming;
 mod progress;
 mod run;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use progress::{Progress, ProgressMeter};
-pub use run::{http_client, run};
+pub use run::{Options, http_client, run, run_with};
 pub use tokio_util::sync::CancellationToken;
+pub use verify::{ChecksumAlgorithm, Verification};
 
 use crate::diagnose::ErrorBody;
 use crate::link::{Operation, PresignedLink, Provider, SignatureScheme};
@@ -30,7 +32,16 @@ pub struct Plan {
     pub headers: Vec<(String, String)>,
     /// Upload or download, with the file.
     pub payload: Payload,
+    /// When the link expires: no retry after that.
+    pub expires_at: Option<jiff::Timestamp>,
+    /// Checksums the link fixes for the body; the file must match them.
+    pub expected_checksums: Vec<(ChecksumAlgorithm, String)>,
+    /// The most one PUT may carry on this service (5 GiB on S3).
+    pub single_put_limit_bytes: Option<u64>,
 }
+
+/// The most one S3 PUT may carry: 5 GiB.
+pub const S3_SINGLE_PUT_LIMIT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 
 /// The file side of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +78,10 @@ impl Plan {
         if link.scheme == SignatureScheme::AzureSas || link.provider == Provider::Azure {
             headers.push(("x-ms-blob-type".to_owned(), "BlockBlob".to_owned()));
         }
+        let s3 = matches!(
+            link.scheme,
+            SignatureScheme::AwsSigV4 | SignatureScheme::AwsSigV2
+        ) && link.provider != Provider::Azure;
         Plan {
             url: Secret::new(link.as_sent()),
             redacted_url: link.redacted(),
@@ -75,6 +90,9 @@ impl Plan {
                 path: file,
                 len_bytes,
             },
+            expires_at: link.expires_at,
+            expected_checksums: verify::expected_checksums(link),
+            single_put_limit_bytes: s3.then_some(S3_SINGLE_PUT_LIMIT_BYTES),
         }
     }
 
@@ -88,6 +106,9 @@ impl Plan {
                 destination,
                 replace_existing,
             },
+            expires_at: link.expires_at,
+            expected_checksums: Vec::new(),
+            single_put_limit_bytes: None,
         }
     }
 
@@ -127,6 +148,17 @@ impl Plan {
 pub enum TransferEvent {
     /// Bytes moved.
     Progress(Progress),
+    /// An attempt failed in a way worth retrying; the next starts after `delay`.
+    Retrying {
+        /// The attempt about to start (2 for the first retry).
+        next_attempt: u32,
+        /// Attempts in all.
+        max_attempts: u32,
+        /// The wait before it.
+        delay: Duration,
+        /// Why the last attempt failed.
+        reason: String,
+    },
 }
 
 /// Receives events from a running transfer; called on the runtime, so it must be quick.
@@ -142,10 +174,7 @@ pub enum Outcome {
     /// The transfer could not be completed (network, file, or a check failed).
     Failed(TransferError),
     /// The user cancelled; nothing was kept.
-    Cancelled {
-        /// Bytes moved before the cancel.
-        bytes_done: u64,
-    },
+    Cancelled,
 }
 
 /// A successful transfer.
@@ -161,6 +190,8 @@ pub struct Success {
     pub response: ResponseFacts,
     /// Where a download was saved.
     pub saved_to: Option<PathBuf>,
+    /// What could be proved about the bytes.
+    pub verification: Verification,
 }
 
 /// The server's refusal.
@@ -197,6 +228,16 @@ pub struct ResponseFacts {
     pub location: Option<String>,
     /// Azure's `x-ms-error-code`.
     pub error_code: Option<String>,
+    /// `Content-MD5` (Azure), base64.
+    pub content_md5: Option<String>,
+    /// `x-goog-hash` (GCS).
+    pub goog_hash: Option<String>,
+    /// `x-amz-server-side-encryption` (or SSE-C): the ETag is then no MD5.
+    pub server_side_encryption: Option<String>,
+    /// `Accept-Ranges`.
+    pub accept_ranges: Option<String>,
+    /// `Content-Range` of a partial answer.
+    pub content_range: Option<String>,
 }
 
 /// Why a transfer could not complete. Every message is safe to show: no URL, no secret.
@@ -242,6 +283,50 @@ pub enum TransferError {
     CannotSendUnchanged,
     /// A header value the user typed cannot be sent.
     InvalidHeader(String),
+    /// No byte moved for this many seconds.
+    Stalled(u64),
+    /// The file is larger than one request may carry.
+    TooLarge {
+        /// The file's size.
+        len: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The file cannot match a checksum the link fixes.
+    ChecksumMismatch {
+        /// CRC32, SHA256...
+        algorithm: String,
+        /// The link's value, base64.
+        expected: String,
+        /// The file's, base64.
+        actual: String,
+    },
+    /// The server's MD5 of the object differs from the bytes sent or received.
+    DigestMismatch {
+        /// The file.
+        path: PathBuf,
+        /// MD5 of the bytes, hex.
+        computed: String,
+        /// The server's, hex.
+        server: String,
+    },
+    /// The disk lacks room for the download.
+    NoSpace {
+        /// Bytes needed.
+        needed: u64,
+        /// Bytes free.
+        available: u64,
+    },
+}
+
+impl TransferError {
+    /// Whether another attempt may succeed: a broken or stalled connection, a short body.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            TransferError::Network(_) | TransferError::Stalled(_) | TransferError::Truncated { .. }
+        )
+    }
 }
 
 impl std::fmt::Display for TransferError {
@@ -278,6 +363,45 @@ impl std::fmt::Display for TransferError {
             ),
             TransferError::CannotSendUnchanged => tr(T::ErrCannotSendUnchanged).to_owned(),
             TransferError::InvalidHeader(name) => fill(T::ErrInvalidHeader, &[("name", name)]),
+            TransferError::Stalled(secs) => fill(T::ErrStalled, &[("secs", &secs.to_string())]),
+            TransferError::TooLarge { len, limit } => fill(
+                T::ErrTooLarge,
+                &[
+                    ("size", &crate::format::bytes(*len)),
+                    ("limit", &crate::format::bytes(*limit)),
+                ],
+            ),
+            TransferError::ChecksumMismatch {
+                algorithm,
+                expected,
+                actual,
+            } => fill(
+                T::ErrChecksumMismatch,
+                &[
+                    ("algorithm", algorithm),
+                    ("expected", expected),
+                    ("actual", actual),
+                ],
+            ),
+            TransferError::DigestMismatch {
+                path,
+                computed,
+                server,
+            } => fill(
+                T::ErrDigestMismatch,
+                &[
+                    ("path", &path.display().to_string()),
+                    ("computed", computed),
+                    ("server", server),
+                ],
+            ),
+            TransferError::NoSpace { needed, available } => fill(
+                T::ErrNoSpace,
+                &[
+                    ("needed", &crate::format::bytes(*needed)),
+                    ("available", &crate::format::bytes(*available)),
+                ],
+            ),
         };
         f.write_str(&text)
     }

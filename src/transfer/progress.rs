@@ -14,8 +14,10 @@ pub struct Progress {
     pub total_bytes: Option<u64>,
     /// Time since the transfer started.
     pub elapsed: Duration,
-    /// Average speed so far, bytes per second.
+    /// Speed, bytes per second, smoothed over the last few reports.
     pub bytes_per_sec: f64,
+    /// Which attempt this is (1 for the first).
+    pub attempt: u32,
 }
 
 impl Progress {
@@ -43,20 +45,38 @@ impl Progress {
 #[derive(Debug)]
 pub struct ProgressMeter {
     started: Instant,
-    last_report: Option<Instant>,
+    last_report: Option<(Instant, u64)>,
     bytes_done: u64,
+    bytes_at_start: u64,
     total_bytes: Option<u64>,
+    smoothed_bytes_per_sec: Option<f64>,
+    attempt: u32,
 }
 
+/// Weight of the newest interval in the smoothed speed.
+const SPEED_SMOOTHING: f64 = 0.3;
+
 impl ProgressMeter {
-    /// Starts counting now.
-    pub fn new(total_bytes: Option<u64>) -> Self {
+    /// Starts counting now, for attempt `attempt`.
+    pub fn new(total_bytes: Option<u64>, attempt: u32) -> Self {
         Self {
             started: Instant::now(),
             last_report: None,
             bytes_done: 0,
+            bytes_at_start: 0,
             total_bytes,
+            smoothed_bytes_per_sec: None,
+            attempt,
         }
+    }
+
+    /// Starts again toward `total_bytes` with `already` bytes done (a resumed download).
+    pub fn restart(&mut self, total_bytes: Option<u64>, already: u64) {
+        *self = Self {
+            bytes_done: already,
+            bytes_at_start: already,
+            ..Self::new(total_bytes, self.attempt)
+        };
     }
 
     /// Counts `bytes` more; returns a snapshot when one is due.
@@ -65,26 +85,37 @@ impl ProgressMeter {
         let now = Instant::now();
         let due = self
             .last_report
-            .is_none_or(|last| now.duration_since(last) >= REPORT_INTERVAL);
-        due.then(|| {
-            self.last_report = Some(now);
-            self.snapshot()
-        })
+            .is_none_or(|(last, _)| now.duration_since(last) >= REPORT_INTERVAL);
+        if !due {
+            return None;
+        }
+        if let Some((last, last_bytes)) = self.last_report {
+            let secs = now.duration_since(last).as_secs_f64();
+            let instant = (self.bytes_done - last_bytes) as f64 / secs;
+            self.smoothed_bytes_per_sec = Some(match self.smoothed_bytes_per_sec {
+                Some(previous) => previous + SPEED_SMOOTHING * (instant - previous),
+                None => instant,
+            });
+        }
+        self.last_report = Some((now, self.bytes_done));
+        Some(self.snapshot())
     }
 
     /// The current state, whether due or not.
     pub fn snapshot(&self) -> Progress {
         let elapsed = self.started.elapsed();
         let secs = elapsed.as_secs_f64();
+        let average = if secs > 0.0 {
+            (self.bytes_done - self.bytes_at_start) as f64 / secs
+        } else {
+            0.0
+        };
         Progress {
             bytes_done: self.bytes_done,
             total_bytes: self.total_bytes,
             elapsed,
-            bytes_per_sec: if secs > 0.0 {
-                self.bytes_done as f64 / secs
-            } else {
-                0.0
-            },
+            bytes_per_sec: self.smoothed_bytes_per_sec.unwrap_or(average),
+            attempt: self.attempt,
         }
     }
 
@@ -100,7 +131,7 @@ mod tests {
 
     #[test]
     fn reports_are_throttled() {
-        let mut meter = ProgressMeter::new(Some(1000));
+        let mut meter = ProgressMeter::new(Some(1000), 1);
         assert!(meter.advance(10).is_some(), "the first report is immediate");
         let burst = (0..100).filter_map(|_| meter.advance(1)).count();
         assert_eq!(burst, 0, "no report within the interval");
@@ -117,6 +148,7 @@ mod tests {
             total_bytes: Some(200),
             elapsed: Duration::from_secs(1),
             bytes_per_sec: 50.0,
+            attempt: 1,
         };
         assert_eq!(p.fraction(), Some(0.25));
         assert_eq!(p.eta(), Some(Duration::from_secs(3)));

@@ -1,14 +1,18 @@
-//! Running a plan with reqwest on the tokio runtime.
+//! Running a plan with reqwest on the tokio runtime: attempts with backoff, a stall watchdog,
+//! resumed downloads, and verification of what arrived.
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
-use reqwest::header::{CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue};
-use tokio::io::AsyncWriteExt;
+use reqwest::header::{CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue, IF_MATCH, RANGE};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
+use super::verify::{self, Checksum, Md5Stream, Verification};
 use super::{
     CancellationToken, Outcome, Payload, Plan, ProgressMeter, Refusal, Reporter, ResponseFacts,
     Success, TransferError, TransferEvent, partial_path,
@@ -18,6 +22,34 @@ use crate::link::RawUrl;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 const IO_BUFFER_BYTES: usize = 256 * 1024;
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+
+/// How a transfer behaves; the defaults suit people, tests shorten the waits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// An attempt during which no byte moves for this long is ended (and retried).
+    pub stall_timeout: Duration,
+    /// The wait before the second attempt; it doubles each time, with jitter.
+    pub backoff_base: Duration,
+    /// Compute MD5 while streaming and compare with what the server states.
+    pub verify: bool,
+    /// Send even when the file cannot match a checksum the link fixes (for testers).
+    pub send_despite_checksum: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            stall_timeout: Duration::from_secs(30),
+            backoff_base: Duration::from_millis(500),
+            verify: true,
+            send_despite_checksum: false,
+        }
+    }
+}
 
 /// The HTTP client every transfer uses: no redirects (SigV4 signs the host, so a redirect
 /// cannot be followed with the same link), no added headers beyond what HTTP needs.
@@ -28,49 +60,184 @@ pub fn http_client() -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
-/// Runs `plan` to its end, reporting progress to `report`. Cancelling `cancel` stops it
-/// within moments; a cancelled or failed download leaves no file behind.
+/// Runs `plan` with the default options.
 pub async fn run(
     client: &reqwest::Client,
     plan: &Plan,
     report: Reporter,
     cancel: &CancellationToken,
 ) -> Outcome {
-    let meter = std::sync::Arc::new(std::sync::Mutex::new(ProgressMeter::new(None)));
+    run_with(client, plan, &Options::default(), report, cancel).await
+}
+
+/// Runs `plan` to its end, reporting progress and retries to `report`. Cancelling `cancel`
+/// stops it within moments; a cancelled or failed download leaves no file behind.
+pub async fn run_with(
+    client: &reqwest::Client,
+    plan: &Plan,
+    options: &Options,
+    report: Reporter,
+    cancel: &CancellationToken,
+) -> Outcome {
     let work = async {
         let url = wire_url(plan.url.expose())?;
         let headers = extra_headers(&plan.headers)?;
-        match &plan.payload {
-            Payload::Upload { path, len_bytes } => {
-                upload(client, url, headers, path, *len_bytes, &meter, &report).await
-            }
-            Payload::Download {
-                destination,
-                replace_existing,
-            } => {
-                download(
-                    client,
-                    url,
-                    headers,
-                    destination,
-                    *replace_existing,
-                    &meter,
-                    &report,
-                )
-                .await
+        if let Payload::Upload { path, len_bytes } = &plan.payload {
+            preflight_upload(plan, path, *len_bytes, options).await?;
+        }
+        let mut download = DownloadState::default();
+        let mut attempt = 1;
+        loop {
+            let meter = Meter::new(attempt, report.clone());
+            let one = async {
+                match &plan.payload {
+                    Payload::Upload { path, len_bytes } => {
+                        upload(
+                            client,
+                            url.clone(),
+                            headers.clone(),
+                            path,
+                            *len_bytes,
+                            options,
+                            &meter,
+                        )
+                        .await
+                    }
+                    Payload::Download {
+                        destination,
+                        replace_existing,
+                    } => {
+                        download
+                            .attempt(
+                                client,
+                                url.clone(),
+                                headers.clone(),
+                                destination,
+                                *replace_existing,
+                                options,
+                                &meter,
+                            )
+                            .await
+                    }
+                }
+            };
+            let result = tokio::select! {
+                result = one => result,
+                () = meter.stalled(options.stall_timeout) => {
+                    Err(TransferError::Stalled(options.stall_timeout.as_secs()))
+                }
+            };
+            let retry_reason = match &result {
+                Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => Some(format!(
+                    "HTTP {} {}",
+                    refusal.status,
+                    refusal.body.code.as_deref().unwrap_or(&refusal.reason)
+                )),
+                Err(error) if error.is_retryable() => Some(error.to_string()),
+                _ => None,
+            };
+            let expired = plan
+                .expires_at
+                .is_some_and(|at| at <= jiff::Timestamp::now());
+            match retry_reason {
+                Some(reason) if attempt < options.max_attempts && !expired => {
+                    let delay = backoff(options.backoff_base, attempt);
+                    report(TransferEvent::Retrying {
+                        next_attempt: attempt + 1,
+                        max_attempts: options.max_attempts,
+                        delay,
+                        reason,
+                    });
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                _ => return result,
             }
         }
     };
     tokio::select! {
         biased;
-        () = cancel.cancelled() => Outcome::Cancelled {
-            bytes_done: meter.lock().map(|m| m.bytes_done()).unwrap_or_default(),
-        },
+        () = cancel.cancelled() => Outcome::Cancelled,
         result = work => match result {
             Ok(outcome) => outcome,
             Err(error) => Outcome::Failed(error),
         },
     }
+}
+
+/// Server answers worth another attempt: 500, 503 and the codes S3 uses for passing trouble.
+fn is_retryable_refusal(refusal: &Refusal) -> bool {
+    matches!(refusal.status, 500 | 502 | 503 | 504)
+        || matches!(
+            refusal.body.code.as_deref(),
+            Some(
+                "SlowDown"
+                    | "RequestTimeout"
+                    | "InternalError"
+                    | "ServiceUnavailable"
+                    | "ServerBusy"
+            )
+        )
+}
+
+/// Exponential backoff with jitter: base × 2^(attempt−1), between half and the whole of it.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let full = base
+        .saturating_mul(1 << attempt.saturating_sub(1).min(10))
+        .min(MAX_BACKOFF);
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let jitter = f64::from(nanos % 1000) / 1000.0;
+    full.mul_f64(0.5 + jitter / 2.0)
+}
+
+/// Checks before sending anything: the single-request size limit and the checksums the link
+/// fixes for the body.
+async fn preflight_upload(
+    plan: &Plan,
+    path: &Path,
+    len: u64,
+    options: &Options,
+) -> Result<(), TransferError> {
+    if let Some(limit) = plan.single_put_limit_bytes.filter(|limit| len > *limit) {
+        return Err(TransferError::TooLarge { len, limit });
+    }
+    if plan.expected_checksums.is_empty() || options.send_despite_checksum {
+        return Ok(());
+    }
+    let mut sums: Vec<Checksum> = plan
+        .expected_checksums
+        .iter()
+        .map(|(algorithm, _)| Checksum::new(*algorithm))
+        .collect();
+    let read_error = |e: io::Error| TransferError::ReadFile {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    };
+    let mut file = tokio::fs::File::open(path).await.map_err(read_error)?;
+    let mut buffer = vec![0u8; IO_BUFFER_BYTES];
+    loop {
+        let n = file.read(&mut buffer).await.map_err(read_error)?;
+        if n == 0 {
+            break;
+        }
+        for sum in &mut sums {
+            sum.update(&buffer[..n]);
+        }
+    }
+    for ((algorithm, expected), sum) in plan.expected_checksums.iter().zip(sums) {
+        let actual = sum.base64();
+        if &actual != expected {
+            return Err(TransferError::ChecksumMismatch {
+                algorithm: algorithm.name().to_owned(),
+                expected: expected.clone(),
+                actual,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The `Url` reqwest needs, refusing any link the URL library would rewrite beyond
@@ -104,50 +271,65 @@ fn extra_headers(pairs: &[(String, String)]) -> Result<HeaderMap, TransferError>
     Ok(headers)
 }
 
-type SharedMeter = std::sync::Arc<std::sync::Mutex<ProgressMeter>>;
+/// Counts one attempt's bytes, reports progress, and knows when bytes last moved.
+#[derive(Clone)]
+struct Meter {
+    inner: Arc<Mutex<ProgressMeter>>,
+    report: Reporter,
+    started: Instant,
+    last_activity_ms: Arc<AtomicU64>,
+}
 
-fn count(meter: &SharedMeter, report: &Reporter, bytes: u64) {
-    if let Ok(mut meter) = meter.lock()
-        && let Some(progress) = meter.advance(bytes)
-    {
-        report(TransferEvent::Progress(progress));
+impl Meter {
+    fn new(attempt: u32, report: Reporter) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(ProgressMeter::new(None, attempt))),
+            report,
+            started: Instant::now(),
+            last_activity_ms: Arc::default(),
+        }
     }
-}
 
-fn restart_meter(meter: &SharedMeter, total: Option<u64>) {
-    if let Ok(mut meter) = meter.lock() {
-        *meter = ProgressMeter::new(total);
+    fn touch(&self) {
+        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_activity_ms.store(ms, Ordering::Relaxed);
     }
-}
 
-/// Reports the final count (however recent the last report) and returns it.
-fn final_report(meter: &SharedMeter, report: &Reporter) -> u64 {
-    let Ok(meter) = meter.lock() else {
-        return 0;
-    };
-    report(TransferEvent::Progress(meter.snapshot()));
-    meter.bytes_done()
-}
+    /// Starts counting toward `total`, from `already` bytes (a resumed download).
+    fn start(&self, total: Option<u64>, already: u64) {
+        self.touch();
+        if let Ok(mut meter) = self.inner.lock() {
+            meter.restart(total, already);
+        }
+    }
 
-/// What the server answered to the request line and headers.
-// Lives for one call, on the stack: boxing the response would only add an allocation.
-#[allow(clippy::large_enum_variant)]
-enum Answer {
-    /// 2xx: the body (for a GET) is to be read.
-    Accepted(reqwest::Response, ResponseFacts),
-    /// Anything else, read into a refusal.
-    Refused(Outcome),
-}
+    fn count(&self, bytes: u64) {
+        self.touch();
+        let due = self.inner.lock().ok().and_then(|mut m| m.advance(bytes));
+        if let Some(progress) = due {
+            (self.report)(TransferEvent::Progress(progress));
+        }
+    }
 
-async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransferError> {
-    let response = request.send().await.map_err(network_error)?;
-    let facts = response_facts(response.headers());
-    if response.status().is_success() {
-        Ok(Answer::Accepted(response, facts))
-    } else {
-        Ok(Answer::Refused(Outcome::Refused(Box::new(
-            refusal(response, facts).await,
-        ))))
+    /// Reports the final count (however recent the last report) and returns it.
+    fn finish(&self) -> u64 {
+        let Ok(meter) = self.inner.lock() else {
+            return 0;
+        };
+        (self.report)(TransferEvent::Progress(meter.snapshot()));
+        meter.bytes_done()
+    }
+
+    /// Completes once no byte has moved for `timeout`.
+    async fn stalled(&self, timeout: Duration) {
+        loop {
+            let last = Duration::from_millis(self.last_activity_ms.load(Ordering::Relaxed));
+            let idle = self.started.elapsed().saturating_sub(last);
+            if idle >= timeout {
+                return;
+            }
+            tokio::time::sleep(timeout - idle).await;
+        }
     }
 }
 
@@ -157,15 +339,16 @@ async fn upload(
     headers: HeaderMap,
     path: &Path,
     planned_len: u64,
-    meter: &SharedMeter,
-    report: &Reporter,
+    options: &Options,
+    meter: &Meter,
 ) -> Result<Outcome, TransferError> {
     let read_error = |e: io::Error| TransferError::ReadFile {
         path: path.to_owned(),
         reason: e.to_string(),
     };
     let file = tokio::fs::File::open(path).await.map_err(read_error)?;
-    let len = file.metadata().await.map_err(read_error)?.len();
+    let before = file.metadata().await.map_err(read_error)?;
+    let len = before.len();
     if len != planned_len {
         return Err(TransferError::FileChanged {
             path: path.to_owned(),
@@ -173,18 +356,19 @@ async fn upload(
             now: len,
         });
     }
-    restart_meter(meter, Some(len));
-    let body_meter = meter.clone();
-    let body_report = report.clone();
-    // Exactly `len` bytes go out even if the file grows meanwhile; a shrink ends the stream
-    // early and the server sees a short body.
+    meter.start(Some(len), 0);
+    let md5 = Arc::new(Mutex::new(Md5Stream::default()));
+    let (body_meter, body_md5, hashing) = (meter.clone(), md5.clone(), options.verify);
+    // Exactly `len` bytes go out even if the file grows meanwhile; a change is caught below.
     let stream =
-        ReaderStream::with_capacity(tokio::io::AsyncReadExt::take(file, len), IO_BUFFER_BYTES)
-            .inspect(move |chunk| {
-                if let Ok(chunk) = chunk {
-                    count(&body_meter, &body_report, chunk.len() as u64);
+        ReaderStream::with_capacity(file.take(len), IO_BUFFER_BYTES).inspect(move |chunk| {
+            if let Ok(chunk) = chunk {
+                if hashing && let Ok(mut md5) = body_md5.lock() {
+                    md5.update(chunk);
                 }
-            });
+                body_meter.count(chunk.len() as u64);
+            }
+        });
     let started = Instant::now();
     let request = client
         .put(url)
@@ -197,77 +381,210 @@ async fn upload(
         Answer::Refused(outcome) => return Ok(outcome),
     };
     let status = response.status();
-    let bytes = final_report(meter, report);
-    if bytes != len {
-        let now = tokio::fs::metadata(path)
-            .await
-            .map(|m| m.len())
-            .unwrap_or(bytes);
+    let bytes = meter.finish();
+    let after = tokio::fs::metadata(path).await.map_err(read_error)?;
+    if bytes != len || after.len() != len || after.modified().ok() != before.modified().ok() {
         return Err(TransferError::FileChanged {
             path: path.to_owned(),
             planned: len,
-            now,
+            now: after.len(),
         });
     }
+    let verification = verify_md5(options, &md5, &facts, path)?;
     Ok(Outcome::Succeeded(Box::new(Success {
         status: status.as_u16(),
         bytes,
         elapsed: started.elapsed(),
         response: facts,
         saved_to: None,
+        verification,
     })))
 }
 
-async fn download(
-    client: &reqwest::Client,
-    url: reqwest::Url,
-    headers: HeaderMap,
-    destination: &Path,
-    replace_existing: bool,
-    meter: &SharedMeter,
-    report: &Reporter,
-) -> Result<Outcome, TransferError> {
-    if !replace_existing && destination.exists() {
-        return Err(TransferError::DestinationExists(destination.to_owned()));
+fn verify_md5(
+    options: &Options,
+    md5: &Mutex<Md5Stream>,
+    facts: &ResponseFacts,
+    path: &Path,
+) -> Result<Verification, TransferError> {
+    if !options.verify {
+        return Ok(Verification::Off);
     }
-    let started = Instant::now();
-    let (mut response, facts) = match send(client.get(url).headers(headers)).await? {
-        Answer::Accepted(response, facts) => (response, facts),
-        Answer::Refused(outcome) => return Ok(outcome),
-    };
-    let status = response.status();
-    let expected = response.content_length();
-    restart_meter(meter, expected);
+    let computed = md5.lock().map(|m| m.hex()).unwrap_or_default();
+    verify::compare_md5(&computed, facts).map_err(|(computed, server)| {
+        TransferError::DigestMismatch {
+            path: path.to_owned(),
+            computed,
+            server,
+        }
+    })
+}
 
-    let (partial, file) = PartialFile::create(destination).await?;
-    let write_error = |e: io::Error| TransferError::WriteFile {
-        path: destination.to_owned(),
-        reason: e.to_string(),
-    };
-    let mut writer = tokio::io::BufWriter::with_capacity(IO_BUFFER_BYTES, file);
-    while let Some(chunk) = response.chunk().await.map_err(network_error)? {
-        writer.write_all(&chunk).await.map_err(write_error)?;
-        count(meter, report, chunk.len() as u64);
+/// A download across attempts: the partial file, the bytes in it, and what allows resuming.
+#[derive(Default)]
+struct DownloadState {
+    partial: Option<PartialFile>,
+    writer: Option<tokio::io::BufWriter<tokio::fs::File>>,
+    received: u64,
+    md5: Arc<Mutex<Md5Stream>>,
+    /// The ETag of the first answer, when the server also accepts ranges: resumable.
+    resume_etag: Option<String>,
+    started: Option<Instant>,
+}
+
+impl DownloadState {
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &mut self,
+        client: &reqwest::Client,
+        url: reqwest::Url,
+        headers: HeaderMap,
+        destination: &Path,
+        replace_existing: bool,
+        options: &Options,
+        meter: &Meter,
+    ) -> Result<Outcome, TransferError> {
+        if self.partial.is_none() && !replace_existing && destination.exists() {
+            return Err(TransferError::DestinationExists(destination.to_owned()));
+        }
+        let started = *self.started.get_or_insert_with(Instant::now);
+        let resume_from = self.resume_etag.clone().filter(|_| self.received > 0);
+        let mut request = client.get(url).headers(headers);
+        if let Some(etag) = &resume_from {
+            // Continue where the last attempt stopped, only if the object is still the same.
+            request = request
+                .header(RANGE, format!("bytes={}-", self.received))
+                .header(IF_MATCH, etag.as_str());
+        }
+        meter.touch();
+        let (mut response, facts) = match send(request).await? {
+            Answer::Accepted(response, facts) => (response, facts),
+            Answer::Refused(outcome) => {
+                if let Outcome::Refused(refusal) = &outcome
+                    && refusal.status == 412
+                    && resume_from.is_some()
+                {
+                    // Changed on the server since the first attempt: start over.
+                    self.restart().await?;
+                    self.resume_etag = None;
+                    return Err(TransferError::Network(refusal.reason.clone()));
+                }
+                return Ok(outcome);
+            }
+        };
+        let status = response.status();
+        let resumed = status.as_u16() == 206
+            && resume_from.is_some()
+            && facts
+                .content_range
+                .as_deref()
+                .is_some_and(|r| r.starts_with(&format!("bytes {}-", self.received)));
+        if !resumed {
+            self.restart().await?;
+            self.resume_etag = facts
+                .etag
+                .clone()
+                .filter(|_| facts.accept_ranges.as_deref() == Some("bytes"));
+        }
+        let expected_total = if resumed {
+            facts
+                .content_range
+                .as_deref()
+                .and_then(|r| r.rsplit('/').next())
+                .and_then(|t| t.parse().ok())
+        } else {
+            response.content_length()
+        };
+        if !resumed && let Some(total) = expected_total {
+            check_free_space(destination, total)?;
+        }
+        if self.partial.is_none() {
+            let (partial, file) = PartialFile::create(destination).await?;
+            self.partial = Some(partial);
+            self.writer = Some(tokio::io::BufWriter::with_capacity(IO_BUFFER_BYTES, file));
+        }
+        meter.start(expected_total, self.received);
+        let write_error = |e: io::Error| TransferError::WriteFile {
+            path: destination.to_owned(),
+            reason: e.to_string(),
+        };
+        let writer = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| write_error(io::Error::other("closed")))?;
+        while let Some(chunk) = response.chunk().await.map_err(network_error)? {
+            writer.write_all(&chunk).await.map_err(write_error)?;
+            if options.verify
+                && let Ok(mut md5) = self.md5.lock()
+            {
+                md5.update(&chunk);
+            }
+            self.received += chunk.len() as u64;
+            meter.count(chunk.len() as u64);
+        }
+        writer.flush().await.map_err(write_error)?;
+        meter.finish();
+        if let Some(expected) = expected_total
+            && self.received != expected
+        {
+            return Err(TransferError::Truncated {
+                expected,
+                received: self.received,
+            });
+        }
+        // Verify against the whole object's ETag (the first answer's when resumed).
+        let whole = ResponseFacts {
+            etag: resume_from.clone().or_else(|| facts.etag.clone()),
+            content_md5: facts.content_md5.clone().filter(|_| !resumed),
+            ..facts.clone()
+        };
+        let verification = verify_md5(options, &self.md5, &whole, destination)?;
+        self.writer = None;
+        if let Some(partial) = self.partial.take() {
+            partial.finish(destination, replace_existing).await?;
+        }
+        Ok(Outcome::Succeeded(Box::new(Success {
+            status: status.as_u16(),
+            bytes: self.received,
+            elapsed: started.elapsed(),
+            response: facts,
+            saved_to: Some(destination.to_owned()),
+            verification,
+        })))
     }
-    writer.flush().await.map_err(write_error)?;
-    drop(writer);
-    let bytes = final_report(meter, report);
-    if let Some(expected) = expected
-        && bytes != expected
-    {
-        return Err(TransferError::Truncated {
-            expected,
-            received: bytes,
-        });
+
+    /// Empties the partial file to receive the whole object again.
+    async fn restart(&mut self) -> Result<(), TransferError> {
+        self.received = 0;
+        self.md5 = Arc::default();
+        if let Some(writer) = self.writer.as_mut() {
+            let failed = |e: io::Error| TransferError::WriteFile {
+                path: self
+                    .partial
+                    .as_ref()
+                    .map(|p| p.path.clone())
+                    .unwrap_or_default(),
+                reason: e.to_string(),
+            };
+            writer.flush().await.map_err(failed)?;
+            writer.get_mut().set_len(0).await.map_err(failed)?;
+            writer.get_mut().rewind().await.map_err(failed)?;
+        }
+        Ok(())
     }
-    partial.finish(destination, replace_existing).await?;
-    Ok(Outcome::Succeeded(Box::new(Success {
-        status: status.as_u16(),
-        bytes,
-        elapsed: started.elapsed(),
-        response: facts,
-        saved_to: Some(destination.to_owned()),
-    })))
+}
+
+/// Refuses a download the disk cannot hold.
+fn check_free_space(destination: &Path, needed: u64) -> Result<(), TransferError> {
+    let folder = destination
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match fs4::available_space(folder) {
+        Ok(available) if available < needed => Err(TransferError::NoSpace { needed, available }),
+        // Unknown free space is no reason to refuse; the write will say if it fails.
+        _ => Ok(()),
+    }
 }
 
 /// A download in progress, hidden beside its destination; removed unless finished, including
@@ -343,6 +660,28 @@ impl Drop for PartialFile {
     }
 }
 
+/// What the server answered to the request line and headers.
+// Lives for one call, on the stack: boxing the response would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Answer {
+    /// 2xx: the body (for a GET) is to be read.
+    Accepted(reqwest::Response, ResponseFacts),
+    /// Anything else, read into a refusal.
+    Refused(Outcome),
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransferError> {
+    let response = request.send().await.map_err(network_error)?;
+    let facts = response_facts(response.headers());
+    if response.status().is_success() {
+        Ok(Answer::Accepted(response, facts))
+    } else {
+        Ok(Answer::Refused(Outcome::Refused(Box::new(
+            refusal(response, facts).await,
+        ))))
+    }
+}
+
 async fn refusal(mut response: reqwest::Response, facts: ResponseFacts) -> Refusal {
     let status = response.status();
     let mut body = Vec::new();
@@ -381,6 +720,13 @@ fn response_facts(headers: &HeaderMap) -> ResponseFacts {
         content_length: get("content-length").and_then(|v| v.parse().ok()),
         location: get("location"),
         error_code: get("x-ms-error-code"),
+        content_md5: get("content-md5"),
+        goog_hash: get("x-goog-hash"),
+        server_side_encryption: get("x-amz-server-side-encryption").or_else(|| {
+            get("x-amz-server-side-encryption-customer-algorithm").map(|a| format!("SSE-C {a}"))
+        }),
+        accept_ranges: get("accept-ranges"),
+        content_range: get("content-range"),
     }
 }
 
@@ -402,4 +748,24 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> Option<String> {
         cause = next;
     }
     Some(cause.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        let base = Duration::from_millis(400);
+        for attempt in 1..=12 {
+            let full = base
+                .saturating_mul(1 << (attempt - 1).min(10))
+                .min(MAX_BACKOFF);
+            let delay = backoff(base, attempt);
+            assert!(
+                delay >= full / 2 && delay <= full,
+                "attempt {attempt}: {delay:?} of {full:?}"
+            );
+        }
+    }
 }

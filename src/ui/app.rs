@@ -12,7 +12,7 @@ use crate::content_type::{self, ContentTypeChoice};
 use crate::diagnose::{Answer, Attempt, Diagnosis, Fix, creator_message, diagnose};
 use crate::link::{Finding, FindingId, LinkError, Operation, PresignedLink, Severity};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
-use crate::text::{T, tr};
+use crate::text::{T, fill, tr};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, TransferEvent, naming};
 
 /// Where the transfer stands.
@@ -25,6 +25,8 @@ pub enum RunState {
         cancel: CancellationToken,
         /// The latest progress, once some arrived.
         progress: Option<Progress>,
+        /// The latest retry notice.
+        retry: Option<String>,
         /// What it does.
         plan: Plan,
     },
@@ -298,6 +300,24 @@ impl PresignDeskApp {
                         *progress = Some(p);
                     }
                 }
+                Message::Transfer(TransferEvent::Retrying {
+                    next_attempt,
+                    max_attempts,
+                    delay,
+                    reason,
+                }) => {
+                    if let RunState::Running { retry, .. } = &mut self.run {
+                        *retry = Some(fill(
+                            T::Retrying,
+                            &[
+                                ("attempt", &next_attempt.to_string()),
+                                ("max", &max_attempts.to_string()),
+                                ("delay", &crate::format::duration(delay)),
+                                ("reason", &reason),
+                            ],
+                        ));
+                    }
+                }
                 Message::Finished(outcome) => {
                     let previous = std::mem::replace(&mut self.run, RunState::Idle);
                     if let RunState::Running { plan, .. } = previous {
@@ -449,6 +469,7 @@ impl PresignDeskApp {
         self.run = RunState::Running {
             cancel,
             progress: None,
+            retry: None,
             plan,
         };
     }

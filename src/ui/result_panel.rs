@@ -8,7 +8,7 @@ use crate::diagnose::BodyFormat;
 use crate::link::Operation;
 use crate::prepare::Blocker;
 use crate::text::{T, fill, tr};
-use crate::transfer::{Outcome, Plan, Refusal, ResponseFacts};
+use crate::transfer::{Outcome, Plan, Refusal, ResponseFacts, Verification};
 use crate::{diagnose, format};
 
 /// The Upload/Download button, or the progress and Cancel while running.
@@ -105,6 +105,13 @@ pub fn outcome_ui(
                     if let Some(path) = &success.saved_to {
                         ui.label(fill(T::SavedTo, &[("path", &path.display().to_string())]));
                     }
+                    let verified = matches!(success.verification, Verification::Verified(_));
+                    let color = if verified {
+                        GOOD
+                    } else {
+                        ui.visuals().weak_text_color()
+                    };
+                    ui.colored_label(color, success.verification.describe());
                     facts_ui(ui, success.status, &success.response);
                     if ui.button(tr(T::CopyDetails)).clicked() {
                         commands.push(Command::Copy(success_report(plan, success)));
@@ -128,7 +135,7 @@ pub fn outcome_ui(
                         commands.push(Command::Start);
                     }
                 }
-                Outcome::Cancelled { .. } => {
+                Outcome::Cancelled => {
                     let id = match plan.operation() {
                         Operation::Put => T::CancelledUpload,
                         Operation::Get => T::CancelledDownload,
@@ -255,6 +262,8 @@ fn request_ui(ui: &mut egui::Ui, plan: &Plan, commands: &mut Vec<Command>) {
 
 fn success_report(plan: &Plan, success: &crate::transfer::Success) -> String {
     let mut out = plan.describe();
+    out.push_str(&success.verification.describe());
+    out.push('\n');
     for (label, value) in fact_rows(success.status, &success.response) {
         out.push_str(&format!("{}: {value}\n", tr(label)));
     }

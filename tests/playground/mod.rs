@@ -224,7 +224,8 @@ impl Playground {
             "{verb}\n\n{}\n{expires_unix}\n{path}",
             content_type.unwrap_or("")
         );
-        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(SECRET_KEY.as_bytes()).expect("HMAC key");
+        let mut mac =
+            Hmac::<hmac_sha1::Sha1>::new_from_slice(SECRET_KEY.as_bytes()).expect("HMAC key");
         mac.update(string_to_sign.as_bytes());
         let signature =
             base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());

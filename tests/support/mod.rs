@@ -27,13 +27,30 @@ pub async fn get(url: &str, destination: &Path, replace_existing: bool) -> Outco
 
 /// Runs `plan`, collecting progress events.
 pub async fn run(plan: &Plan) -> (Outcome, Vec<Progress>) {
+    let (outcome, progress, _) = run_with(plan, &transfer::Options::default()).await;
+    (outcome, progress)
+}
+
+/// Runs `plan` with `options`, collecting progress events and the attempts announced.
+pub async fn run_with(
+    plan: &Plan,
+    options: &transfer::Options,
+) -> (Outcome, Vec<Progress>, Vec<u32>) {
     let client = transfer::http_client().expect("HTTP client");
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    let report: Reporter = Arc::new(move |TransferEvent::Progress(p)| sink.lock().unwrap().push(p));
-    let outcome = transfer::run(&client, plan, report, &CancellationToken::new()).await;
-    let events = events.lock().unwrap().clone();
-    (outcome, events)
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let retries = Arc::new(Mutex::new(Vec::new()));
+    let (progress_sink, retry_sink) = (progress.clone(), retries.clone());
+    let report: Reporter = Arc::new(move |event| match event {
+        TransferEvent::Progress(p) => progress_sink.lock().unwrap().push(p),
+        TransferEvent::Retrying { next_attempt, .. } => {
+            retry_sink.lock().unwrap().push(next_attempt)
+        }
+    });
+    let outcome =
+        transfer::run_with(&client, plan, options, report, &CancellationToken::new()).await;
+    let progress = progress.lock().unwrap().clone();
+    let retries = retries.lock().unwrap().clone();
+    (outcome, progress, retries)
 }
 
 /// Writes `len` bytes of a repeatable, non-uniform pattern to `path`, in pieces.
