@@ -235,7 +235,11 @@ async fn get(args: GetArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_BAD_INPUT);
     }
-    let plan = Plan::download(&link, destination, args.overwrite);
+    let mut plan = Plan::download(&link, destination, args.overwrite);
+    // The server may name the file unless the user did.
+    if args.output.as_deref().is_none_or(Path::is_dir) {
+        plan = plan.with_name_from_response();
+    }
     eprintln!(
         "{}",
         fill(T::CliDownloading, &[("target", &target_name(&link))])

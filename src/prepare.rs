@@ -203,7 +203,8 @@ mod tests {
             plan.payload,
             Payload::Download {
                 destination: "/tmp/k.csv".into(),
-                replace_existing: false
+                replace_existing: false,
+                name_from_response: false,
             }
         );
     }

@@ -653,3 +653,44 @@ async fn resume_of_a_large_interrupted_download_is_identical() {
         "identical bytes"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_may_name_the_file_but_never_over_another() {
+    let body = pattern(1000);
+    let disposition = (
+        "Content-Disposition".to_owned(),
+        "attachment; filename=\"fallback.pdf\"; filename*=UTF-8''%E8%A6%8B%E7%A9%8D%20v2.pdf"
+            .to_owned(),
+    );
+    let (full, tag) = (body.clone(), etag(&body));
+    let server =
+        FaultServer::start(move |_, _| ok(full.clone(), vec![tag.clone(), disposition.clone()]))
+            .await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan =
+        || Plan::download(&server.link("k"), dir.path().join("k"), false).with_name_from_response();
+
+    let (outcome, _, _) = support::run_with(&plan(), &quick()).await;
+    let Outcome::Succeeded(first) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(first.saved_to, Some(dir.path().join("見積 v2.pdf")));
+    let (outcome, _, _) = support::run_with(&plan(), &quick()).await;
+    let Outcome::Succeeded(second) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(
+        second.saved_to,
+        Some(dir.path().join("見積 v2 (1).pdf")),
+        "kept both"
+    );
+    assert_eq!(std::fs::read(dir.path().join("見積 v2.pdf")).unwrap(), body);
+
+    // A name the user chose stays.
+    let chosen = Plan::download(&server.link("k"), dir.path().join("mine.pdf"), false);
+    let (outcome, _, _) = support::run_with(&chosen, &quick()).await;
+    assert!(
+        matches!(&outcome, Outcome::Succeeded(s) if s.saved_to == Some(dir.path().join("mine.pdf"))),
+        "{outcome:?}"
+    );
+}

@@ -87,6 +87,7 @@ catalogue! {
     CancelledDownload => "Cancelled. The partial download was removed.",
     Status => "HTTP status",
     ETag => "ETag",
+    ContentLength => "Length",
     RequestId => "Request id",
     HostId => "Host id",
     VersionId => "Version id",

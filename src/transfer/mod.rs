@@ -59,6 +59,9 @@ pub enum Payload {
         destination: PathBuf,
         /// Whether an existing file there may be replaced (the user said so).
         replace_existing: bool,
+        /// The server's `Content-Disposition` name may replace the file name (the user did
+        /// not choose one); the folder stays, and an existing file is never replaced for it.
+        name_from_response: bool,
     },
 }
 
@@ -105,11 +108,23 @@ impl Plan {
             payload: Payload::Download {
                 destination,
                 replace_existing,
+                name_from_response: false,
             },
             expires_at: link.expires_at,
             expected_checksums: Vec::new(),
             single_put_limit_bytes: None,
         }
+    }
+
+    /// Lets the server's `Content-Disposition` name the downloaded file.
+    pub fn with_name_from_response(mut self) -> Self {
+        if let Payload::Download {
+            name_from_response, ..
+        } = &mut self.payload
+        {
+            *name_from_response = true;
+        }
+        self
     }
 
     /// The operation this plan performs.
@@ -238,6 +253,8 @@ pub struct ResponseFacts {
     pub accept_ranges: Option<String>,
     /// `Content-Range` of a partial answer.
     pub content_range: Option<String>,
+    /// `Content-Disposition`.
+    pub content_disposition: Option<String>,
 }
 
 /// Why a transfer could not complete. Every message is safe to show: no URL, no secret.

@@ -17,6 +17,81 @@ pub fn file_name_for(link: &PresignedLink) -> String {
     sanitize(last)
 }
 
+/// The file name a `Content-Disposition` header gives (RFC 6266): `filename*` (RFC 5987, UTF-8
+/// percent-encoded) before `filename`, made safe with [`sanitize`].
+pub fn file_name_from_content_disposition(header: &str) -> Option<String> {
+    let mut plain = None;
+    let mut extended = None;
+    for param in split_params(header).into_iter().skip(1) {
+        let Some((name, value)) = param.split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        match name.trim().to_ascii_lowercase().as_str() {
+            "filename*" => {
+                // charset'language'percent-encoded
+                let mut parts = value.splitn(3, '\'');
+                let (charset, _language, encoded) = (parts.next()?, parts.next()?, parts.next()?);
+                let bytes: Vec<u8> = percent_encoding::percent_decode_str(encoded).collect();
+                extended = match charset.to_ascii_lowercase().as_str() {
+                    "utf-8" => String::from_utf8(bytes).ok(),
+                    "iso-8859-1" => Some(bytes.iter().map(|b| char::from(*b)).collect()),
+                    _ => None,
+                };
+            }
+            "filename" => plain = Some(unquote(value)),
+            _ => {}
+        }
+    }
+    extended
+        .or(plain)
+        .map(|name| sanitize(&name))
+        .filter(|name| name != FALLBACK_NAME)
+}
+
+/// Splits on `;` outside quotes.
+fn split_params(header: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in header.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ';' if !quoted => {
+                parts.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = parts.last_mut() {
+            last.push(c);
+        }
+    }
+    parts
+}
+
+fn unquote(value: &str) -> String {
+    match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(inner) => {
+            let mut out = String::new();
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        None => value.to_owned(),
+    }
+}
+
 /// Makes `name` safe as a single file name in any folder on any system: no separators, no `..`,
 /// no control characters, no Windows reserved names, not too long.
 pub fn sanitize(name: &str) -> String {
@@ -109,6 +184,45 @@ mod tests {
         for (url, expected) in cases {
             let link = PresignedLink::parse(url).unwrap();
             assert_eq!(file_name_for(&link), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn content_disposition_table() {
+        let cases = [
+            ("attachment; filename=\"report.pdf\"", Some("report.pdf")),
+            ("attachment; filename=plain.txt", Some("plain.txt")),
+            (
+                "attachment; filename=\"a;b \\\"q\\\".txt\"",
+                Some("a;b _q_.txt"),
+            ),
+            (
+                "attachment; filename=\"fallback.txt\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt",
+                Some("日本.txt"),
+            ),
+            (
+                "attachment; filename*=utf-8'ja'%E8%A6%8B%E7%A9%8D.pdf",
+                Some("見積.pdf"),
+            ),
+            (
+                "attachment; filename*=iso-8859-1'en'%A3%20rates.txt",
+                Some("£ rates.txt"),
+            ),
+            (
+                "attachment; filename=\"../../etc/passwd\"",
+                Some("_.._etc_passwd"),
+            ),
+            ("attachment; filename=\"..\"", None),
+            ("inline", None),
+            ("attachment; filename*=UTF-8''%FF%FE", None),
+            ("", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(
+                file_name_from_content_disposition(header).as_deref(),
+                expected,
+                "{header}"
+            );
         }
     }
 

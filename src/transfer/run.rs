@@ -106,14 +106,19 @@ pub async fn run_with(
                     Payload::Download {
                         destination,
                         replace_existing,
+                        name_from_response,
                     } => {
+                        let target = Target {
+                            path: destination,
+                            replace_existing: *replace_existing,
+                            name_from_response: *name_from_response,
+                        };
                         download
                             .attempt(
                                 client,
                                 url.clone(),
                                 headers.clone(),
-                                destination,
-                                *replace_existing,
+                                &target,
                                 options,
                                 &meter,
                             )
@@ -430,22 +435,49 @@ struct DownloadState {
     /// The ETag of the first answer, when the server also accepts ranges: resumable.
     resume_etag: Option<String>,
     started: Option<Instant>,
+    /// Where the file goes, once the first answer named it.
+    destination: Option<PathBuf>,
+}
+
+/// Where a download was asked to go.
+struct Target<'a> {
+    path: &'a Path,
+    replace_existing: bool,
+    name_from_response: bool,
+}
+
+impl Target<'_> {
+    /// The final path: the server's `Content-Disposition` name when allowed, beside an existing
+    /// file rather than over it.
+    fn resolve(&self, facts: &ResponseFacts) -> PathBuf {
+        let named = self
+            .name_from_response
+            .then_some(facts.content_disposition.as_deref())
+            .flatten()
+            .and_then(super::naming::file_name_from_content_disposition);
+        let (Some(name), Some(folder)) = (named, self.path.parent()) else {
+            return self.path.to_owned();
+        };
+        if folder.join(&name) == self.path {
+            return self.path.to_owned();
+        }
+        super::naming::keep_both_name(folder, &name, |p| p.symlink_metadata().is_ok())
+    }
 }
 
 impl DownloadState {
-    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &mut self,
         client: &reqwest::Client,
         url: reqwest::Url,
         headers: HeaderMap,
-        destination: &Path,
-        replace_existing: bool,
+        target: &Target<'_>,
         options: &Options,
         meter: &Meter,
     ) -> Result<Outcome, TransferError> {
-        if self.partial.is_none() && !replace_existing && destination.exists() {
-            return Err(TransferError::DestinationExists(destination.to_owned()));
+        let replace_existing = target.replace_existing;
+        if self.partial.is_none() && !replace_existing && target.path.exists() {
+            return Err(TransferError::DestinationExists(target.path.to_owned()));
         }
         let started = *self.started.get_or_insert_with(Instant::now);
         let resume_from = self.resume_etag.clone().filter(|_| self.received > 0);
@@ -473,6 +505,11 @@ impl DownloadState {
             }
         };
         let status = response.status();
+        let destination = self
+            .destination
+            .get_or_insert_with(|| target.resolve(&facts))
+            .clone();
+        let destination = destination.as_path();
         let resumed = status.as_u16() == 206
             && resume_from.is_some()
             && facts
@@ -727,6 +764,7 @@ fn response_facts(headers: &HeaderMap) -> ResponseFacts {
         }),
         accept_ranges: get("accept-ranges"),
         content_range: get("content-range"),
+        content_disposition: get("content-disposition"),
     }
 }
 

@@ -446,7 +446,12 @@ impl PresignDeskApp {
         if matches!(self.run, RunState::Running { .. }) {
             return;
         }
-        let Ok(plan) = self.readiness() else { return };
+        let Ok(mut plan) = self.readiness() else {
+            return;
+        };
+        if self.name_follows_link {
+            plan = plan.with_name_from_response();
+        }
         let client = match &self.client {
             Ok(client) => client.clone(),
             Err(reason) => {

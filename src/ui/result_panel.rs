@@ -235,6 +235,12 @@ fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts) {
 
 fn fact_rows(status: u16, facts: &ResponseFacts) -> Vec<(T, String)> {
     let mut rows = vec![(T::Status, status.to_string())];
+    if let Some(kind) = &facts.content_type {
+        rows.push((T::ContentTypeLabel, kind.clone()));
+    }
+    if let Some(len) = facts.content_length {
+        rows.push((T::ContentLength, format!("{len} ({})", format::bytes(len))));
+    }
     let optional = [
         (T::ETag, &facts.etag),
         (T::VersionId, &facts.version_id),
