@@ -545,8 +545,24 @@ impl ProgressPrinter {
     }
 }
 
-/// One line of progress: `12.0 MiB of 200 MiB · 45.0 MiB/s · 4.2 s left`.
+/// One line of progress: `12.0 MiB of 200 MiB · 45.0 MiB/s · 4.2 s left`, and the attempt
+/// once there was a retry.
 pub fn progress_line(progress: &Progress) -> String {
+    let line = progress_figures(progress);
+    if progress.attempt > 1 {
+        format!(
+            "{line} · {}",
+            fill(
+                T::AttemptNumber,
+                &[("attempt", &progress.attempt.to_string())]
+            )
+        )
+    } else {
+        line
+    }
+}
+
+fn progress_figures(progress: &Progress) -> String {
     let done = format::bytes(progress.bytes_done);
     let speed = format::speed(progress.bytes_per_sec);
     match progress.total_bytes {

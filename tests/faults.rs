@@ -43,6 +43,12 @@ enum Reply {
     ResetAfterReading(usize),
     /// Send the head and this many body bytes, then go silent.
     StallAfter { head: String, sent: Vec<u8> },
+    /// Read this many body bytes, pause, then read the rest and answer as `then`.
+    PauseWhileReading {
+        after: usize,
+        pause: Duration,
+        then: Box<Reply>,
+    },
 }
 
 fn ok(body: Vec<u8>, headers: Vec<(String, String)>) -> Reply {
@@ -140,23 +146,35 @@ async fn serve(mut socket: tokio::net::TcpStream, scenario: Scenario, log: Arc<M
         .header("content-length")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let to_read = match &reply {
-        Reply::ResetAfterReading(n) => (*n).min(body_len),
-        _ => body_len,
+    let (to_read, pause_at) = match &reply {
+        Reply::ResetAfterReading(n) => ((*n).min(body_len), None),
+        Reply::PauseWhileReading { after, pause, .. } => (body_len, Some((*after, *pause))),
+        _ => (body_len, None),
     };
     let mut buffer = vec![0u8; 64 * 1024];
     while seen.body_bytes < to_read {
+        if let Some((after, pause)) = pause_at
+            && seen.body_bytes >= after
+            && seen.body_bytes - after < buffer.len()
+        {
+            tokio::time::sleep(pause).await;
+        }
         let want = (to_read - seen.body_bytes).min(buffer.len());
         match socket.read(&mut buffer[..want]).await {
             Ok(0) | Err(_) => break,
             Ok(n) => seen.body_bytes += n,
         }
     }
+    let reply = match reply {
+        Reply::PauseWhileReading { then, .. } => *then,
+        other => other,
+    };
     log.lock().unwrap().push(seen);
     match reply {
         Reply::ResetAfterReading(_) => {
             let _ = socket.set_linger(Some(Duration::ZERO));
         }
+        Reply::PauseWhileReading { .. } => {}
         Reply::StallAfter { head, sent } => {
             let _ = socket.write_all(head.as_bytes()).await;
             let _ = socket.write_all(&sent).await;
@@ -692,5 +710,60 @@ async fn the_server_may_name_the_file_but_never_over_another() {
     assert!(
         matches!(&outcome, Outcome::Succeeded(s) if s.saved_to == Some(dir.path().join("mine.pdf"))),
         "{outcome:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_changed_during_its_upload_is_reported() {
+    let server = FaultServer::start(|_, _| Reply::PauseWhileReading {
+        after: 256 * 1024,
+        pause: Duration::from_millis(600),
+        then: Box::new(ok(vec![], vec![])),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("live.log");
+    std::fs::write(&file, pattern(2 * 1024 * 1024)).unwrap();
+    let plan = Plan::upload(
+        &server.link("live.log"),
+        file.clone(),
+        2 * 1024 * 1024,
+        None,
+    );
+    let touch = {
+        let file = file.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            // Another program rewrites the file in place while it is being sent.
+            let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+            f.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
+                .unwrap();
+        })
+    };
+    let (outcome, _, retries) = support::run_with(&plan, &quick()).await;
+    touch.await.unwrap();
+    assert!(
+        matches!(outcome, Outcome::Failed(TransferError::FileChanged { .. })),
+        "{outcome:?}"
+    );
+    assert!(
+        retries.is_empty(),
+        "a changed file is not sent again behind the user's back"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_without_an_md5_says_it_could_not_verify() {
+    let server =
+        FaultServer::start(|_, _| ok(pattern(3000), vec![("ETag".into(), "\"abc-2\"".into())]))
+            .await;
+    let (outcome, _, _) = download_with(&server, &quick()).await;
+    let Outcome::Succeeded(success) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        matches!(&success.verification, Verification::CouldNotVerify(why) if why.contains("multipart")),
+        "{:?}",
+        success.verification
     );
 }

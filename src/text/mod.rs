@@ -251,7 +251,7 @@ catalogue! {
     NotMd5Other => "the server's ETag is not an MD5",
     NoDigest => "the server sent no ETag or checksum",
     Retrying => "Attempt {attempt} of {max} in {delay}: {reason}",
-    AttemptOf => "attempt {attempt} of {max}",
+    AttemptNumber => "attempt {attempt}",
     CliUploading => "Uploading {size} to {target}",
     CliDownloading => "Downloading {target}",
     CliUploaded => "uploaded {size} in {time} · HTTP {status} · ETag {etag} · request id {request_id}",

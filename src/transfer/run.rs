@@ -434,6 +434,8 @@ struct DownloadState {
     md5: Arc<Mutex<Md5Stream>>,
     /// The ETag of the first answer, when the server also accepts ranges: resumable.
     resume_etag: Option<String>,
+    /// Why the object's MD5 cannot be known (no ETag, multipart, KMS): then nothing is hashed.
+    unverifiable: Option<String>,
     started: Option<Instant>,
     /// Where the file goes, once the first answer named it.
     destination: Option<PathBuf>,
@@ -522,7 +524,11 @@ impl DownloadState {
                 .etag
                 .clone()
                 .filter(|_| facts.accept_ranges.as_deref() == Some("bytes"));
+            // The headers already say whether there is an MD5 to compare with; hashing without
+            // one would only slow the download.
+            self.unverifiable = verify::server_md5(&facts).err();
         }
+        let hashing = options.verify && self.unverifiable.is_none();
         let expected_total = if resumed {
             facts
                 .content_range
@@ -551,9 +557,7 @@ impl DownloadState {
             .ok_or_else(|| write_error(io::Error::other("closed")))?;
         while let Some(chunk) = response.chunk().await.map_err(network_error)? {
             writer.write_all(&chunk).await.map_err(write_error)?;
-            if options.verify
-                && let Ok(mut md5) = self.md5.lock()
-            {
+            if hashing && let Ok(mut md5) = self.md5.lock() {
                 md5.update(&chunk);
             }
             self.received += chunk.len() as u64;
@@ -575,7 +579,10 @@ impl DownloadState {
             content_md5: facts.content_md5.clone().filter(|_| !resumed),
             ..facts.clone()
         };
-        let verification = verify_md5(options, &self.md5, &whole, destination)?;
+        let verification = match &self.unverifiable {
+            Some(why) if options.verify => Verification::CouldNotVerify(why.clone()),
+            _ => verify_md5(options, &self.md5, &whole, destination)?,
+        };
         self.writer = None;
         if let Some(partial) = self.partial.take() {
             partial.finish(destination, replace_existing).await?;
