@@ -12,6 +12,9 @@ use crate::transfer::{self, CancellationToken, Outcome, Plan, Reporter, Transfer
 /// (no desktop portal): a person takes longer to cancel.
 const DIALOG_UNAVAILABLE_WITHIN: Duration = Duration::from_millis(1500);
 
+/// The shortest time between two frames drawn for progress alone.
+const PROGRESS_REPAINT_INTERVAL: Duration = Duration::from_millis(100);
+
 /// A result of background work, drained by the window at the start of a frame.
 #[derive(Debug)]
 pub enum Message {
@@ -65,11 +68,18 @@ impl Mailbox {
     }
 
     fn post(&self, message: Message) {
+        // Progress needs no frame of its own: repaints are coalesced to ten a second, which
+        // keeps drawing (software GL on some machines) from competing with the transfer.
+        let coalesce = matches!(message, Message::Transfer(TransferEvent::Progress(_)));
         // The window may be gone while work finishes; then nobody needs the message.
         if self.sender.send(message).is_ok()
             && let Some(ctx) = self.ctx.get()
         {
-            ctx.request_repaint();
+            if coalesce {
+                ctx.request_repaint_after(PROGRESS_REPAINT_INTERVAL);
+            } else {
+                ctx.request_repaint();
+            }
         }
     }
 }

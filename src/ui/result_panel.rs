@@ -112,7 +112,8 @@ pub fn outcome_ui(
                         ui.visuals().weak_text_color()
                     };
                     ui.colored_label(color, success.verification.describe());
-                    facts_ui(ui, success.status, &success.response);
+                    let download = plan.operation() == Operation::Get;
+                    facts_ui(ui, success.status, &success.response, download);
                     if ui.button(tr(T::CopyDetails)).clicked() {
                         commands.push(Command::Copy(success_report(plan, success)));
                     }
@@ -201,7 +202,7 @@ fn refusal_ui(
         } else if refusal.body.format == BodyFormat::Empty {
             ui.weak(tr(T::BodyEmpty));
         }
-        facts_ui(ui, refusal.status, &refusal.response);
+        facts_ui(ui, refusal.status, &refusal.response, false);
         if diagnosis.causes.len() > 1 {
             ui.label(egui::RichText::new(tr(T::OtherCauses)).strong());
             for cause in &diagnosis.causes[1..] {
@@ -220,12 +221,14 @@ fn refusal_ui(
     });
 }
 
-fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts) {
+/// The response's facts; `object` adds the type and length, which describe the object only
+/// in a download's answer.
+fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts, object: bool) {
     egui::Grid::new("response-facts")
         .num_columns(2)
         .spacing([10.0, 4.0])
         .show(ui, |ui| {
-            for (label, value) in fact_rows(status, facts) {
+            for (label, value) in fact_rows(status, facts, object) {
                 ui.label(egui::RichText::new(tr(label)).strong());
                 ui.add(egui::Label::new(egui::RichText::new(value).monospace()).wrap());
                 ui.end_row();
@@ -233,12 +236,12 @@ fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts) {
         });
 }
 
-fn fact_rows(status: u16, facts: &ResponseFacts) -> Vec<(T, String)> {
+fn fact_rows(status: u16, facts: &ResponseFacts, object: bool) -> Vec<(T, String)> {
     let mut rows = vec![(T::Status, status.to_string())];
-    if let Some(kind) = &facts.content_type {
+    if object && let Some(kind) = &facts.content_type {
         rows.push((T::ContentTypeLabel, kind.clone()));
     }
-    if let Some(len) = facts.content_length {
+    if object && let Some(len) = facts.content_length {
         rows.push((T::ContentLength, format!("{len} ({})", format::bytes(len))));
     }
     let optional = [
@@ -270,7 +273,8 @@ fn success_report(plan: &Plan, success: &crate::transfer::Success) -> String {
     let mut out = plan.describe();
     out.push_str(&success.verification.describe());
     out.push('\n');
-    for (label, value) in fact_rows(success.status, &success.response) {
+    let download = plan.operation() == Operation::Get;
+    for (label, value) in fact_rows(success.status, &success.response, download) {
         out.push_str(&format!("{}: {value}\n", tr(label)));
     }
     out
