@@ -247,6 +247,16 @@ async fn get(args: GetArgs) -> ExitCode {
     finish(execute(&plan, &args.transfer.options(false)).await, &plan)
 }
 
+/// Prints `value` as pretty JSON on stdout.
+fn print_json(value: &impl serde::Serialize) -> Result<(), ExitCode> {
+    let json = serde_json::to_string_pretty(value).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(EXIT_REFUSED)
+    })?;
+    println!("{json}");
+    Ok(())
+}
+
 /// The `--now` option, or the clock.
 fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, ExitCode> {
     match now.map(str::parse::<jiff::Timestamp>) {
@@ -319,12 +329,8 @@ fn explain(args: &ExplainArgs) -> ExitCode {
     };
     let diagnosis = diagnose(&attempt, &answer, now);
     if args.json {
-        match serde_json::to_string_pretty(&diagnosis) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::from(EXIT_REFUSED);
-            }
+        if let Err(code) = print_json(&diagnosis) {
+            return code;
         }
     } else {
         print!("{}", explanation_text(&diagnosis));
@@ -347,12 +353,8 @@ fn inspect(args: &InspectArgs) -> ExitCode {
         .iter()
         .any(|f| f.severity == Severity::Error);
     if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::from(EXIT_REFUSED);
-            }
+        if let Err(code) = print_json(&report) {
+            return code;
         }
     } else {
         print!("{}", summary_text(&link, &report.findings, now));

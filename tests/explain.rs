@@ -518,14 +518,7 @@ async fn failures_caused_by_hand_against_the_playground() {
 
     // A chunked upload, as other clients send it.
     let url = pg.sign_v4(Method::Put, "chunked.bin", HOUR);
-    let stream =
-        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"abc"))]);
-    let response = reqwest::Client::new()
-        .put(&url)
-        .body(reqwest::Body::wrap_stream(stream))
-        .send()
-        .await
-        .unwrap();
+    let response = support::put_chunked(&url, b"abc").await;
     let status = response.status().as_u16();
     let body = ErrorBody::parse(&response.bytes().await.unwrap());
     let link = PresignedLink::parse(&url).unwrap();

@@ -41,6 +41,20 @@ fn wait_for_text(harness: &mut Harness<'_, PresignDeskApp>, text: &str) {
     wait_until(harness, text, |h| h.query_by_label_contains(text).is_some());
 }
 
+/// The texts the last frame put on the clipboard.
+fn copied_texts(harness: &Harness<'_, PresignDeskApp>) -> Vec<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn type_into(harness: &mut Harness<'_, PresignDeskApp>, label: &str, text: &str) {
     harness.get_by_label(label).focus();
     harness.run();
@@ -178,16 +192,7 @@ fn a_refusal_shows_the_status_and_the_servers_error() {
         .get_by_label("Copy message for the link's creator")
         .click();
     harness.step();
-    let copied: Vec<String> = harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let copied = copied_texts(&harness);
     let message = copied.first().expect("the message was copied");
     assert!(message.contains("upload playground/data.txt"), "{message}");
     assert!(message.contains("X-Amz-Signature=REDACTED"), "{message}");
@@ -317,16 +322,7 @@ fn link_details_show_findings_and_copy_a_redacted_summary() {
 
     harness.get_by_label("Copy summary").click();
     harness.step();
-    let copied: Vec<String> = harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let copied = copied_texts(&harness);
     let summary = copied.first().expect("the summary was copied");
     assert!(summary.contains("X-Amz-Signature=REDACTED"), "{summary}");
     assert!(summary.contains("(temporary-credentials)"), "{summary}");

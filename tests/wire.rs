@@ -240,14 +240,7 @@ async fn a_chunked_upload_is_refused_so_content_length_matters() {
     let pg = Playground::start();
     let url = pg.sign_v4(Method::Put, "chunked.bin", HOUR);
     // What a client without an explicit length sends: a streamed, chunked body.
-    let stream =
-        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"abc"))]);
-    let response = reqwest::Client::new()
-        .put(&url)
-        .body(reqwest::Body::wrap_stream(stream))
-        .send()
-        .await
-        .unwrap();
+    let response = support::put_chunked(&url, b"abc").await;
     assert_eq!(response.status().as_u16(), 501);
     assert_eq!(
         pg.last_received().header("transfer-encoding"),

@@ -122,3 +122,16 @@ pub fn succeeded(outcome: &Outcome) -> &presign_desk::transfer::Success {
         other => panic!("expected success, got {other:?}"),
     }
 }
+
+/// A PUT of `body` with no Content-Length, streamed in chunks, as clients that do not know the
+/// size send it.
+pub async fn put_chunked(url: &str, body: &'static [u8]) -> reqwest::Response {
+    let stream =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(body))]);
+    reqwest::Client::new()
+        .put(url)
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .expect("the server answers")
+}
