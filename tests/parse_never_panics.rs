@@ -108,3 +108,103 @@ proptest! {
         exercise(&text);
     }
 }
+
+fn explain_any(body: &[u8], url: Option<&str>, date: Option<&str>, status: Option<u16>) {
+    use presign_desk::diagnose::{Answer, Attempt, ErrorBody, diagnose, explanation_text};
+    let link = url.and_then(|u| PresignedLink::parse(u).ok());
+    let body = ErrorBody::parse(body);
+    let attempt = Attempt {
+        link: link.as_ref(),
+        operation: presign_desk::link::Operation::Put,
+        sent_content_type: Some("text/plain".into()),
+        guessed_content_type: Some("text/csv".into()),
+        file_len_bytes: Some(5),
+    };
+    let answer = Answer {
+        status,
+        body: &body,
+        date,
+        error_code_header: None,
+    };
+    let diagnosis = diagnose(
+        &attempt,
+        &answer,
+        jiff::Timestamp::from_second(1_795_000_000).unwrap(),
+    );
+    let _ = explanation_text(&diagnosis);
+    let _ = presign_desk::diagnose::creator_message(&attempt, &diagnosis, Some("r"));
+    let _ = presign_desk::diagnose::readable(&body);
+}
+
+/// Error-shaped text: elements S3, GCS and Azure use, with arbitrary content.
+fn error_document() -> impl Strategy<Value = String> {
+    let name = prop_oneof![
+        Just("Code"),
+        Just("Message"),
+        Just("StringToSign"),
+        Just("CanonicalRequest"),
+        Just("Expires"),
+        Just("ServerTime"),
+        Just("Region"),
+        Just("Endpoint"),
+        Just("Header"),
+        Just("ProposedSize"),
+        Just("MaxSizeAllowed"),
+        Just("HeadersNotSigned"),
+        Just("Token-0"),
+        Just("AuthenticationErrorDetail"),
+        Just("HeaderName"),
+        Just("Details"),
+    ];
+    let code = prop_oneof![
+        Just("SignatureDoesNotMatch"),
+        Just("AccessDenied"),
+        Just("ExpiredToken"),
+        Just("AuthorizationQueryParametersError"),
+        Just("NotImplemented"),
+        Just("EntityTooLarge"),
+        Just("InvalidRequest"),
+        Just("BadDigest"),
+        Just("AuthenticationFailed"),
+        Just("SlowDown"),
+        Just("RequestTimeTooSkewed"),
+        Just("MissingRequiredHeader"),
+        Just("PermanentRedirect"),
+    ];
+    (code, prop::collection::vec((name, ".{0,40}"), 0..8)).prop_map(|(code, elements)| {
+        let mut doc = format!("<?xml version=\"1.0\"?><Error><Code>{code}</Code>");
+        for (name, text) in elements {
+            doc.push_str(&format!("<{name}>{text}</{name}>"));
+        }
+        doc.push_str("</Error>");
+        doc
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn arbitrary_error_bodies(body in prop::collection::vec(any::<u8>(), 0..400), status in prop::option::of(any::<u16>()), date in prop::option::of(".{0,40}")) {
+        let links = fixture_links();
+        explain_any(&body, links.first().map(String::as_str), date.as_deref(), status);
+        explain_any(&body, None, None, status);
+    }
+
+    #[test]
+    fn error_shaped_documents(doc in error_document(), index in any::<usize>(), edits in prop::collection::vec(edit(), 0..4), status in prop::option::of(300u16..600)) {
+        let links = fixture_links();
+        let url = &links[index % links.len()];
+        let mut doc = doc;
+        for e in &edits {
+            doc = apply(&doc, e);
+        }
+        explain_any(doc.as_bytes(), Some(url), Some("Tue, 24 Nov 2026 06:45:09 GMT"), status);
+    }
+
+    #[test]
+    fn arbitrary_content_disposition(header in ".{0,120}", name in "[a-z%'\"; =*.-]{0,60}") {
+        let _ = presign_desk::transfer::naming::file_name_from_content_disposition(&header);
+        let _ = presign_desk::transfer::naming::file_name_from_content_disposition(&format!("attachment; filename*=UTF-8''{name}; filename=\"{name}\""));
+    }
+}
