@@ -13,6 +13,7 @@ pub mod format;
 pub mod link;
 pub mod prepare;
 pub mod secret;
+pub mod settings;
 pub mod text;
 pub mod transfer;
 pub mod ui;

@@ -390,3 +390,42 @@ fn the_content_type_choice_survives_a_transfer() {
     });
     assert_eq!(pg.last_received().header("content-type"), None);
 }
+
+#[test]
+fn settings_are_saved_and_used() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("config/settings.json");
+    let file = dir.path().join("a.txt");
+    std::fs::write(&file, "abc").unwrap();
+
+    let app = PresignDeskApp::new(runtime.handle().clone(), None).with_settings(
+        presign_desk::settings::Settings::default(),
+        Some(settings_path.clone()),
+        None,
+    );
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 900.0])
+        .with_max_steps(32)
+        .build_ui_state(|ui, app: &mut PresignDeskApp| app.ui(ui), app);
+    harness.get_by_label("Transfer settings").click();
+    harness.run();
+    harness
+        .get_by_label("Check that what arrived is what was sent (MD5)")
+        .click();
+    harness.run();
+    wait_until(&mut harness, "the settings file", |_| {
+        std::fs::read_to_string(&settings_path).is_ok_and(|t| t.contains("\"verify\": false"))
+    });
+
+    type_into(
+        &mut harness,
+        "Presigned link",
+        &pg.sign_v4(Method::Put, "a.txt", HOUR),
+    );
+    type_into(&mut harness, "File to upload", &file.display().to_string());
+    wait_for_text(&mut harness, "3 B");
+    harness.get_by_label("Upload").click();
+    wait_for_text(&mut harness, "Not verified (verification is off)");
+}

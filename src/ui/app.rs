@@ -7,11 +7,12 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::background::{self, DialogResult, Mailbox, Message};
-use super::{Command, details_panel, form_panel, link_panel, result_panel};
+use super::{Command, details_panel, form_panel, link_panel, result_panel, settings_panel};
 use crate::content_type::{self, ContentTypeChoice};
 use crate::diagnose::{Answer, Attempt, Diagnosis, Fix, creator_message, diagnose};
 use crate::link::{Finding, FindingId, LinkError, Operation, PresignedLink, Severity};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
+use crate::settings::Settings;
 use crate::text::{T, fill, tr};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, TransferEvent, naming};
 
@@ -93,6 +94,13 @@ pub struct PresignDeskApp {
     pub notice: Option<String>,
     /// Texts to put on the clipboard at the end of the frame.
     copy_requests: Vec<String>,
+    /// The user's settings.
+    pub settings: Settings,
+    /// Where they are saved (`None`: not saved, as in tests).
+    settings_path: Option<PathBuf>,
+    /// A problem with the settings file, shown until the window closes.
+    pub settings_notice: Option<String>,
+    settings_saver: background::SettingsSaver,
 }
 
 impl PresignDeskApp {
@@ -124,10 +132,27 @@ impl PresignDeskApp {
             run: RunState::Idle,
             notice: None,
             copy_requests: Vec::new(),
+            settings: Settings::default(),
+            settings_path: None,
+            settings_notice: None,
+            settings_saver: background::SettingsSaver::default(),
         };
         app.apply(Command::LinkEdited);
         app.apply(Command::DestinationEdited);
         app
+    }
+
+    /// Uses `settings`, saved to `path` when they change; `notice` reports a broken file.
+    pub fn with_settings(
+        mut self,
+        settings: Settings,
+        path: Option<PathBuf>,
+        notice: Option<String>,
+    ) -> Self {
+        self.settings = settings;
+        self.settings_path = path;
+        self.settings_notice = notice;
+        self
     }
 
     /// The parsed link.
@@ -248,6 +273,15 @@ impl PresignDeskApp {
             commands,
         );
         result_panel::outcome_ui(ui, &self.run, self.notice.as_deref(), commands);
+        ui.add_space(10.0);
+        if let Some(notice) = &self.settings_notice {
+            ui.colored_label(link_panel::WARN, notice);
+        }
+        ui.add_enabled_ui(!running, |ui| {
+            if settings_panel::settings_ui(ui, &mut self.settings) {
+                commands.push(Command::SettingsChanged);
+            }
+        });
     }
 
     fn take_dropped_files(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
@@ -275,6 +309,10 @@ impl PresignDeskApp {
                     if folder == self.download.folder && name == self.download.name {
                         self.download.state = Some(state);
                     }
+                }
+                Message::SettingsNotSaved(reason) => {
+                    self.settings_notice =
+                        Some(fill(T::SettingsSaveFailed, &[("reason", &reason)]));
                 }
                 Message::FreeName(name) => {
                     self.download.name = name;
@@ -392,6 +430,16 @@ impl PresignDeskApp {
                 self.download.name.clone(),
             ),
             Command::Start => self.start(),
+            Command::SettingsChanged => {
+                if let Some(path) = self.settings_path.clone() {
+                    self.settings_saver.save(
+                        &self.runtime,
+                        self.mailbox.clone(),
+                        self.settings.clone(),
+                        path,
+                    );
+                }
+            }
             Command::ApplyFix(fix) => {
                 self.upload.content_type = match fix {
                     Fix::SendWithoutContentType => ContentTypeChoice {
@@ -469,6 +517,7 @@ impl PresignDeskApp {
             self.mailbox.clone(),
             client,
             plan.clone(),
+            self.settings.transfer_options(),
             cancel.clone(),
         );
         self.run = RunState::Running {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::prepare::{DestinationState, FileState};
@@ -32,6 +32,8 @@ pub enum Message {
     Transfer(TransferEvent),
     /// The transfer ended.
     Finished(Outcome),
+    /// The settings could not be saved; why.
+    SettingsNotSaved(String),
 }
 
 /// What a dialog gave back.
@@ -181,12 +183,48 @@ pub fn start_transfer(
     mailbox: Mailbox,
     client: reqwest::Client,
     plan: Plan,
+    options: transfer::Options,
     cancel: CancellationToken,
 ) {
     let progress_mailbox = mailbox.clone();
     let report: Reporter = Arc::new(move |event| progress_mailbox.post(Message::Transfer(event)));
     runtime.spawn(async move {
-        let outcome = transfer::run(&client, &plan, report, &cancel).await;
+        let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;
         mailbox.post(Message::Finished(outcome));
     });
+}
+
+/// Saves settings off the UI thread, one write at a time, always the newest value: a drag
+/// that changes a number many times a second ends with the last value on disk.
+#[derive(Clone, Default)]
+pub struct SettingsSaver {
+    pending: Arc<Mutex<Option<crate::settings::Settings>>>,
+    writing: Arc<Mutex<()>>,
+}
+
+impl SettingsSaver {
+    /// Saves `settings` to `path`; a failure comes back as a message.
+    pub fn save(
+        &self,
+        runtime: &tokio::runtime::Handle,
+        mailbox: Mailbox,
+        settings: crate::settings::Settings,
+        path: PathBuf,
+    ) {
+        if let Ok(mut pending) = self.pending.lock() {
+            *pending = Some(settings);
+        }
+        let saver = self.clone();
+        runtime.spawn_blocking(move || {
+            let Ok(_writing) = saver.writing.lock() else {
+                return;
+            };
+            let newest = saver.pending.lock().ok().and_then(|mut p| p.take());
+            if let Some(settings) = newest
+                && let Err(e) = settings.save(&path)
+            {
+                mailbox.post(Message::SettingsNotSaved(e.to_string()));
+            }
+        });
+    }
 }

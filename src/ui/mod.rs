@@ -7,9 +7,11 @@ mod details_panel;
 mod form_panel;
 mod link_panel;
 mod result_panel;
+mod settings_panel;
 
 pub use app::PresignDeskApp;
 
+use crate::settings::Settings;
 use crate::text::{T, tr};
 
 /// Something the user asked for while the window was drawn; applied once drawing is done.
@@ -39,6 +41,8 @@ pub enum Command {
     Cancel,
     /// Put this text on the clipboard.
     Copy(String),
+    /// The user changed a setting: save it.
+    SettingsChanged,
 }
 
 /// Opens the window on the main thread; background work runs on `runtime`.
@@ -55,6 +59,13 @@ pub fn run_window(runtime: tokio::runtime::Handle, url: Option<String>) -> efram
     eframe::run_native(
         tr(T::AppTitle),
         options,
-        Box::new(move |_cc| Ok(Box::new(PresignDeskApp::new(runtime, url)))),
+        Box::new(move |_cc| {
+            // Read once, before the first frame; saving happens off the UI thread.
+            let path = Settings::default_path();
+            let (settings, notice) = path.as_deref().map(Settings::load).unwrap_or_default();
+            Ok(Box::new(
+                PresignDeskApp::new(runtime, url).with_settings(settings, path, notice),
+            ))
+        }),
     )
 }
