@@ -439,6 +439,9 @@ struct DownloadState {
     started: Option<Instant>,
     /// Where the file goes, once the first answer named it.
     destination: Option<PathBuf>,
+    /// A write was under way when an attempt was cut off (a stall), so the bytes on disk may
+    /// not match the count: the next attempt starts over instead of resuming.
+    write_cut_off: bool,
 }
 
 /// Where a download was asked to go.
@@ -482,6 +485,9 @@ impl DownloadState {
             return Err(TransferError::DestinationExists(target.path.to_owned()));
         }
         let started = *self.started.get_or_insert_with(Instant::now);
+        if std::mem::take(&mut self.write_cut_off) {
+            self.resume_etag = None;
+        }
         let resume_from = self.resume_etag.clone().filter(|_| self.received > 0);
         let mut request = client.get(url).headers(headers);
         if let Some(etag) = &resume_from {
@@ -556,7 +562,10 @@ impl DownloadState {
             .as_mut()
             .ok_or_else(|| write_error(io::Error::other("closed")))?;
         while let Some(chunk) = response.chunk().await.map_err(network_error)? {
+            // Writing is not cancel-safe: mark it, so a cut-off write is known next attempt.
+            self.write_cut_off = true;
             writer.write_all(&chunk).await.map_err(write_error)?;
+            self.write_cut_off = false;
             if hashing && let Ok(mut md5) = self.md5.lock() {
                 md5.update(&chunk);
             }
