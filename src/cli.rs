@@ -315,11 +315,8 @@ fn explain(args: &ExplainArgs) -> ExitCode {
             .unwrap_or(Operation::Put),
     };
     let attempt = Attempt {
-        link: link.as_ref(),
-        operation,
         sent_content_type: args.sent_content_type.clone(),
-        guessed_content_type: None,
-        file_len_bytes: None,
+        ..Attempt::new(link.as_ref(), operation)
     };
     let answer = Answer {
         status: args.status,

@@ -368,13 +368,7 @@ fn gcs_and_azure_bodies_keep_their_details() {
     assert!(d.details["Details"].contains("Request signature expired at"));
 
     let link = PresignedLink::parse(AZURE_PUT).unwrap();
-    let attempt = Attempt {
-        link: Some(&link),
-        operation: Operation::Put,
-        sent_content_type: None,
-        guessed_content_type: None,
-        file_len_bytes: None,
-    };
+    let attempt = Attempt::new(Some(&link), Operation::Put);
     let body = ErrorBody::parse(b"");
     let answer = Answer {
         status: Some(403),
@@ -412,13 +406,7 @@ fn clock_skew_is_read_from_the_servers_date() {
 #[test]
 fn the_message_for_the_creator_is_short_and_redacted() {
     let link = PresignedLink::parse(V4_GET_TEMP).unwrap();
-    let attempt = Attempt {
-        link: Some(&link),
-        operation: Operation::Get,
-        sent_content_type: None,
-        guessed_content_type: None,
-        file_len_bytes: None,
-    };
+    let attempt = Attempt::new(Some(&link), Operation::Get);
     let body = ErrorBody::parse(b"<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message><Token-0>SECRETTOKEN</Token-0></Error>");
     let answer = Answer {
         status: Some(400),
@@ -522,13 +510,7 @@ async fn failures_caused_by_hand_against_the_playground() {
     let status = response.status().as_u16();
     let body = ErrorBody::parse(&response.bytes().await.unwrap());
     let link = PresignedLink::parse(&url).unwrap();
-    let attempt = Attempt {
-        link: Some(&link),
-        operation: Operation::Put,
-        sent_content_type: None,
-        guessed_content_type: None,
-        file_len_bytes: None,
-    };
+    let attempt = Attempt::new(Some(&link), Operation::Put);
     let answer = Answer {
         status: Some(status),
         body: &body,

@@ -31,6 +31,17 @@ pub struct Attempt<'a> {
 }
 
 impl<'a> Attempt<'a> {
+    /// `operation` with `link`, nothing else known (no Content-Type sent, no file).
+    pub fn new(link: Option<&'a PresignedLink>, operation: Operation) -> Self {
+        Attempt {
+            link,
+            operation,
+            sent_content_type: None,
+            guessed_content_type: None,
+            file_len_bytes: None,
+        }
+    }
+
     /// What `plan` sent with `link`.
     pub fn of_plan(plan: &crate::transfer::Plan, link: Option<&'a PresignedLink>) -> Self {
         let (guessed_content_type, file_len_bytes) = match &plan.payload {
