@@ -281,18 +281,10 @@ fn rank_causes(
                 .element("Header")
                 .is_some_and(|h| h.eq_ignore_ascii_case("Transfer-Encoding")) =>
         {
-            causes.push(cause(
-                CauseId::ChunkedUpload,
-                T::CauseChunkedTitle,
-                tr(T::CauseChunked).to_owned(),
-            ));
+            causes.push(chunked());
         }
         "MissingContentLength" => {
-            causes.push(cause(
-                CauseId::ChunkedUpload,
-                T::CauseChunkedTitle,
-                tr(T::CauseChunked).to_owned(),
-            ));
+            causes.push(chunked());
         }
         "EntityTooLarge" | "RequestBodyTooLarge" => causes.push(too_large(attempt, body)),
         "InvalidArgument" if message.contains("auth") => {
@@ -447,11 +439,7 @@ fn rank_causes(
             T::CauseRetryableTitle,
             fill(T::CauseRetryable, &[("code", &status.to_string())]),
         )),
-        (None, 411) => causes.push(cause(
-            CauseId::ChunkedUpload,
-            T::CauseChunkedTitle,
-            tr(T::CauseChunked).to_owned(),
-        )),
+        (None, 411) => causes.push(chunked()),
         (None, 413) => causes.push(too_large(attempt, body)),
         _ => {}
     }
@@ -637,6 +625,14 @@ fn expired(link: Option<&PresignedLink>, body: &ErrorBody, now: Timestamp) -> Ca
         None => tr(T::CauseExpiredPlain).to_owned(),
     };
     cause(CauseId::Expired, T::CauseExpiredTitle, text)
+}
+
+fn chunked() -> Cause {
+    cause(
+        CauseId::ChunkedUpload,
+        T::CauseChunkedTitle,
+        tr(T::CauseChunked).to_owned(),
+    )
 }
 
 fn redirect(body: &ErrorBody) -> Cause {

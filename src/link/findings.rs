@@ -357,6 +357,16 @@ impl PresignedLink {
     }
 }
 
+/// The findings that stop the link from working and belong beside it in the main flow:
+/// errors, except `expired`, which the expiry line already says.
+pub fn blocking(findings: &[Finding]) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && f.id != FindingId::Expired)
+        .cloned()
+        .collect()
+}
+
 fn repair_text(repair: Repair) -> T {
     match repair {
         Repair::SurroundingWhitespace => T::RepairWhitespace,

@@ -10,7 +10,7 @@ use super::background::{self, DialogResult, Mailbox, Message};
 use super::{Command, details_panel, form_panel, link_panel, result_panel, settings_panel};
 use crate::content_type::{self, ContentTypeChoice};
 use crate::diagnose::{Answer, Attempt, Diagnosis, Fix, creator_message, diagnose};
-use crate::link::{Finding, FindingId, LinkError, Operation, PresignedLink, Severity};
+use crate::link::{Finding, LinkError, Operation, PresignedLink};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
 use crate::settings::Settings;
 use crate::text::{T, fill, tr};
@@ -228,12 +228,7 @@ impl PresignDeskApp {
         ui.add_enabled_ui(!running, |ui| {
             link_panel::link_ui(ui, &mut self.link_text, &self.link, now, commands);
             // What stops the link from working belongs beside it, not only in the details.
-            let blocking: Vec<Finding> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error && f.id != FindingId::Expired)
-                .cloned()
-                .collect();
-            details_panel::findings_ui(ui, &blocking);
+            details_panel::findings_ui(ui, &crate::link::findings::blocking(findings));
             ui.add_space(8.0);
             ui.horizontal(|ui| {
                 let put = ui.radio_value(&mut self.operation, Operation::Put, tr(T::ModeUpload));

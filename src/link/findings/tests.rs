@@ -214,3 +214,14 @@ fn azure_permissions_follow_the_chosen_operation() {
     let delegated = "https://acct.blob.core.windows.net/c/b?sv=2024-11-04&se=2026-11-30&skoid=o&sktid=t&skt=2026-11-24&ske=2026-11-24T06%3A10%3A00Z&sks=b&skv=2024-11-04&sp=r&sr=b&sig=abc";
     assert!(ids(delegated).contains(&"expired"));
 }
+
+#[test]
+fn blocking_findings_are_errors_other_than_expiry() {
+    let mismatch =
+        v4("b.s3.eu-west-1.amazonaws.com", "us-east-1", "").replace("T060000Z", "T040000Z");
+    let link = PresignedLink::parse(&mismatch).unwrap();
+    let findings = link.findings(NOW.parse().unwrap(), None);
+    assert!(findings.iter().any(|f| f.id == FindingId::Expired));
+    let ids: Vec<FindingId> = blocking(&findings).into_iter().map(|f| f.id).collect();
+    assert_eq!(ids, [FindingId::RegionMismatch]);
+}
