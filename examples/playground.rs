@@ -93,6 +93,10 @@ fn main() {
             playground.sign_v4(Method::Get, "uploads/my-file", expires),
         ),
         (
+            "Upload to a Japanese name, fa-106/見積.csv (SigV4)",
+            playground.sign_v4(Method::Put, "fa-106/見積.csv", expires),
+        ),
+        (
             "Upload with a signed Content-Type: text/csv (SigV4)",
             playground.sign_v4_with(
                 Method::Put,

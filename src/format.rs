@@ -1,31 +1,37 @@
-//! Numbers for people: sizes, speeds, durations, times. Pure.
+//! Numbers for people, in the current language: sizes, speeds, durations, times. Pure.
 
 use std::time::Duration;
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
-/// `1.5 MiB`, `512 B`.
+use crate::text::{T, fill, tr};
+
+/// How close to the end a countdown starts showing seconds.
+pub const COUNTDOWN_SECONDS_WITHIN: i64 = 600;
+
+/// `2.3 MB`, `512 B`: decimal units, as file managers show sizes.
 pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
-    if n < 1024 {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if n < 1000 {
         return format!("{n} B");
     }
-    let mut value = n as f64 / 1024.0;
+    let mut value = n as f64 / 1000.0;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while value >= 999.95 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
         unit += 1;
     }
-    if value < 10.0 {
+    if value < 9.995 {
         format!("{value:.2} {}", UNITS[unit])
-    } else if value < 100.0 {
+    } else if value < 99.95 {
         format!("{value:.1} {}", UNITS[unit])
     } else {
         format!("{value:.0} {}", UNITS[unit])
     }
 }
 
-/// `12.3 MiB/s`.
+/// `12.3 MB/s`.
 pub fn speed(bytes_per_sec: f64) -> String {
     format!("{}/s", bytes(bytes_per_sec.max(0.0) as u64))
 }
@@ -34,10 +40,13 @@ pub fn speed(bytes_per_sec: f64) -> String {
 pub fn duration(d: Duration) -> String {
     let secs = d.as_secs();
     if secs == 0 {
-        return format!("{} ms", d.as_millis());
+        return fill(T::DurationMillis, &[("ms", &d.as_millis().to_string())]);
     }
     if secs < 60 {
-        return format!("{:.1} s", d.as_secs_f64());
+        return fill(
+            T::DurationSeconds,
+            &[("s", &format!("{:.1}", d.as_secs_f64()))],
+        );
     }
     span_secs(secs as i64)
 }
@@ -46,36 +55,83 @@ pub fn duration(d: Duration) -> String {
 pub fn span_secs(secs: i64) -> String {
     let secs = secs.unsigned_abs();
     let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let n = |v: u64| v.to_string();
     if d > 0 {
-        format!("{d} d {h} h")
+        fill(T::SpanDaysHours, &[("d", &n(d)), ("h", &n(h))])
     } else if h > 0 {
-        format!("{h} h {m} min")
+        fill(T::SpanHoursMinutes, &[("h", &n(h)), ("m", &n(m))])
     } else if m > 0 {
-        format!("{m} min {s} s")
+        fill(T::SpanMinutesSeconds, &[("m", &n(m)), ("s", &n(s))])
     } else {
-        format!("{s} s")
+        fill(T::SpanSeconds, &[("s", &n(s))])
     }
 }
 
-/// A UTC time as people read it: `2026-11-24 07:00:00 UTC`.
-pub fn utc(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+/// A span to the minute: `3 d 4 h`, `2 h 10 min`, `59 min`, or "less than a minute".
+pub fn span_minutes(secs: i64) -> String {
+    let secs = secs.unsigned_abs();
+    if secs < 60 {
+        return tr(T::SpanUnderMinute).to_owned();
+    }
+    if secs < 3600 {
+        return fill(T::SpanMinutes, &[("m", &(secs / 60).to_string())]);
+    }
+    span_secs(secs as i64)
+}
+
+/// The time left on a countdown as shown: to the minute, and to the second in its last ten
+/// minutes.
+pub fn countdown(secs_left: i64) -> String {
+    if secs_left.abs() < COUNTDOWN_SECONDS_WITHIN {
+        span_secs(secs_left)
+    } else {
+        span_minutes(secs_left)
+    }
+}
+
+/// A time as people read it, in this computer's time zone with the zone named:
+/// `2026-11-24 16:00:00 JST`, `2026年11月24日 16:00:00（日本時間）`.
+pub fn datetime(t: Timestamp) -> String {
+    datetime_in(t, &TimeZone::system())
+}
+
+/// [`datetime`] in the zone `tz`.
+pub fn datetime_in(t: Timestamp, tz: &TimeZone) -> String {
+    let zoned = t.to_zoned(tz.clone());
+    let abbreviation = tz.to_offset_info(t).abbreviation().to_owned();
+    let zone = match abbreviation.as_str() {
+        "JST" => tr(T::ZoneJapan).to_owned(),
+        // A zone with no name of its own shows as its offset, which says the same.
+        "" => zoned.strftime("UTC%:z").to_string(),
+        name => name.to_owned(),
+    };
+    let pattern = tr(T::DateTimePattern);
+    let text = jiff::fmt::strtime::format(pattern, &zoned)
+        .unwrap_or_else(|_| zoned.strftime("%Y-%m-%d %H:%M:%S").to_string());
+    fill(T::DateTimeZone, &[("datetime", &text), ("zone", &zone)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::{Language, with_language};
+
+    fn english<R>(f: impl FnOnce() -> R) -> R {
+        with_language(Language::ENGLISH, f)
+    }
 
     #[test]
     fn sizes() {
         let cases = [
             (0, "0 B"),
-            (1023, "1023 B"),
-            (1024, "1.00 KiB"),
-            (1536, "1.50 KiB"),
-            (200 * 1024 * 1024, "200 MiB"),
-            (5 * 1024 * 1024 * 1024, "5.00 GiB"),
-            (u64::MAX, "16384 PiB"),
+            (999, "999 B"),
+            (1000, "1.00 kB"),
+            (1536, "1.54 kB"),
+            (2_300_000, "2.30 MB"),
+            (200_000_000, "200 MB"),
+            (999_999, "1.00 MB"),
+            (5 * 1024 * 1024 * 1024, "5.37 GB"),
+            (u64::MAX, "18447 PB"),
         ];
         for (n, expected) in cases {
             assert_eq!(bytes(n), expected, "{n}");
@@ -85,14 +141,46 @@ mod tests {
 
     #[test]
     fn durations_and_spans() {
-        assert_eq!(duration(Duration::from_millis(850)), "850 ms");
-        assert_eq!(duration(Duration::from_millis(4200)), "4.2 s");
-        assert_eq!(duration(Duration::from_secs(185)), "3 min 5 s");
-        assert_eq!(span_secs(-7800), "2 h 10 min");
-        assert_eq!(span_secs(3 * 86_400 + 4 * 3600 + 5), "3 d 4 h");
-        assert_eq!(
-            utc("2026-11-24T07:00:00Z".parse().unwrap()),
-            "2026-11-24 07:00:00 UTC"
-        );
+        english(|| {
+            assert_eq!(duration(Duration::from_millis(850)), "850 ms");
+            assert_eq!(duration(Duration::from_millis(4200)), "4.2 s");
+            assert_eq!(duration(Duration::from_secs(185)), "3 min 5 s");
+            assert_eq!(span_secs(-7800), "2 h 10 min");
+            assert_eq!(span_secs(3 * 86_400 + 4 * 3600 + 5), "3 d 4 h");
+        });
+        with_language(Language::JAPANESE, || {
+            assert_eq!(span_secs(7140), "1時間59分");
+            assert_eq!(duration(Duration::from_millis(4200)), "4.2秒");
+        });
+    }
+
+    #[test]
+    fn countdowns_show_seconds_only_in_the_last_ten_minutes() {
+        english(|| {
+            assert_eq!(countdown(7199), "1 h 59 min");
+            assert_eq!(countdown(3599), "59 min");
+            assert_eq!(countdown(600), "10 min");
+            assert_eq!(countdown(599), "9 min 59 s");
+            assert_eq!(countdown(5), "5 s");
+            assert_eq!(span_minutes(-30), "less than a minute");
+        });
+    }
+
+    #[test]
+    fn times_in_a_zone_with_the_zone_named() {
+        let t: Timestamp = "2026-11-24T07:00:00Z".parse().unwrap();
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        english(|| {
+            assert_eq!(datetime_in(t, &TimeZone::UTC), "2026-11-24 07:00:00 UTC");
+            assert_eq!(datetime_in(t, &tokyo), "2026-11-24 16:00:00 JST");
+            let fixed = TimeZone::fixed(jiff::tz::offset(5));
+            assert!(datetime_in(t, &fixed).starts_with("2026-11-24 12:00:00 "));
+        });
+        with_language(Language::JAPANESE, || {
+            assert_eq!(
+                datetime_in(t, &tokyo),
+                "2026年11月24日 16:00:00（日本時間）"
+            );
+        });
     }
 }

@@ -12,6 +12,7 @@ pub mod diagnose;
 pub mod format;
 pub mod link;
 pub mod prepare;
+pub mod present;
 pub mod secret;
 pub mod settings;
 pub mod text;

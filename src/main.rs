@@ -1,14 +1,24 @@
-//! The `presign-desk` binary: parse arguments, build the runtime, open the window or run a
-//! command. Everything else lives in the library.
+//! The `presign-desk` binary: choose the language, parse arguments, build the runtime, open the
+//! window or run a command. Everything else lives in the library.
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use presign_desk::cli::{Cli, Command};
-use presign_desk::text::{T, fill};
+use presign_desk::text::{Language, T, fill, language};
+use presign_desk::ui::Launch;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let started = std::time::Instant::now();
+    // The language comes first: `--help` is printed in it while the arguments are parsed.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let chosen = presign_desk::cli::language_in_args(&args);
+    language::set_process_language(chosen.unwrap_or_else(Language::system));
+    let matches = presign_desk::cli::command().get_matches_from(&args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("presign-desk-io")
@@ -23,15 +33,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let launch = |url, file| Launch {
+        url,
+        file,
+        language: chosen,
+        // For the start-up measurement in scripts/gui-bench.sh.
+        started: std::env::var_os("PRESIGNDESK_REPORT_FIRST_FRAME").map(|_| started),
+    };
     match cli.command {
-        None => open_window(&runtime, None),
-        Some(Command::Gui { url }) => open_window(&runtime, url),
+        None => open_window(&runtime, launch(None, None)),
+        Some(Command::Gui { url, file }) => open_window(&runtime, launch(url, file)),
         Some(command) => runtime.block_on(presign_desk::cli::run(command)),
     }
 }
 
-fn open_window(runtime: &tokio::runtime::Runtime, url: Option<String>) -> ExitCode {
-    match presign_desk::ui::run_window(runtime.handle().clone(), url) {
+fn open_window(runtime: &tokio::runtime::Runtime, launch: Launch) -> ExitCode {
+    match presign_desk::ui::run_window(runtime.handle().clone(), launch) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}", fill(T::CliGuiFailed, &[("reason", &e.to_string())]));

@@ -1,16 +1,17 @@
 //! What the user set, kept between runs: a small JSON file in the platform's config folder.
-//! Session state (links, files, results) is never written here: links are secrets.
+//! Session state (links, files, results) is never written here: links are secrets, and file
+//! names can be private too.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::{T, fill};
+use crate::text::{Language, T, fill};
 use crate::transfer::Options;
 
 /// The user's settings. Every field has a default, so an older or partial file still loads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// Attempts in all for a transfer (1 = no retry).
@@ -19,6 +20,14 @@ pub struct Settings {
     pub stall_timeout_secs: u64,
     /// Compute MD5 while streaming and compare with the server's.
     pub verify: bool,
+    /// The language the user chose in the window (`None`: the system's).
+    pub language: Option<Language>,
+    /// Light, dark, or as the system is.
+    pub theme: Theme,
+    /// Whether the details panel is open.
+    pub show_details: bool,
+    /// Where the window was and how large, in points, when it last closed.
+    pub window: Option<WindowGeometry>,
 }
 
 impl Default for Settings {
@@ -28,7 +37,51 @@ impl Default for Settings {
             max_attempts: options.max_attempts,
             stall_timeout_secs: options.stall_timeout.as_secs(),
             verify: options.verify,
+            language: None,
+            theme: Theme::System,
+            show_details: false,
+            window: None,
         }
+    }
+}
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// As the system is set.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// The window's place and size, in points.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WindowGeometry {
+    /// Left edge of the outer window.
+    pub x: f32,
+    /// Top edge of the outer window.
+    pub y: f32,
+    /// Width of the inner area.
+    pub width: f32,
+    /// Height of the inner area.
+    pub height: f32,
+}
+
+impl WindowGeometry {
+    /// The geometry if it can describe a usable window (a broken file may say anything).
+    pub fn usable(self) -> Option<Self> {
+        let finite = [self.x, self.y, self.width, self.height]
+            .iter()
+            .all(|v| v.is_finite());
+        let sized =
+            (320.0..=20_000.0).contains(&self.width) && (240.0..=20_000.0).contains(&self.height);
+        let placed =
+            (-20_000.0..=20_000.0).contains(&self.x) && (-20_000.0..=20_000.0).contains(&self.y);
+        (finite && sized && placed).then_some(self)
     }
 }
 
@@ -109,6 +162,15 @@ mod tests {
             max_attempts: 5,
             stall_timeout_secs: 90,
             verify: false,
+            language: Some(Language::JAPANESE),
+            theme: Theme::Dark,
+            show_details: true,
+            window: Some(WindowGeometry {
+                x: 10.0,
+                y: 20.0,
+                width: 900.0,
+                height: 700.0,
+            }),
         };
         mine.save(&path).unwrap();
         assert_eq!(Settings::load(&path), (mine, None));
@@ -142,11 +204,40 @@ mod tests {
         let wild = Settings {
             max_attempts: 0,
             stall_timeout_secs: 1_000_000,
-            verify: true,
+            ..Settings::default()
         };
         let options = wild.transfer_options();
         assert_eq!(options.max_attempts, 1);
         assert_eq!(options.stall_timeout, Duration::from_secs(600));
+        let off_screen = WindowGeometry {
+            x: f32::NAN,
+            y: 0.0,
+            width: 800.0,
+            height: 600.0,
+        };
+        assert_eq!(off_screen.usable(), None);
+        let tiny = WindowGeometry {
+            width: 10.0,
+            ..off_screen
+        };
+        assert_eq!(WindowGeometry { x: 0.0, ..tiny }.usable(), None);
+    }
+
+    #[test]
+    fn an_unknown_language_or_theme_falls_back_with_a_notice() {
+        let dir = tempfile_dir();
+        let path = dir.join("settings.json");
+        std::fs::write(&path, r#"{"language": "xx", "theme": "dark"}"#).unwrap();
+        let (settings, notice) = Settings::load(&path);
+        assert_eq!(settings, Settings::default());
+        assert!(notice.is_some());
+        std::fs::write(&path, r#"{"language": "ja", "theme": "dark"}"#).unwrap();
+        let (settings, _) = Settings::load(&path);
+        assert_eq!(
+            (settings.language, settings.theme),
+            (Some(Language::JAPANESE), Theme::Dark)
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     fn tempfile_dir() -> PathBuf {

@@ -11,9 +11,20 @@ use presign_desk::link::PresignedLink;
 
 const HOUR: Duration = Duration::from_secs(3600);
 
+/// Runs the binary in English (whatever this machine's locale), in UTC.
 fn presign_desk(args: &[&str]) -> Output {
+    presign_desk_in("C.UTF-8", args)
+}
+
+/// Runs the binary with `LANG` set to `lang`, no other locale variable, in UTC.
+fn presign_desk_in(lang: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_presign-desk"))
         .args(args)
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env("TZ", "UTC")
         .output()
         .expect("the binary runs")
 }
@@ -203,9 +214,34 @@ fn version_and_help() {
     let out = presign_desk(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
     let help = text(&out.stdout);
-    for command in ["gui", "put", "get"] {
+    for command in ["gui", "put", "get", "explain", "inspect"] {
         assert!(help.contains(command), "{help}");
     }
+    assert!(help.contains("Usage: presign-desk"), "{help}");
+    // No display is needed for either: they run where no window could open.
+    let headless = |lang: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_presign-desk"))
+            .args(args)
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LANGUAGE")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .expect("the binary runs")
+    };
+    let out = headless("ja_JP.UTF-8", &["put", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    assert!(help.contains("使い方: presign-desk put"), "{help}");
+    assert!(
+        help.contains("Content-Type ヘッダーを送信しません"),
+        "{help}"
+    );
+    let out = headless("ja_JP.UTF-8", &["--lang", "en", "put", "--help"]);
+    assert!(text(&out.stdout).contains("Send no Content-Type header"));
+    let out = headless("ja_JP.UTF-8", &["--version"]);
+    assert_eq!(out.status.code(), Some(0));
 }
 
 fn fixture(name: &str) -> (String, String) {
@@ -383,12 +419,81 @@ fn a_failed_put_prints_the_explanation() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("The Content-Type does not match the link"),
+        stderr.contains("The file type sent does not match the link"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("Send again without a Content-Type"),
+        stderr.contains("→ Try again with --no-content-type"),
         "{stderr}"
     );
     assert_no_signature(&out, &url);
+
+    // In Japanese from the locale, in English again with --lang.
+    let put = [
+        "put",
+        &url,
+        &path_arg(&file),
+        "--content-type",
+        "text/plain",
+    ];
+    let out = presign_desk_in("ja_JP.UTF-8", &put);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("送信したファイルの種類がリンクと一致しません"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--no-content-type を付けて再試行してください"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).starts_with("拒否されました：HTTP 403"));
+    assert_no_signature(&out, &url);
+    let mut english = put.to_vec();
+    english.extend(["--lang", "en"]);
+    let out = presign_desk_in("ja_JP.UTF-8", &english);
+    assert!(text(&out.stderr).contains("The file type sent does not match the link"));
+}
+
+#[test]
+fn machine_readable_output_is_the_same_in_every_language() {
+    let url = "https://bucket.s3.ap-northeast-1.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAEXAMPLE%2F20261124%2Fap-northeast-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Security-Token=TOKEN&X-Amz-Signature=abc";
+    let args = ["inspect", url, "--json", "--now", "2026-11-24T06:30:00Z"];
+    let english: serde_json::Value =
+        serde_json::from_slice(&presign_desk_in("C.UTF-8", &args).stdout).unwrap();
+    let japanese: serde_json::Value =
+        serde_json::from_slice(&presign_desk_in("ja_JP.UTF-8", &args).stdout).unwrap();
+    let shape = |v: &serde_json::Value| {
+        let ids: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}:{}", f["id"], f["severity"]))
+            .collect();
+        let mut keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        keys.sort();
+        (
+            ids,
+            format!("{keys:?}"),
+            v["scheme"].clone(),
+            v["expires_at"].clone(),
+        )
+    };
+    assert_eq!(shape(&english), shape(&japanese));
+    assert_ne!(
+        english["findings"][0]["message"], japanese["findings"][0]["message"],
+        "the words are translated"
+    );
+    // The text output follows the language.
+    let out = presign_desk_in(
+        "ja_JP.UTF-8",
+        &["inspect", url, "--now", "2026-11-24T06:30:00Z"],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("署名の方式：AWS 署名バージョン 4"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("一時的な認証情報"), "{stdout}");
+    assert!(!stdout.contains("TOKEN"), "{stdout}");
 }

@@ -274,12 +274,13 @@ fn documented_bodies_give_the_right_first_cause() {
 
 #[test]
 fn every_catalogued_code_has_its_texts() {
-    for (family, table) in [
-        (errors::Family::S3, errors::S3),
-        (errors::Family::Gcs, errors::GCS),
-        (errors::Family::Azure, errors::AZURE),
+    for family in [
+        errors::Family::S3,
+        errors::Family::Gcs,
+        errors::Family::Azure,
     ] {
-        for entry in table {
+        for code in errors::codes(family) {
+            let entry = errors::for_code(family, code).expect("a listed code is explained");
             assert!(
                 !entry.title.is_empty() && !entry.meaning.is_empty(),
                 "{}",
@@ -287,12 +288,6 @@ fn every_catalogued_code_has_its_texts() {
             );
             assert!(
                 !entry.action.is_empty() && !entry.ask.is_empty(),
-                "{}",
-                entry.code
-            );
-            assert_eq!(
-                errors::for_code(family, entry.code),
-                Some(entry),
                 "{}",
                 entry.code
             );

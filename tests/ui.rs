@@ -1,24 +1,51 @@
-//! The window, driven as a person would (by labels, clicks and typing) with egui_kittest,
-//! headless, against the playground.
+//! The window, driven as a person would (by accessible names, clicks, keys and typing) with
+//! egui_kittest, headless, against the playground.
 
 mod playground;
 mod support;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use playground::{Method, Playground};
-use presign_desk::ui::PresignDeskApp;
+use presign_desk::settings::Settings;
+use presign_desk::text::Language;
+use presign_desk::ui::{Launch, PresignDeskApp};
 
 const HOUR: Duration = Duration::from_secs(3600);
 
+/// Settings of a person who speaks `language` and has the details panel as given.
+fn settings(language: Language, show_details: bool) -> Settings {
+    Settings {
+        language: Some(language),
+        show_details,
+        ..Settings::default()
+    }
+}
+
+/// The window in English, details closed, as a new user sees it.
 fn window(runtime: &tokio::runtime::Runtime) -> Harness<'static, PresignDeskApp> {
-    let app = PresignDeskApp::new(runtime.handle().clone(), None);
+    window_with(runtime, settings(Language::ENGLISH, false), None)
+}
+
+/// The window with these settings, saved to `settings_path` when given. The app's fonts are
+/// installed as the real window installs them; a glyph no font has fails the test.
+fn window_with(
+    runtime: &tokio::runtime::Runtime,
+    settings: Settings,
+    settings_path: Option<std::path::PathBuf>,
+) -> Harness<'static, PresignDeskApp> {
+    let app = PresignDeskApp::new(runtime.handle().clone(), Launch::default()).with_settings(
+        settings,
+        settings_path,
+        None,
+    );
     Harness::builder()
-        .with_size([1100.0, 760.0])
-        // The countdown asks for a repaint each second; let a frame settle in a few more steps.
+        .with_size([1200.0, 900.0])
         .with_max_steps(32)
+        .with_context_setup(presign_desk::ui::install_fonts)
         .build_ui_state(|ui, app: &mut PresignDeskApp| app.ui(ui), app)
 }
 
@@ -38,7 +65,9 @@ fn wait_until(
 
 /// Steps the window until `text` shows.
 fn wait_for_text(harness: &mut Harness<'_, PresignDeskApp>, text: &str) {
-    wait_until(harness, text, |h| h.query_by_label_contains(text).is_some());
+    wait_until(harness, text, |h| {
+        h.query_all_by_label_contains(text).next().is_some()
+    });
 }
 
 /// The texts the last frame put on the clipboard.
@@ -62,43 +91,71 @@ fn type_into(harness: &mut Harness<'_, PresignDeskApp>, label: &str, text: &str)
     harness.run();
 }
 
+/// Pastes `text` with Ctrl+V while no field has focus, as the platform delivers it.
+fn paste(harness: &mut Harness<'_, PresignDeskApp>, text: &str) {
+    harness.event(egui::Event::Paste(text.to_owned()));
+    harness.run();
+}
+
+fn choose_file(harness: &mut Harness<'_, PresignDeskApp>, file: &Path) {
+    type_into(harness, "File path", &file.display().to_string());
+}
+
+fn choose_file_ja(harness: &mut Harness<'_, PresignDeskApp>, file: &Path) {
+    type_into(harness, "ファイルのパス", &file.display().to_string());
+}
+
+/// Scrolls the control named `label` into view, as a person would, and clicks it.
+fn press(harness: &mut Harness<'_, PresignDeskApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run();
+    harness.get_by_label(label).click();
+}
+
 #[test]
-fn paste_a_link_type_a_path_press_upload_and_see_success() {
+fn paste_read_the_verdict_choose_a_file_upload_and_see_success() {
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.csv");
     std::fs::write(&file, "region,revenue\nnorth,120\n").unwrap();
-    // 90 minutes reads "1 h 30 min" or "1 h 29 min" whichever second the check runs in.
+    // 2 h 30 min reads "2 h 29 min" whichever second the check runs in.
     let url = pg.sign_v4(
         Method::Put,
         "from-the-window/report.csv",
-        Duration::from_secs(5400),
+        Duration::from_secs(9000),
     );
 
     let mut harness = window(&runtime);
-    type_into(&mut harness, "Presigned link", &format!("  {url}\n"));
-    // The link says at once what it is for, where it goes and when it expires.
-    harness.get_by_label("Upload link");
-    harness.get_by_label_contains("bucket playground · key from-the-window/report.csv");
-    // Shown twice: in the summary under the link and in the details panel.
-    assert_eq!(
+    // The Paste button asks the platform for the clipboard...
+    harness.get_by_label("Paste").click();
+    harness.step();
+    assert!(
         harness
-            .query_all_by_label_contains("expires in 1 h ")
-            .count(),
-        2
+            .output()
+            .viewport_output
+            .values()
+            .any(|v| v.commands.contains(&egui::ViewportCommand::RequestPaste)),
+        "the Paste button reads the clipboard"
     );
+    // ...which arrives as a paste; with no field focused, Ctrl+V does the same.
+    paste(&mut harness, &format!("  {url}\n"));
+    // The link in one sentence: what for, where, how long.
+    harness.get_by_label_contains(
+        "Upload link for playground/from-the-window/report.csv · valid for 2 h ",
+    );
+    // No engineering on the first screen.
+    assert!(harness.query_by_label_contains("Bucket in").is_none());
+    assert!(harness.query_by_label_contains("Signed headers").is_none());
 
-    type_into(&mut harness, "File to upload", &file.display().to_string());
+    choose_file(&mut harness, &file);
     wait_for_text(&mut harness, "25 B");
-    assert_eq!(
-        harness.get_by_label("Content-Type").value().as_deref(),
-        Some("text/csv")
-    );
+    harness.get_by_label("report.csv");
+    harness.get_by_label("File type sent: text/csv");
 
-    harness.get_by_label("Upload").click();
-    wait_for_text(&mut harness, "Uploaded 25 B");
-    harness.get_by_label_contains("ETag");
+    harness.get_by_label("Upload report.csv").click();
+    wait_for_text(&mut harness, "Uploaded report.csv (25 B) in ");
+    harness.get_by_label("The storage confirmed it received exactly this file.");
     assert_eq!(
         std::fs::read(pg.object_path("from-the-window/report.csv")).unwrap(),
         std::fs::read(&file).unwrap()
@@ -116,8 +173,8 @@ fn download_never_overwrites_without_asking() {
     let url = pg.sign_v4(Method::Get, "notes.txt", HOUR);
 
     let mut harness = window(&runtime);
-    type_into(&mut harness, "Presigned link", &url);
-    harness.get_by_label("Download link");
+    paste(&mut harness, &url);
+    harness.get_by_label_contains("Download link for playground/notes.txt");
     let folder = harness.get_by_label("Save in folder");
     folder.focus();
     harness.run();
@@ -137,8 +194,8 @@ fn download_never_overwrites_without_asking() {
         h.get_by_label("File name").value().as_deref() == Some("notes (1).txt")
     });
     harness.run();
-    harness.get_by_label("Download").click();
-    wait_for_text(&mut harness, "Downloaded 10 B");
+    harness.get_by_label("Download notes (1).txt").click();
+    wait_for_text(&mut harness, "Downloaded notes (1).txt (10 B)");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "my own notes"
@@ -150,7 +207,7 @@ fn download_never_overwrites_without_asking() {
 }
 
 #[test]
-fn a_refusal_shows_the_status_and_the_servers_error() {
+fn a_refusal_leads_with_the_cause_and_what_to_do() {
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -166,26 +223,28 @@ fn a_refusal_shows_the_status_and_the_servers_error() {
     );
 
     let mut harness = window(&runtime);
-    type_into(&mut harness, "Presigned link", &url);
-    // Under the Content-Type field, and among the link's findings.
-    harness.get_by_label(
-        "The link's signature covers the Content-Type: it must be exactly the one the link was made with.",
-    );
-    harness.get_by_label_contains("an upload must send exactly the type the link was made with");
-    type_into(&mut harness, "File to upload", &file.display().to_string());
+    paste(&mut harness, &url);
+    choose_file(&mut harness, &file);
     wait_for_text(&mut harness, "1 B");
-    harness.get_by_label("Upload").click();
-    // The cause comes first, in words; the server's code is one click away.
-    wait_for_text(&mut harness, "The Content-Type does not match the link");
+    // Under the file type, in plain words.
+    harness.get_by_label_contains("The link only accepts the file type it was made with");
+    harness.get_by_label("Upload data.txt").click();
+    // The cause comes first, in words, with what to do; the server's code is in Details.
+    wait_for_text(&mut harness, "The file type sent does not match the link");
     harness.get_by_label_contains("and text/plain was sent");
+    harness.get_by_label("What you can do:");
+    harness.get_by_label("What to ask the link's creator for:");
     assert!(
         harness
             .query_by_label_contains("HTTP 403 SignatureDoesNotMatch")
             .is_none()
     );
-    harness.get_by_label("Show details").click();
-    harness.run();
-    harness.get_by_label("The server refused: HTTP 403 SignatureDoesNotMatch");
+    press(&mut harness, "Show the server's answer");
+    // The details panel opens and scrolls to the answer.
+    wait_for_text(
+        &mut harness,
+        "The server refused: HTTP 403 SignatureDoesNotMatch",
+    );
     assert!(!pg.object_path("data.txt").exists());
 
     harness
@@ -199,7 +258,7 @@ fn a_refusal_shows_the_status_and_the_servers_error() {
 }
 
 #[test]
-fn the_one_click_fix_sends_again_without_a_content_type() {
+fn the_one_click_fix_sends_again_without_a_file_type() {
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -208,18 +267,23 @@ fn the_one_click_fix_sends_again_without_a_content_type() {
     // A legacy link signed with no Content-Type, sent with the file's type by a tester's choice.
     let url = pg.sign_v2(Method::Put, "notes.txt", None, playground::unix_in(3600));
 
-    let mut harness = window(&runtime);
-    type_into(&mut harness, "Presigned link", &url);
-    type_into(&mut harness, "File to upload", &file.display().to_string());
+    let mut harness = window_with(&runtime, settings(Language::ENGLISH, true), None);
+    paste(&mut harness, &url);
+    choose_file(&mut harness, &file);
     wait_for_text(&mut harness, "6 B");
-    harness.get_by_label("Send no Content-Type").click();
-    harness.run();
-    harness.get_by_label("Upload").click();
-    wait_for_text(&mut harness, "The Content-Type does not match the link");
+    harness.get_by_label("File type sent: none");
+    // The override lives in Details.
     harness
-        .get_by_label("Send again without a Content-Type")
+        .get_by_label("Send no file type (no Content-Type header)")
         .click();
-    wait_for_text(&mut harness, "Uploaded 6 B");
+    harness.run();
+    harness.get_by_label("File type sent: text/plain");
+    harness.get_by_label("Upload notes.txt").click();
+    wait_for_text(&mut harness, "The file type sent does not match the link");
+    harness
+        .get_by_label("Send again without a file type")
+        .click();
+    wait_for_text(&mut harness, "Uploaded notes.txt (6 B)");
     assert_eq!(
         std::fs::read(pg.object_path("notes.txt")).unwrap(),
         b"legacy"
@@ -242,7 +306,7 @@ impl egui::DroppedFile for DroppedPath {
 }
 
 #[test]
-fn dropping_a_file_on_the_window_chooses_it_for_upload() {
+fn a_file_dropped_anywhere_is_taken_for_upload() {
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -250,32 +314,28 @@ fn dropping_a_file_on_the_window_chooses_it_for_upload() {
     std::fs::write(&file, [0x89, b'P', b'N', b'G']).unwrap();
 
     let mut harness = window(&runtime);
-    // Starting from a download link: a drop means "upload this".
-    type_into(
-        &mut harness,
-        "Presigned link",
-        &pg.sign_v4(Method::Get, "k", HOUR),
-    );
-    harness.get_by_label("Download the file");
+    // Starting from a download: a drop means "upload this".
+    paste(&mut harness, &pg.sign_v4(Method::Get, "k", HOUR));
+    harness.get_by_label("Download k");
     harness
         .input_mut()
         .dropped_files
         .push(std::sync::Arc::new(DroppedPath(file.clone())));
     harness.run();
     assert_eq!(
-        harness.get_by_label("File to upload").value().as_deref(),
+        harness.get_by_label("File path").value().as_deref(),
         Some(file.display().to_string().as_str())
     );
-    assert_eq!(
-        harness.get_by_label("Content-Type").value().as_deref(),
-        Some("image/png")
-    );
     wait_for_text(&mut harness, "4 B");
-    harness.get_by_label("Upload");
+    harness.get_by_label("photo.png");
+    harness.get_by_label("File type sent: image/png");
+    harness.get_by_label("Upload photo.png");
+    // The drop zone is one control, named for what clicking it does.
+    harness.get_by_label("Choose the file to upload");
 }
 
 #[test]
-fn cancel_during_an_upload_stores_nothing() {
+fn enter_starts_and_escape_cancels_and_nothing_is_stored() {
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -283,26 +343,22 @@ fn cancel_during_an_upload_stores_nothing() {
     support::write_pattern(&file, 256 * 1024 * 1024);
 
     let mut harness = window(&runtime);
-    type_into(
-        &mut harness,
-        "Presigned link",
-        &pg.sign_v4(Method::Put, "big.bin", HOUR),
-    );
-    type_into(&mut harness, "File to upload", &file.display().to_string());
-    wait_for_text(&mut harness, "256 MiB");
-    harness.get_by_label("Upload").click();
+    paste(&mut harness, &pg.sign_v4(Method::Put, "big.bin", HOUR));
+    choose_file(&mut harness, &file);
+    wait_for_text(&mut harness, "268 MB");
+    harness.key_press(egui::Key::Enter);
     wait_until(&mut harness, "the Cancel button", |h| {
         h.query_by_label("Cancel").is_some()
     });
-    harness.get_by_label("Cancel").click();
+    harness.key_press(egui::Key::Escape);
     wait_for_text(&mut harness, "Cancelled. Nothing was stored");
     assert!(!pg.object_path("big.bin").exists());
     // The form is usable again.
-    harness.get_by_label("Upload");
+    harness.get_by_label("Upload big.bin");
 }
 
 #[test]
-fn link_details_show_findings_and_copy_a_redacted_summary() {
+fn details_show_the_link_and_copy_a_redacted_summary() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let json: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/links/links.json")).unwrap();
@@ -310,11 +366,13 @@ fn link_details_show_findings_and_copy_a_redacted_summary() {
 
     let mut harness = window(&runtime);
     // Pasted from an HTML mail: in angle brackets, ampersands escaped.
-    type_into(
-        &mut harness,
-        "Presigned link",
-        &format!("<{}>", url.replace('&', "&amp;")),
+    paste(&mut harness, &format!("<{}>", url.replace('&', "&amp;")));
+    assert!(
+        harness.query_by_label("Copy summary").is_none(),
+        "closed for a new user"
     );
+    harness.get_by_label("Details").click();
+    harness.run();
     harness.get_by_label_contains("temporary credentials. It stops working");
     harness.get_by_label_contains("which PresignDesk took out");
     harness.get_by_label("reports.s3.ap-northeast-1.amazonaws.com");
@@ -340,51 +398,84 @@ fn an_expired_link_disables_the_button_with_the_reason() {
     let url = pg.sign_v4_with(Method::Put, "late.txt", HOUR, None, signed);
 
     let mut harness = window(&runtime);
-    type_into(&mut harness, "Presigned link", &url);
-    type_into(&mut harness, "File to upload", &file.display().to_string());
+    paste(&mut harness, &url);
+    harness.get_by_label_contains("· expired 2 h 0 min ago");
+    choose_file(&mut harness, &file);
     wait_for_text(&mut harness, "4 B");
-    harness.get_by_label("This link has expired. Ask its creator for a new one.");
-    harness.get_by_label("Upload").click();
+    harness.get_by_label("This link has expired. Ask the person who sent it for a new one.");
+    harness.get_by_label("Upload late.txt").click();
     harness.run();
     assert!(harness.query_by_label_contains("Uploaded").is_none());
-    assert!(
-        harness
-            .query_by_label_contains("The server refused")
-            .is_none(),
-        "nothing was sent"
-    );
+    assert!(harness.state().history.is_empty(), "nothing was sent");
 
     // A tester can still send it on purpose, and sees the server's answer.
     harness.get_by_label("Send it anyway (for testing)").click();
     harness.run();
-    harness.get_by_label("Upload").click();
+    harness.get_by_label("Upload late.txt").click();
     wait_for_text(&mut harness, "The link has expired");
 }
 
 #[test]
-fn the_content_type_choice_survives_a_transfer() {
+fn copy_as_curl_and_the_session_list_for_testers() {
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("table.csv");
     std::fs::write(&file, "a").unwrap();
+    let url = pg.sign_v4(Method::Put, "t.csv", HOUR);
 
-    let mut harness = window(&runtime);
-    type_into(
-        &mut harness,
-        "Presigned link",
-        &pg.sign_v4(Method::Put, "t.csv", HOUR),
-    );
-    type_into(&mut harness, "File to upload", &file.display().to_string());
+    let mut harness = window_with(&runtime, settings(Language::ENGLISH, true), None);
+    harness.get_by_label("No transfer yet.");
+    paste(&mut harness, &url);
+    choose_file(&mut harness, &file);
     wait_for_text(&mut harness, "1 B");
-    harness.get_by_label("Send no Content-Type").click();
+    harness
+        .get_by_label("Send no file type (no Content-Type header)")
+        .click();
     harness.run();
-    harness.get_by_label("Upload").click();
-    wait_for_text(&mut harness, "Uploaded 1 B");
+
+    // The one copy with the secret says so on its button and after copying.
+    press(
+        &mut harness,
+        "Copy as curl (contains the link's secret signature)",
+    );
+    harness.step();
+    let curl = copied_texts(&harness).pop().expect("copied");
+    assert_eq!(
+        curl,
+        format!(
+            "curl --globoff -T '{}' -H 'Expect:' '{url}'",
+            file.display()
+        )
+    );
+    harness.run();
+    harness.get_by_label_contains("It contains the link's signature");
+    // The redacted copy does not.
+    press(&mut harness, "Copy request (signature removed)");
+    harness.step();
+    let request = copied_texts(&harness).pop().expect("copied");
+    assert!(request.starts_with("PUT http://127.0.0.1:"), "{request}");
+    assert!(request.contains("X-Amz-Signature=REDACTED"), "{request}");
+
+    harness.get_by_label("Upload table.csv").click();
+    wait_for_text(&mut harness, "Uploaded table.csv (1 B)");
     assert_eq!(pg.last_received().header("content-type"), None);
+    // The session list names it without its secret, and runs it again as it was.
+    harness.get_by_label_contains(" · Upload · table.csv · done, verified");
+    assert!(
+        harness
+            .query_all_by_label_contains("X-Amz-Signature=REDACTED")
+            .next()
+            .is_some()
+    );
+    type_into(&mut harness, "Link", " changed");
+    press(&mut harness, "Use again");
     harness.run();
-    // Sending again sends the same thing.
-    harness.get_by_label("Upload").click();
+    assert_eq!(harness.state().link_text, url);
+    wait_for_text(&mut harness, "1 B");
+    harness.get_by_label("table.csv");
+    harness.get_by_label("File type sent: none");
+    harness.get_by_label("Upload table.csv").click();
     wait_until(&mut harness, "a second upload", |_| {
         pg.received().len() == 2
     });
@@ -400,32 +491,181 @@ fn settings_are_saved_and_used() {
     let file = dir.path().join("a.txt");
     std::fs::write(&file, "abc").unwrap();
 
-    let app = PresignDeskApp::new(runtime.handle().clone(), None).with_settings(
-        presign_desk::settings::Settings::default(),
+    let mut harness = window_with(
+        &runtime,
+        settings(Language::ENGLISH, false),
         Some(settings_path.clone()),
-        None,
     );
-    let mut harness = Harness::builder()
-        .with_size([1100.0, 900.0])
-        .with_max_steps(32)
-        .build_ui_state(|ui, app: &mut PresignDeskApp| app.ui(ui), app);
-    harness.get_by_label("Transfer settings").click();
+    // The details panel is remembered once opened.
+    harness.get_by_label("Details").click();
     harness.run();
-    harness
-        .get_by_label("Check that what arrived is what was sent (MD5)")
-        .click();
+    wait_until(&mut harness, "the panel remembered", |_| {
+        std::fs::read_to_string(&settings_path).is_ok_and(|t| t.contains("\"show_details\": true"))
+    });
+    press(&mut harness, "Transfer settings");
+    harness.run();
+    press(
+        &mut harness,
+        "Check that what arrived is what was sent (MD5)",
+    );
     harness.run();
     wait_until(&mut harness, "the settings file", |_| {
         std::fs::read_to_string(&settings_path).is_ok_and(|t| t.contains("\"verify\": false"))
     });
+    let saved = std::fs::read_to_string(&settings_path).unwrap();
+    assert!(!saved.contains("127.0.0.1"), "no link is kept: {saved}");
 
-    type_into(
-        &mut harness,
-        "Presigned link",
-        &pg.sign_v4(Method::Put, "a.txt", HOUR),
-    );
-    type_into(&mut harness, "File to upload", &file.display().to_string());
+    paste(&mut harness, &pg.sign_v4(Method::Put, "a.txt", HOUR));
+    choose_file(&mut harness, &file);
     wait_for_text(&mut harness, "3 B");
-    harness.get_by_label("Upload").click();
+    harness.get_by_label("Upload a.txt").click();
     wait_for_text(&mut harness, "Not verified (verification is off)");
+    let saved = std::fs::read_to_string(&settings_path).unwrap();
+    assert!(!saved.contains("a.txt"), "no file name is kept: {saved}");
+}
+
+#[test]
+fn switch_to_japanese_and_read_labels_and_explanations_in_japanese() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("settings.json");
+    // A Japanese key and file name render with the bundled font: no glyph may be missing.
+    let file = dir.path().join("見積.csv");
+    std::fs::write(&file, "品目,金額\n").unwrap();
+    // A legacy link signed with no file type; the tester sends one, and the fix sends none.
+    let url = pg.sign_v2(
+        Method::Put,
+        "fa-106/見積.csv",
+        None,
+        playground::unix_in(3600),
+    );
+
+    let mut harness = window_with(
+        &runtime,
+        settings(Language::ENGLISH, true),
+        Some(settings_path.clone()),
+    );
+    harness.get_by_label("Language").click();
+    harness.run();
+    harness.get_by_label("日本語").click();
+    harness.run();
+    wait_until(&mut harness, "the choice remembered", |_| {
+        std::fs::read_to_string(&settings_path).is_ok_and(|t| t.contains("\"language\": \"ja\""))
+    });
+    harness.get_by_label("署名付きURL");
+    harness.get_by_label("貼り付け");
+    assert!(
+        harness
+            .query_all_by_label("受け取ったリンクを貼り付けると始められます。")
+            .next()
+            .is_some()
+    );
+
+    paste(&mut harness, &url);
+    harness.get_by_label_contains("playground/fa-106/見積.csv へのリンク · 有効期限まで残り");
+    harness.get_by_label("ファイルをアップロード").click();
+    harness.run();
+    choose_file_ja(&mut harness, &file);
+    wait_for_text(&mut harness, "見積.csv");
+    wait_for_text(&mut harness, "14 B");
+    harness.get_by_label("送信するファイルの種類：なし");
+    harness
+        .get_by_label("ファイルの種類を送信しない（Content-Type ヘッダーなし）")
+        .click();
+    harness.run();
+    harness.get_by_label("送信するファイルの種類：text/csv");
+    harness.get_by_label("見積.csv をアップロード").click();
+    wait_for_text(&mut harness, "送信したファイルの種類がリンクと一致しません");
+    harness.get_by_label("できること：");
+    harness.get_by_label("リンクを作成した方に依頼すること：");
+    harness
+        .get_by_label("リンクを作成した方へのメッセージをコピー")
+        .click();
+    harness.step();
+    let message = copied_texts(&harness).pop().expect("copied");
+    assert!(message.contains("サーバーに拒否されました"), "{message}");
+    assert!(message.contains("Signature=REDACTED"), "{message}");
+    // The server's answer, in Japanese words around the server's own code.
+    harness.get_by_label("サーバーに拒否されました：HTTP 403 SignatureDoesNotMatch");
+
+    // The fix, in Japanese, works.
+    harness
+        .get_by_label("ファイルの種類を付けずに再送信")
+        .click();
+    wait_for_text(&mut harness, "見積.csv（");
+    harness.get_by_label("ストレージ側で、このファイルと同じ内容を受け取ったことを確認しました。");
+    assert_eq!(pg.last_received().header("content-type"), None);
+}
+
+#[test]
+fn closing_during_a_transfer_asks_first_then_cancels_cleanly() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = support::trickle_server();
+
+    let mut harness = window(&runtime);
+    paste(&mut harness, &url);
+    harness.get_by_label("Download the file").click();
+    harness.run();
+    let folder = harness.get_by_label("Save in folder");
+    folder.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Save in folder")
+        .type_text(&dir.path().display().to_string());
+    harness.run();
+    wait_until(&mut harness, "the destination checked", |h| {
+        h.state().readiness().is_ok()
+    });
+    harness.get_by_label("Download large.bin").click();
+    wait_until(&mut harness, "bytes arriving", |_| {
+        support::files_in(dir.path()).len() == 1
+    });
+
+    // The window is asked to close: it stays, and asks.
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    assert!(viewport_commands(&harness).contains(&egui::ViewportCommand::CancelClose));
+    harness.run();
+    harness.get_by_label("A transfer is running");
+    harness.get_by_label("Keep it running").click();
+    harness.run();
+    assert!(harness.query_by_label("A transfer is running").is_none());
+    assert!(harness.state().run.is_running());
+
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    harness.run();
+    harness.get_by_label("Cancel it and close").click();
+    wait_until(&mut harness, "the window to close", |h| {
+        viewport_commands(h).contains(&egui::ViewportCommand::Close)
+    });
+    assert!(!harness.state().run.is_running());
+    assert!(
+        support::files_in(dir.path()).is_empty(),
+        "nothing half-written is left"
+    );
+}
+
+fn viewport_commands(harness: &Harness<'_, PresignDeskApp>) -> Vec<egui::ViewportCommand> {
+    harness
+        .output()
+        .viewport_output
+        .values()
+        .flat_map(|v| v.commands.clone())
+        .collect()
 }

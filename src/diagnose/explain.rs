@@ -10,7 +10,7 @@ use super::ErrorBody;
 use crate::format;
 use crate::link::{Operation, PresignedLink, Provider, SignatureScheme};
 use crate::text::errors::{self, ErrorText, Family};
-use crate::text::{T, fill, tr};
+use crate::text::{T, fill, heading, label_value, tr};
 
 /// Clocks further apart than this are worth a word (S3 allows 15 minutes for headers).
 const CLOCK_SKEW_NOTICE_SECS: i64 = 300;
@@ -135,6 +135,14 @@ pub enum Fix {
 }
 
 impl Fix {
+    /// What to type on the command line for the same fix.
+    pub fn command_line_hint(&self) -> String {
+        match self {
+            Fix::SendWithoutContentType => tr(T::FixCliWithoutContentType).to_owned(),
+            Fix::SendWithContentType(value) => fill(T::FixCliWithContentType, &[("type", value)]),
+        }
+    }
+
     /// The button's label.
     pub fn label(&self) -> String {
         match self {
@@ -193,7 +201,7 @@ pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> D
         .code
         .clone()
         .or_else(|| answer.error_code_header.map(str::to_owned));
-    let entry: &ErrorText = code
+    let entry: ErrorText = code
         .as_deref()
         .and_then(|c| errors::for_code(family, c))
         .unwrap_or_else(|| errors::for_status(answer.status.unwrap_or(0)));
@@ -609,7 +617,7 @@ fn expired(link: Option<&PresignedLink>, body: &ErrorBody, now: Timestamp) -> Ca
                     "span",
                     &format::span_secs(server.as_second() - expires.as_second()),
                 ),
-                ("at", &format::utc(expires)),
+                ("at", &format::datetime(expires)),
             ],
         );
         return cause(CauseId::Expired, T::CauseExpiredTitle, text);
@@ -619,7 +627,7 @@ fn expired(link: Option<&PresignedLink>, body: &ErrorBody, now: Timestamp) -> Ca
             T::CauseExpired,
             &[
                 ("span", &format::span_secs(now.as_second() - at.as_second())),
-                ("at", &format::utc(at)),
+                ("at", &format::datetime(at)),
             ],
         ),
         None => tr(T::CauseExpiredPlain).to_owned(),
@@ -771,17 +779,16 @@ pub fn creator_message(
 /// The explanation as plain text: title, why, what to do, what to ask for, other causes.
 pub fn explanation_text(diagnosis: &Diagnosis) -> String {
     let mut out = format!("{}\n{}\n", diagnosis.title, diagnosis.explanation);
-    out.push_str(&format!(
-        "{}: {}\n",
-        tr(T::WhatToDo),
-        diagnosis.actions.join(" ")
-    ));
-    out.push_str(&format!("{}: {}\n", tr(T::WhatToAsk), diagnosis.ask));
+    out.push_str(&label_value(T::WhatToDo, &diagnosis.actions.join(" ")));
+    out.push('\n');
+    out.push_str(&label_value(T::WhatToAsk, &diagnosis.ask));
+    out.push('\n');
     if let Some(fix) = &diagnosis.fix {
-        out.push_str(&format!("→ {}\n", fix.label()));
+        out.push_str(&format!("→ {}\n", fix.command_line_hint()));
     }
     if diagnosis.causes.len() > 1 {
-        out.push_str(&format!("{}:\n", tr(T::OtherCauses)));
+        out.push_str(&heading(T::OtherCauses));
+        out.push('\n');
         for cause in &diagnosis.causes[1..] {
             out.push_str(&format!(
                 "  - {} ({})\n",

@@ -13,7 +13,7 @@ pub use explain::{
 use serde::Serialize;
 
 use crate::secret::REDACTED;
-use crate::text::{T, tr};
+use crate::text::{T, label_value};
 
 /// The most of an error body the app reads; anything longer is cut.
 pub const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
@@ -187,10 +187,12 @@ mod tests;
 pub fn readable(body: &ErrorBody) -> String {
     let mut out = String::new();
     if let Some(code) = &body.code {
-        out.push_str(&format!("{}: {code}\n", tr(T::BodyCode)));
+        out.push_str(&label_value(T::BodyCode, code));
+        out.push('\n');
     }
     if let Some(message) = &body.message {
-        out.push_str(&format!("{}: {message}\n", tr(T::ServerMessage)));
+        out.push_str(&label_value(T::ServerMessage, message));
+        out.push('\n');
     }
     for (name, value) in &body.elements {
         if value.contains('\n') {

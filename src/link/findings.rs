@@ -299,7 +299,10 @@ impl PresignedLink {
                 Severity::Error,
                 fill(
                     T::FindExpired,
-                    &[("span", &format::span_secs(ago)), ("at", &format::utc(at))],
+                    &[
+                        ("span", &format::countdown(ago)),
+                        ("at", &format::datetime(at)),
+                    ],
                 ),
             );
         }
@@ -314,8 +317,8 @@ impl PresignedLink {
                 fill(
                     T::FindNotYetValid,
                     &[
-                        ("span", &format::span_secs(ahead)),
-                        ("at", &format::utc(at)),
+                        ("span", &format::countdown(ahead)),
+                        ("at", &format::datetime(at)),
                     ],
                 ),
             );

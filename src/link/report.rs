@@ -8,7 +8,7 @@ use super::{
     Addressing, CredentialKind, Finding, Operation, PresignedLink, Provider, SignatureScheme,
 };
 use crate::format;
-use crate::text::{T, fill, tr};
+use crate::text::{T, fill, heading, label_value, tr};
 
 /// Every decoded field worth showing, labelled, in reading order.
 pub fn detail_rows(link: &PresignedLink, now: Timestamp) -> Vec<(T, String)> {
@@ -33,11 +33,11 @@ pub fn detail_rows(link: &PresignedLink, now: Timestamp) -> Vec<(T, String)> {
         ),
         (
             T::FieldSignedAt,
-            link.signed_at.map_or_else(none, format::utc),
+            link.signed_at.map_or_else(none, format::datetime),
         ),
         (
             T::FieldExpiresAt,
-            link.expires_at.map_or_else(none, format::utc),
+            link.expires_at.map_or_else(none, format::datetime),
         ),
         (T::FieldTimeLeft, time_left(link, now)),
         (
@@ -71,7 +71,7 @@ pub fn detail_rows(link: &PresignedLink, now: Timestamp) -> Vec<(T, String)> {
             .join(", ")
     };
     if let Some(at) = link.azure_key_expires_at {
-        rows.push((T::FieldKeyExpires, format::utc(at)));
+        rows.push((T::FieldKeyExpires, format::datetime(at)));
     }
     if let Some(sp) = &link.azure_permissions {
         rows.push((T::FieldPermissions, sp.clone()));
@@ -90,15 +90,15 @@ pub fn detail_rows(link: &PresignedLink, now: Timestamp) -> Vec<(T, String)> {
 
 /// `expires in 59 min (…)`, `expired 2 h ago (…)`, or that the link does not say.
 pub fn time_left(link: &PresignedLink, now: Timestamp) -> String {
-    let at = link.expires_at.map(format::utc).unwrap_or_default();
+    let at = link.expires_at.map(format::datetime).unwrap_or_default();
     match link.expiry_status(now) {
         super::ExpiryStatus::Valid { secs_left } => fill(
             T::ExpiresIn,
-            &[("span", &format::span_secs(secs_left)), ("at", &at)],
+            &[("span", &format::countdown(secs_left)), ("at", &at)],
         ),
         super::ExpiryStatus::Expired { secs_ago } => fill(
             T::ExpiredAgo,
-            &[("span", &format::span_secs(secs_ago)), ("at", &at)],
+            &[("span", &format::countdown(secs_ago)), ("at", &at)],
         ),
         super::ExpiryStatus::Unknown => tr(T::NoExpiry).to_owned(),
     }
@@ -108,10 +108,11 @@ pub fn time_left(link: &PresignedLink, now: Timestamp) -> String {
 pub fn summary_text(link: &PresignedLink, findings: &[Finding], now: Timestamp) -> String {
     let mut out = format!("{}\n", link.redacted());
     for (label, value) in detail_rows(link, now) {
-        out.push_str(&format!("{}: {value}\n", tr(label)));
+        out.push_str(&label_value(label, &value));
+        out.push('\n');
     }
     if !findings.is_empty() {
-        out.push_str(&format!("\n{}:\n", tr(T::FindingsTitle)));
+        out.push_str(&format!("\n{}\n", heading(T::FindingsTitle)));
         for finding in findings {
             out.push_str(&format!(
                 "[{}] {} ({})\n",
@@ -125,11 +126,11 @@ pub fn summary_text(link: &PresignedLink, findings: &[Finding], now: Timestamp) 
 }
 
 fn severity_word(finding: &Finding) -> &'static str {
-    match finding.severity {
-        super::Severity::Error => "error",
-        super::Severity::Warning => "warning",
-        super::Severity::Info => "info",
-    }
+    tr(match finding.severity {
+        super::Severity::Error => T::SeverityError,
+        super::Severity::Warning => T::SeverityWarning,
+        super::Severity::Info => T::SeverityInfo,
+    })
 }
 
 /// What `presign-desk inspect --json` prints.

@@ -13,7 +13,7 @@ use std::time::Duration;
 pub use progress::{Progress, ProgressMeter};
 pub use run::{Options, http_client, run, run_with};
 pub use tokio_util::sync::CancellationToken;
-pub use verify::{ChecksumAlgorithm, Verification};
+pub use verify::{ChecksumAlgorithm, Unverifiable, Verification};
 
 use crate::diagnose::ErrorBody;
 use crate::link::{Operation, PresignedLink, Provider, SignatureScheme};
@@ -172,8 +172,35 @@ pub enum TransferEvent {
         /// The wait before it.
         delay: Duration,
         /// Why the last attempt failed.
-        reason: String,
+        reason: RetryReason,
     },
+}
+
+/// Why an attempt failed in a way worth another; put in words when shown, in the language of
+/// whoever shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryReason {
+    /// The server answered with a passing error (503, SlowDown...).
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The error code, else the status's reason phrase.
+        code: String,
+    },
+    /// The connection broke, stalled, or the body ended short.
+    Failed(TransferError),
+}
+
+impl std::fmt::Display for RetryReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryReason::Refused { status, code } => f.write_str(&fill(
+                T::RetryRefused,
+                &[("status", &status.to_string()), ("code", code)],
+            )),
+            RetryReason::Failed(error) => error.fmt(f),
+        }
+    }
 }
 
 /// Receives events from a running transfer; called on the runtime, so it must be quick.

@@ -15,7 +15,7 @@ use tokio_util::io::ReaderStream;
 use super::verify::{self, Checksum, Md5Stream, Verification};
 use super::{
     CancellationToken, Outcome, Payload, Plan, ProgressMeter, Refusal, Reporter, ResponseFacts,
-    Success, TransferError, TransferEvent, partial_path,
+    RetryReason, Success, TransferError, TransferEvent, partial_path,
 };
 use crate::diagnose::{ErrorBody, MAX_ERROR_BODY_BYTES};
 use crate::link::RawUrl;
@@ -133,12 +133,17 @@ pub async fn run_with(
                 }
             };
             let retry_reason = match &result {
-                Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => Some(format!(
-                    "HTTP {} {}",
-                    refusal.status,
-                    refusal.body.code.as_deref().unwrap_or(&refusal.reason)
-                )),
-                Err(error) if error.is_retryable() => Some(error.to_string()),
+                Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => {
+                    Some(RetryReason::Refused {
+                        status: refusal.status,
+                        code: refusal
+                            .body
+                            .code
+                            .clone()
+                            .unwrap_or_else(|| refusal.reason.clone()),
+                    })
+                }
+                Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
                 _ => None,
             };
             let expired = plan
@@ -435,7 +440,7 @@ struct DownloadState {
     /// The ETag of the first answer, when the server also accepts ranges: resumable.
     resume_etag: Option<String>,
     /// Why the object's MD5 cannot be known (no ETag, multipart, KMS): then nothing is hashed.
-    unverifiable: Option<String>,
+    unverifiable: Option<verify::Unverifiable>,
     started: Option<Instant>,
     /// Where the file goes, once the first answer named it.
     destination: Option<PathBuf>,

@@ -13,21 +13,52 @@ use crate::text::{T, fill, tr};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "result", content = "detail")]
 pub enum Verification {
-    /// The server's digest equals the one computed while streaming.
+    /// The server's MD5 (hex) equals the one computed while streaming.
     Verified(String),
-    /// The server gave nothing to compare with, or a digest that is not an MD5; why.
-    CouldNotVerify(String),
+    /// The server gave nothing to compare with, or a digest that is not an MD5.
+    CouldNotVerify(Unverifiable),
     /// Verification was turned off.
     Off,
 }
 
 impl Verification {
-    /// One line for people.
+    /// One line for people, in the current language.
     pub fn describe(&self) -> String {
         match self {
-            Verification::Verified(how) => fill(T::Verified, &[("how", how)]),
-            Verification::CouldNotVerify(why) => fill(T::CouldNotVerify, &[("why", why)]),
+            Verification::Verified(md5) => fill(
+                T::Verified,
+                &[("how", &fill(T::Md5Matches, &[("md5", md5)]))],
+            ),
+            Verification::CouldNotVerify(why) => {
+                fill(T::CouldNotVerify, &[("why", &why.describe())])
+            }
             Verification::Off => tr(T::VerificationOff).to_owned(),
+        }
+    }
+}
+
+/// Why the server's answer holds no MD5 to compare with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "reason", content = "detail")]
+pub enum Unverifiable {
+    /// The object is encrypted with KMS or a customer key: its ETag is no MD5.
+    Encrypted(String),
+    /// The ETag is a multipart upload's.
+    Multipart,
+    /// The ETag has another form.
+    NotMd5,
+    /// No ETag, Content-MD5 or x-goog-hash at all.
+    NoDigest,
+}
+
+impl Unverifiable {
+    /// The reason in words, in the current language.
+    pub fn describe(&self) -> String {
+        match self {
+            Unverifiable::Encrypted(how) => fill(T::NotMd5Encrypted, &[("how", how)]),
+            Unverifiable::Multipart => tr(T::NotMd5Multipart).to_owned(),
+            Unverifiable::NotMd5 => tr(T::NotMd5Other).to_owned(),
+            Unverifiable::NoDigest => tr(T::NoDigest).to_owned(),
         }
     }
 }
@@ -61,7 +92,7 @@ fn hex(bytes: &[u8]) -> String {
 /// The MD5 the server states for the object, when it states a plain one: an ETag of 32 hex
 /// digits (not multipart, not encrypted with KMS or a customer key), `Content-MD5`, or GCS's
 /// `x-goog-hash: md5=`. `Err` says why nothing can be compared.
-pub fn server_md5(facts: &ResponseFacts) -> Result<String, String> {
+pub fn server_md5(facts: &ResponseFacts) -> Result<String, Unverifiable> {
     if let Some(md5) = facts.content_md5.as_deref().and_then(base64_to_hex) {
         return Ok(md5);
     }
@@ -78,19 +109,19 @@ pub fn server_md5(facts: &ResponseFacts) -> Result<String, String> {
         .as_deref()
         .filter(|s| s.contains("kms"))
     {
-        return Err(fill(T::NotMd5Encrypted, &[("how", sse)]));
+        return Err(Unverifiable::Encrypted(sse.to_owned()));
     }
     let Some(etag) = facts.etag.as_deref() else {
-        return Err(tr(T::NoDigest).to_owned());
+        return Err(Unverifiable::NoDigest);
     };
     let etag = etag.trim().trim_start_matches("W/").trim_matches('"');
     if etag.contains('-') {
-        return Err(tr(T::NotMd5Multipart).to_owned());
+        return Err(Unverifiable::Multipart);
     }
     if etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(etag.to_ascii_lowercase())
     } else {
-        Err(tr(T::NotMd5Other).to_owned())
+        Err(Unverifiable::NotMd5)
     }
 }
 
@@ -107,10 +138,7 @@ pub fn compare_md5(
     facts: &ResponseFacts,
 ) -> Result<Verification, (String, String)> {
     match server_md5(facts) {
-        Ok(server) if server == computed_hex => Ok(Verification::Verified(fill(
-            T::Md5Matches,
-            &[("md5", computed_hex)],
-        ))),
+        Ok(server) if server == computed_hex => Ok(Verification::Verified(server)),
         Ok(server) => Err((computed_hex.to_owned(), server)),
         Err(why) => Ok(Verification::CouldNotVerify(why)),
     }

@@ -1,81 +1,31 @@
-//! The app state and the one place where commands and background messages change it.
+//! The app's state and its frame: gather input, draw the panels, then apply what they asked.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::background::{self, DialogResult, Mailbox, Message};
-use super::{Command, details_panel, form_panel, link_panel, result_panel, settings_panel};
-use crate::content_type::{self, ContentTypeChoice};
-use crate::diagnose::{Answer, Attempt, Diagnosis, Fix, creator_message, diagnose};
+use super::background::{self, Mailbox};
+use super::state::{Explained, HistoryEntry, RunState};
+use super::{
+    Command, Launch, action_panel, details_panel, file_panel, link_panel, result_panel, top_bar,
+};
+use crate::content_type::ContentTypeChoice;
 use crate::link::{Finding, LinkError, Operation, PresignedLink};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
-use crate::settings::Settings;
-use crate::text::{T, fill, tr};
-use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, TransferEvent, naming};
-
-/// Where the transfer stands.
-pub enum RunState {
-    /// Nothing running.
-    Idle,
-    /// A transfer is running.
-    Running {
-        /// Cancels it.
-        cancel: CancellationToken,
-        /// The latest progress, once some arrived.
-        progress: Option<Progress>,
-        /// The latest retry notice.
-        retry: Option<String>,
-        /// What it does.
-        plan: Plan,
-    },
-    /// The last transfer ended.
-    Finished {
-        /// How.
-        outcome: Outcome,
-        /// What was sent.
-        plan: Plan,
-        /// The explanation of a refusal, with the message for the link's creator.
-        explained: Option<Box<Explained>>,
-    },
-}
-
-/// A refusal explained, computed once when it arrives.
-pub struct Explained {
-    /// What happened, why, and what to do.
-    pub diagnosis: Diagnosis,
-    /// The text of "Copy message for the link's creator".
-    pub creator_message: String,
-}
-
-impl Explained {
-    fn of(outcome: &Outcome, plan: &Plan) -> Option<Box<Self>> {
-        let Outcome::Refused(refusal) = outcome else {
-            return None;
-        };
-        let link = PresignedLink::parse(plan.url.expose()).ok();
-        let attempt = Attempt::of_plan(plan, link.as_ref());
-        let diagnosis = diagnose(&attempt, &Answer::of_refusal(refusal), Timestamp::now());
-        let creator_message =
-            creator_message(&attempt, &diagnosis, refusal.response.request_id.as_deref());
-        Some(Box::new(Self {
-            diagnosis,
-            creator_message,
-        }))
-    }
-}
+use crate::settings::{Settings, Theme, WindowGeometry};
+use crate::text::{Language, T, language, tr};
+use crate::transfer::{self, Plan};
 
 /// The PresignDesk window's state.
 pub struct PresignDeskApp {
-    runtime: tokio::runtime::Handle,
-    client: Result<reqwest::Client, String>,
-    mailbox: Mailbox,
-    inbox: Receiver<Message>,
+    pub(super) runtime: tokio::runtime::Handle,
+    pub(super) client: Result<reqwest::Client, String>,
+    pub(super) mailbox: Mailbox,
+    pub(super) inbox: Receiver<background::Message>,
     /// The link as typed or pasted.
     pub link_text: String,
-    link: Result<PresignedLink, LinkError>,
+    pub(super) link: Result<PresignedLink, LinkError>,
     /// Upload or download.
     pub operation: Operation,
     /// The upload inputs.
@@ -83,36 +33,61 @@ pub struct PresignDeskApp {
     /// The download inputs.
     pub download: DownloadForm,
     /// The download name still follows the link (the user has not typed one).
-    name_follows_link: bool,
+    pub(super) name_follows_link: bool,
     /// The tester chose to send an expired link anyway.
     pub send_expired: bool,
     /// The last dialog could not open on this system.
     pub dialog_unavailable: bool,
     /// The transfer.
     pub run: RunState,
+    /// The transfers of this session, newest last.
+    pub history: Vec<HistoryEntry>,
     /// A short note after an action ("Copied.").
     pub notice: Option<String>,
     /// Texts to put on the clipboard at the end of the frame.
-    copy_requests: Vec<String>,
+    pub(super) copy_requests: Vec<String>,
+    /// The Paste button asked for the clipboard; the next pasted text is the link.
+    pub(super) awaiting_paste: bool,
+    pub(super) paste_requested: bool,
     /// The user's settings.
     pub settings: Settings,
     /// Where they are saved (`None`: not saved, as in tests).
-    settings_path: Option<PathBuf>,
+    pub(super) settings_path: Option<PathBuf>,
     /// A problem with the settings file, shown until the window closes.
     pub settings_notice: Option<String>,
-    settings_saver: background::SettingsSaver,
+    pub(super) settings_saver: background::SettingsSaver,
+    /// The language of the system, used when the user chose none.
+    system_language: Language,
+    /// The language asked for on the command line, for this run.
+    language_override: Option<Language>,
+    /// The theme last given to egui.
+    applied_theme: Option<Theme>,
+    /// Frames left in which the details panel brings the server's answer into view (a panel
+    /// that just opened needs a frame or two before it can scroll).
+    pub(super) reveal_answer: u8,
+    /// A result just arrived: bring it into view once.
+    pub(super) reveal_result: bool,
+    /// Asking whether to close while a transfer runs.
+    pub(super) confirm_close: bool,
+    /// The user chose to close: close once the cancelled transfer has cleaned up.
+    pub(super) closing: bool,
+    pub(super) close_now: bool,
+    /// Where the window is, for the next start.
+    pub(super) geometry: Option<WindowGeometry>,
+    /// When the process started, while the first frame is still to be reported.
+    report_first_frame: Option<std::time::Instant>,
 }
 
 impl PresignDeskApp {
-    /// A new window state; `url` fills the link field.
-    pub fn new(runtime: tokio::runtime::Handle, url: Option<String>) -> Self {
+    /// A new window state, with what the command line gave.
+    pub fn new(runtime: tokio::runtime::Handle, launch: Launch) -> Self {
         let (sender, inbox) = channel();
         let mut app = Self {
             client: transfer::http_client().map_err(|e| e.without_url().to_string()),
             mailbox: Mailbox::new(sender),
             runtime,
             inbox,
-            link_text: url.unwrap_or_default(),
+            link_text: launch.url.unwrap_or_default(),
             link: Err(LinkError::Empty),
             operation: Operation::Put,
             upload: UploadForm {
@@ -130,15 +105,33 @@ impl PresignDeskApp {
             send_expired: false,
             dialog_unavailable: false,
             run: RunState::Idle,
+            history: Vec::new(),
             notice: None,
             copy_requests: Vec::new(),
+            awaiting_paste: false,
+            paste_requested: false,
             settings: Settings::default(),
             settings_path: None,
             settings_notice: None,
             settings_saver: background::SettingsSaver::default(),
+            system_language: language::current(),
+            language_override: launch.language,
+            applied_theme: None,
+            reveal_answer: 0,
+            reveal_result: false,
+            confirm_close: false,
+            closing: false,
+            close_now: false,
+            geometry: None,
+            report_first_frame: launch.started,
         };
         app.apply(Command::LinkEdited);
         app.apply(Command::DestinationEdited);
+        if let Some(file) = launch.file {
+            app.upload.path = file.display().to_string();
+            app.operation = Operation::Put;
+            app.apply(Command::FileEdited);
+        }
         app
     }
 
@@ -153,6 +146,19 @@ impl PresignDeskApp {
         self.settings_path = path;
         self.settings_notice = notice;
         self
+    }
+
+    /// The language the window speaks: the one asked for on the command line, else the user's
+    /// choice, else the system's.
+    pub fn language(&self) -> Language {
+        self.language_override
+            .or(self.settings.language)
+            .unwrap_or(self.system_language)
+    }
+
+    pub(super) fn choose_language(&mut self, chosen: Language) {
+        self.language_override = None;
+        self.settings.language = Some(chosen);
     }
 
     /// The parsed link.
@@ -174,46 +180,61 @@ impl PresignDeskApp {
 
     /// Draws the whole window and applies what the user did.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        self.mailbox.attach(ui.ctx());
+        let ctx = ui.ctx().clone();
+        language::set_thread_language(self.language());
+        self.apply_theme(&ctx);
+        self.mailbox.attach(&ctx);
         self.receive();
+        self.refresh_explanation();
         let mut commands = Vec::new();
-        self.take_dropped_files(ui.ctx(), &mut commands);
+        self.keyboard(&ctx, &mut commands);
+        self.take_dropped_files(&ctx, &mut commands);
+        self.watch_close(&ctx);
         let now = Timestamp::now();
-
-        egui::Panel::top("title").show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.heading(tr(T::AppTitle));
-            ui.add_space(2.0);
-        });
         let findings = match &self.link {
             Ok(link) => link.findings(now, Some(self.operation)),
             Err(_) => Vec::new(),
         };
-        egui::Panel::right("details")
-            .resizable(true)
-            .default_size(380.0)
-            .min_size(260.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    details_panel::details_ui(ui, &self.link, &findings, now, &mut commands);
+
+        egui::Panel::top("top-bar").show(ui, |ui| {
+            top_bar::top_bar_ui(ui, &self.settings, self.language(), &mut commands);
+        });
+        if self.settings.show_details {
+            egui::Panel::right("details")
+                .resizable(true)
+                .default_size(400.0)
+                .min_size(280.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        self.details_ui(ui, now, &findings, &mut commands);
+                    });
                 });
-            });
+        }
         egui::CentralPanel::default_margins().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 self.main_ui(ui, now, &findings, &mut commands);
             });
         });
-        drop_overlay_ui(ui.ctx());
+        file_panel::drop_overlay_ui(&ctx);
+        if self.confirm_close {
+            top_bar::close_dialog_ui(&ctx, &mut commands);
+        }
 
-        // A live countdown needs one repaint a second, not a busy loop.
-        if matches!(&self.link, Ok(link) if link.expires_at.is_some()) {
-            ui.ctx().request_repaint_after(Duration::from_secs(1));
+        // The countdown repaints when its text changes: each minute, each second at the end.
+        if let Ok(link) = &self.link
+            && let Some(after) = crate::present::countdown_changes_in(link, now)
+        {
+            ctx.request_repaint_after(after);
         }
         for command in commands {
             self.apply(command);
         }
-        for text in self.copy_requests.drain(..) {
-            ui.ctx().copy_text(text);
+        self.flush_requests(&ctx);
+        if let Some(started) = self.report_first_frame.take() {
+            eprintln!(
+                "first frame drawn {} ms after start",
+                started.elapsed().as_millis()
+            );
         }
     }
 
@@ -224,29 +245,26 @@ impl PresignDeskApp {
         findings: &[Finding],
         commands: &mut Vec<Command>,
     ) {
-        let running = matches!(self.run, RunState::Running { .. });
+        let running = self.run.is_running();
         ui.add_enabled_ui(!running, |ui| {
             link_panel::link_ui(ui, &mut self.link_text, &self.link, now, commands);
             // What stops the link from working belongs beside it, not only in the details.
             details_panel::findings_ui(ui, &crate::link::findings::blocking(findings));
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                let put = ui.radio_value(&mut self.operation, Operation::Put, tr(T::ModeUpload));
-                let get = ui.radio_value(&mut self.operation, Operation::Get, tr(T::ModeDownload));
-                if put.changed() || get.changed() {
-                    commands.push(Command::OperationChosen);
-                }
-            });
-            ui.add_space(6.0);
+            ui.add_space(10.0);
+            let link = self.link.as_ref().ok();
+            if link.is_some_and(|l| l.operation.is_none()) {
+                file_panel::operation_ui(ui, T::ChooseOperation, self.operation, commands);
+                ui.add_space(6.0);
+            }
             match self.operation {
-                Operation::Put => form_panel::upload_ui(
+                Operation::Put => file_panel::upload_ui(
                     ui,
                     &mut self.upload,
-                    self.link.as_ref().ok(),
+                    link,
                     self.dialog_unavailable,
                     commands,
                 ),
-                Operation::Get => form_panel::download_ui(
+                Operation::Get => file_panel::download_ui(
                     ui,
                     &mut self.download,
                     self.dialog_unavailable,
@@ -254,279 +272,121 @@ impl PresignDeskApp {
                 ),
             }
         });
-        ui.add_space(10.0);
-        ui.separator();
+        ui.add_space(12.0);
         let readiness = self.readiness();
         let expired = matches!(&self.link, Ok(link) if link.is_expired(now));
-        result_panel::action_ui(
+        let name = match self.operation {
+            Operation::Put => Some(self.upload.path.trim())
+                .filter(|p| !p.is_empty())
+                .map(|p| crate::present::file_name(std::path::Path::new(p))),
+            Operation::Get => Some(self.download.name.trim().to_owned()),
+        };
+        action_panel::action_ui(
             ui,
-            self.operation,
+            &crate::present::action_label(self.operation, name.as_deref()),
             &readiness,
             expired,
             &mut self.send_expired,
             &self.run,
             commands,
         );
-        result_panel::outcome_ui(ui, &self.run, self.notice.as_deref(), commands);
-        ui.add_space(10.0);
+        let reveal = std::mem::take(&mut self.reveal_result);
+        result_panel::result_ui(ui, &self.run, self.notice.as_deref(), reveal, commands);
         if let Some(notice) = &self.settings_notice {
-            ui.colored_label(link_panel::WARN, notice);
+            ui.add_space(8.0);
+            ui.colored_label(super::WARN, notice);
         }
+    }
+
+    fn details_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        now: Timestamp,
+        findings: &[Finding],
+        commands: &mut Vec<Command>,
+    ) {
+        let running = self.run.is_running();
+        ui.add_space(4.0);
+        ui.heading(tr(T::DetailsTitle));
+        ui.add_space(4.0);
+        // The latest event first: what the server just answered, then the link.
+        let revealed =
+            details_panel::answer_section_ui(ui, &self.run, self.reveal_answer > 0, commands);
+        self.reveal_answer = if revealed {
+            0
+        } else {
+            self.reveal_answer.saturating_sub(1)
+        };
+        details_panel::link_section_ui(ui, &self.link, findings, now, commands);
         ui.add_enabled_ui(!running, |ui| {
-            if settings_panel::settings_ui(ui, &mut self.settings) {
+            details_panel::choices_ui(
+                ui,
+                &self.link,
+                self.operation,
+                &mut self.upload.content_type,
+                commands,
+            );
+        });
+        let plan = match &self.run {
+            RunState::Running { plan, .. } | RunState::Finished { plan, .. } => Some(plan.clone()),
+            RunState::Idle => self.readiness().ok(),
+        };
+        details_panel::request_section_ui(ui, plan.as_ref(), commands);
+        super::history_panel::history_ui(ui, &self.history, running, commands);
+        ui.add_enabled_ui(!running, |ui| {
+            if super::settings_panel::settings_ui(ui, &mut self.settings) {
                 commands.push(Command::SettingsChanged);
             }
         });
     }
 
-    fn take_dropped_files(&mut self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        if matches!(self.run, RunState::Running { .. }) {
-            return;
-        }
-        if let Some(path) = dropped.first().map(|f| f.path().to_owned()) {
-            self.upload.path = path.display().to_string();
-            self.operation = Operation::Put;
-            commands.push(Command::FileEdited);
-        }
-    }
-
-    /// Applies background results.
-    fn receive(&mut self) {
-        while let Ok(message) = self.inbox.try_recv() {
-            match message {
-                Message::FileChecked(path, state) => {
-                    if path == self.upload.path {
-                        self.upload.state = Some(state);
-                    }
-                }
-                Message::DestinationChecked(folder, name, state) => {
-                    if folder == self.download.folder && name == self.download.name {
-                        self.download.state = Some(state);
-                    }
-                }
-                Message::SettingsNotSaved(reason) => {
-                    self.settings_notice =
-                        Some(fill(T::SettingsSaveFailed, &[("reason", &reason)]));
-                }
-                Message::FreeName(name) => {
-                    self.download.name = name;
-                    self.name_follows_link = false;
-                    self.apply(Command::DestinationEdited);
-                }
-                Message::FilePicked(result) => {
-                    self.dialog_unavailable = matches!(result, DialogResult::Unavailable);
-                    if let DialogResult::Chosen(path) = result {
-                        self.upload.path = path.display().to_string();
-                        self.apply(Command::FileEdited);
-                    }
-                }
-                Message::FolderPicked(result) => {
-                    self.dialog_unavailable = matches!(result, DialogResult::Unavailable);
-                    if let DialogResult::Chosen(path) = result {
-                        self.download.folder = path.display().to_string();
-                        self.apply(Command::DestinationEdited);
-                    }
-                }
-                Message::Transfer(TransferEvent::Progress(p)) => {
-                    if let RunState::Running { progress, .. } = &mut self.run {
-                        *progress = Some(p);
-                    }
-                }
-                Message::Transfer(TransferEvent::Retrying {
-                    next_attempt,
-                    max_attempts,
-                    delay,
-                    reason,
-                }) => {
-                    if let RunState::Running { retry, .. } = &mut self.run {
-                        *retry = Some(fill(
-                            T::Retrying,
-                            &[
-                                ("attempt", &next_attempt.to_string()),
-                                ("max", &max_attempts.to_string()),
-                                ("delay", &crate::format::duration(delay)),
-                                ("reason", &reason),
-                            ],
-                        ));
-                    }
-                }
-                Message::Finished(outcome) => {
-                    let previous = std::mem::replace(&mut self.run, RunState::Idle);
-                    if let RunState::Running { plan, .. } = previous {
-                        let explained = Explained::of(&outcome, &plan);
-                        self.run = RunState::Finished {
-                            outcome,
-                            plan,
-                            explained,
-                        };
-                    }
-                    // A finished download now occupies its name; the file may have changed.
-                    // The user's Content-Type choice stays as it was.
-                    self.download.replace_existing = false;
-                    self.apply(Command::DestinationEdited);
-                    self.recheck_file();
-                }
-            }
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme != Some(self.settings.theme) {
+            self.applied_theme = Some(self.settings.theme);
+            ctx.set_theme(match self.settings.theme {
+                Theme::System => egui::ThemePreference::System,
+                Theme::Light => egui::ThemePreference::Light,
+                Theme::Dark => egui::ThemePreference::Dark,
+            });
         }
     }
 
-    /// Applies one command.
-    pub fn apply(&mut self, command: Command) {
-        self.notice = None;
-        match command {
-            Command::LinkEdited => {
-                self.link = PresignedLink::parse(&self.link_text);
-                self.clear_result();
-                self.send_expired = false;
-                if let Ok(link) = &self.link {
-                    if let Some(operation) = link.operation {
-                        self.operation = operation;
-                    }
-                    if self.name_follows_link {
-                        self.download.name = naming::file_name_for(link);
-                        self.apply(Command::DestinationEdited);
-                    }
-                }
-                self.refresh_content_type();
-            }
-            Command::OperationChosen => self.clear_result(),
-            Command::FileEdited => {
-                self.refresh_content_type();
-                self.recheck_file();
-            }
-            Command::PickFile => {
-                let start = PathBuf::from(self.upload.path.trim())
-                    .parent()
-                    .map(PathBuf::from);
-                background::pick(&self.runtime, self.mailbox.clone(), false, start);
-            }
-            Command::PickFolder => {
-                let start = Some(PathBuf::from(self.download.folder.trim()));
-                background::pick(&self.runtime, self.mailbox.clone(), true, start);
-            }
-            Command::NameEdited => {
-                self.name_follows_link = false;
-                self.apply(Command::DestinationEdited);
-            }
-            Command::DestinationEdited => {
-                self.download.state = None;
-                background::check_destination(
-                    &self.runtime,
-                    self.mailbox.clone(),
-                    self.download.folder.clone(),
-                    self.download.name.clone(),
-                );
-            }
-            Command::KeepBoth => background::find_free_name(
-                &self.runtime,
-                self.mailbox.clone(),
-                self.download.folder.clone(),
-                self.download.name.clone(),
-            ),
-            Command::Start => self.start(),
-            Command::SettingsChanged => {
-                if let Some(path) = self.settings_path.clone() {
-                    self.settings_saver.save(
-                        &self.runtime,
-                        self.mailbox.clone(),
-                        self.settings.clone(),
-                        path,
-                    );
-                }
-            }
-            Command::ApplyFix(fix) => {
-                self.upload.content_type = match fix {
-                    Fix::SendWithoutContentType => ContentTypeChoice {
-                        value: self.upload.content_type.value.clone(),
-                        send_header: false,
-                    },
-                    Fix::SendWithContentType(value) => ContentTypeChoice::send(value),
-                };
-                self.start();
-            }
-            Command::Cancel => {
-                if let RunState::Running { cancel, .. } = &self.run {
-                    cancel.cancel();
-                }
-            }
-            Command::Copy(text) => {
-                self.copy_requests.push(text);
-                self.notice = Some(tr(T::Copied).to_owned());
-            }
-        }
-    }
-
-    /// Checks the upload path again, off the UI thread.
-    fn recheck_file(&mut self) {
-        self.upload.state = None;
-        if !self.upload.path.trim().is_empty() {
-            background::check_file(
-                &self.runtime,
-                self.mailbox.clone(),
-                self.upload.path.clone(),
-            );
-        }
-    }
-
-    /// Forgets the last result: it described another link or operation.
-    fn clear_result(&mut self) {
-        if matches!(self.run, RunState::Finished { .. }) {
-            self.run = RunState::Idle;
-        }
-    }
-
-    fn refresh_content_type(&mut self) {
-        let path = self.upload.path.trim();
-        if path.is_empty() {
-            return;
-        }
-        self.upload.content_type =
-            content_type::default_choice(self.link.as_ref().ok(), std::path::Path::new(path));
-    }
-
-    fn start(&mut self) {
-        if matches!(self.run, RunState::Running { .. }) {
-            return;
-        }
-        let Ok(mut plan) = self.readiness() else {
-            return;
-        };
-        if self.name_follows_link {
-            plan = plan.with_name_from_response();
-        }
-        let client = match &self.client {
-            Ok(client) => client.clone(),
-            Err(reason) => {
-                self.run = RunState::Finished {
-                    outcome: Outcome::Failed(transfer::TransferError::Connect(reason.clone())),
-                    plan,
-                    explained: None,
-                };
-                return;
-            }
-        };
-        let cancel = CancellationToken::new();
-        background::start_transfer(
-            &self.runtime,
-            self.mailbox.clone(),
-            client,
-            plan.clone(),
-            self.settings.transfer_options(),
-            cancel.clone(),
-        );
-        self.run = RunState::Running {
-            cancel,
-            progress: None,
-            retry: None,
+    /// A refusal's explanation follows the language it is read in.
+    fn refresh_explanation(&mut self) {
+        let language = self.language();
+        if let RunState::Finished {
+            outcome,
             plan,
-        };
+            explained: Some(explained),
+        } = &mut self.run
+            && explained.language != language
+            && let Some(again) = Explained::of(outcome, plan)
+        {
+            *explained = again;
+        }
+    }
+
+    /// Saves where the window is, for the next start (when it closes).
+    pub fn save_on_exit(&mut self) {
+        if let (Some(path), Some(geometry)) = (&self.settings_path, self.geometry) {
+            self.settings.window = Some(geometry);
+            // The window is closing: nothing is left to draw, so the UI thread may write.
+            let _ = self.settings.save(path);
+        }
     }
 }
 
 impl eframe::App for PresignDeskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         PresignDeskApp::ui(self, ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_on_exit();
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        false
     }
 }
 
@@ -539,24 +399,4 @@ fn default_download_folder() -> PathBuf {
         })
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn drop_overlay_ui(ctx: &egui::Context) {
-    let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
-    if !hovering {
-        return;
-    }
-    let screen = ctx.content_rect();
-    let painter = ctx.layer_painter(egui::LayerId::new(
-        egui::Order::Foreground,
-        egui::Id::unique("drop-overlay"),
-    ));
-    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(180));
-    painter.text(
-        screen.center(),
-        egui::Align2::CENTER_CENTER,
-        tr(T::DropHere),
-        egui::FontId::proportional(28.0),
-        egui::Color32::WHITE,
-    );
 }

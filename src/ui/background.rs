@@ -12,8 +12,9 @@ use crate::transfer::{self, CancellationToken, Outcome, Plan, Reporter, Transfer
 /// (no desktop portal): a person takes longer to cancel.
 const DIALOG_UNAVAILABLE_WITHIN: Duration = Duration::from_millis(1500);
 
-/// The shortest time between two frames drawn for progress alone.
-const PROGRESS_REPAINT_INTERVAL: Duration = Duration::from_millis(100);
+/// The shortest time between two frames drawn for progress alone: four a second is smooth
+/// enough to read, and leaves the CPU to the transfer when drawing is done in software.
+const PROGRESS_REPAINT_INTERVAL: Duration = Duration::from_millis(250);
 
 /// A result of background work, drained by the window at the start of a frame.
 #[derive(Debug)]
@@ -70,7 +71,7 @@ impl Mailbox {
     }
 
     fn post(&self, message: Message) {
-        // Progress needs no frame of its own: repaints are coalesced to ten a second, which
+        // Progress needs no frame of its own: repaints are coalesced to four a second, which
         // keeps drawing (software GL on some machines) from competing with the transfer.
         let coalesce = matches!(message, Message::Transfer(TransferEvent::Progress(_)));
         // The window may be gone while work finishes; then nobody needs the message.

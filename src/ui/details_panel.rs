@@ -1,56 +1,66 @@
-//! "Link details": every decoded field of the link and what it means, for support staff.
+//! The details panel, for support staff and testers: every decoded field of the link and what
+//! it means, the choices a tester overrides, the request (and "Copy as curl"), and everything
+//! the server answered.
 
 use jiff::Timestamp;
 
-use super::Command;
-use super::link_panel::{WARN, expiry_line};
-use crate::link::report::{detail_rows, summary_text};
-use crate::link::{Finding, LinkError, PresignedLink, Severity};
-use crate::text::{T, tr};
+use super::state::RunState;
+use super::{Command, WARN};
+use crate::diagnose::{self, BodyFormat};
+use crate::link::report::{detail_rows, summary_text, time_left};
+use crate::link::{Finding, LinkError, Operation, PresignedLink, Severity};
+use crate::present;
+use crate::text::{T, fill, label_value, tr};
+use crate::transfer::{Outcome, Plan, ResponseFacts};
+use crate::{content_type::ContentTypeChoice, format};
 
-/// The details panel. `findings` are the link's findings for the chosen operation.
-pub fn details_ui(
+/// A section with a heading, open unless the user closed it; the heading's response.
+fn section(ui: &mut egui::Ui, title: T, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
+    egui::CollapsingHeader::new(egui::RichText::new(tr(title)).strong())
+        .id_salt(title.key())
+        .default_open(true)
+        .show(ui, add)
+        .header_response
+}
+
+/// The link: findings, then every field.
+pub fn link_section_ui(
     ui: &mut egui::Ui,
     link: &Result<PresignedLink, LinkError>,
     findings: &[Finding],
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) {
-    ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        ui.heading(tr(T::DetailsTitle));
-        if let Ok(link) = link
-            && ui.button(tr(T::CopySummary)).clicked()
-        {
+    section(ui, T::LinkSection, |ui| {
+        let Ok(link) = link else {
+            ui.weak(tr(T::LinkEmpty));
+            return;
+        };
+        if ui.button(tr(T::CopySummary)).clicked() {
             commands.push(Command::Copy(summary_text(link, findings, now)));
         }
-    });
-    ui.add_space(4.0);
-    let Ok(link) = link else {
-        ui.weak(tr(T::LinkEmpty));
-        return;
-    };
-    if !findings.is_empty() {
-        ui.label(egui::RichText::new(tr(T::FindingsTitle)).strong());
-        findings_ui(ui, findings);
-        ui.add_space(8.0);
-    }
-    egui::Grid::new("link-details")
-        .num_columns(2)
-        .striped(true)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            for (label, value) in detail_rows(link, now) {
-                ui.label(egui::RichText::new(tr(label)).strong());
-                if label == T::FieldTimeLeft {
-                    let (color, line) = expiry_line(ui, link, now);
-                    ui.colored_label(color, line);
-                } else {
-                    ui.add(egui::Label::new(value).wrap());
+        if !findings.is_empty() {
+            ui.label(egui::RichText::new(tr(T::FindingsTitle)).strong());
+            findings_ui(ui, findings);
+            ui.add_space(6.0);
+        }
+        egui::Grid::new("link-details")
+            .num_columns(2)
+            .striped(true)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                for (label, value) in detail_rows(link, now) {
+                    ui.label(egui::RichText::new(tr(label)).strong());
+                    if label == T::FieldTimeLeft {
+                        let tone = present::verdict(link, now).tone;
+                        ui.colored_label(super::tone_color(ui, tone), time_left(link, now));
+                    } else {
+                        ui.add(egui::Label::new(value).wrap());
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
-            }
-        });
+            });
+    });
 }
 
 /// Findings as coloured lines with a dot: red errors, amber warnings, plain notes.
@@ -67,4 +77,203 @@ pub fn findings_ui(ui: &mut egui::Ui, findings: &[Finding]) {
             ui.add(egui::Label::new(egui::RichText::new(&finding.message).color(color)).wrap());
         });
     }
+}
+
+/// What a tester overrides: the operation when the link states one, and the file type sent.
+pub fn choices_ui(
+    ui: &mut egui::Ui,
+    link: &Result<PresignedLink, LinkError>,
+    operation: Operation,
+    content_type: &mut ContentTypeChoice,
+    commands: &mut Vec<Command>,
+) {
+    if link.as_ref().is_ok_and(|l| l.operation.is_some()) {
+        super::file_panel::operation_ui(ui, T::OperationOverride, operation, commands);
+    }
+    if operation != Operation::Put {
+        return;
+    }
+    section(ui, T::FileTypeLabel, |ui| {
+        ui.add_enabled_ui(content_type.send_header, |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label(tr(T::ContentTypeLabel));
+                ui.add(
+                    egui::TextEdit::singleline(&mut content_type.value)
+                        .desired_width(f32::INFINITY)
+                        .font(egui::TextStyle::Monospace),
+                )
+                .labelled_by(label.id);
+            });
+        });
+        let mut send_none = !content_type.send_header;
+        if ui
+            .checkbox(&mut send_none, tr(T::SendNoContentType))
+            .changed()
+        {
+            content_type.send_header = !send_none;
+        }
+    });
+}
+
+/// The request that will be, or was, sent: redacted, with "Copy as curl".
+pub fn request_section_ui(ui: &mut egui::Ui, plan: Option<&Plan>, commands: &mut Vec<Command>) {
+    section(ui, T::RequestSection, |ui| {
+        let Some(plan) = plan else {
+            ui.weak(tr(T::RequestNotReady));
+            return;
+        };
+        ui.add(egui::Label::new(egui::RichText::new(plan.describe()).monospace()).wrap());
+        ui.horizontal_wrapped(|ui| {
+            if ui.button(tr(T::CopyRequest)).clicked() {
+                commands.push(Command::Copy(plan.describe()));
+            }
+            if ui.button(tr(T::CopyAsCurl)).clicked() {
+                commands.push(Command::CopySecret(present::curl_command(plan)));
+            }
+        });
+    });
+}
+
+/// Everything the server answered to the last transfer; `reveal` scrolls it into view.
+/// Returns whether its heading is in view.
+pub fn answer_section_ui(
+    ui: &mut egui::Ui,
+    run: &RunState,
+    reveal: bool,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let RunState::Finished {
+        outcome,
+        plan,
+        explained,
+    } = run
+    else {
+        return false;
+    };
+    let (status, facts) = match outcome {
+        Outcome::Succeeded(success) => (success.status, &success.response),
+        Outcome::Refused(refusal) => (refusal.status, &refusal.response),
+        Outcome::Failed(_) | Outcome::Cancelled => return false,
+    };
+    let shown = section(ui, T::AnswerSection, |ui| {
+        let download = plan.operation() == Operation::Get;
+        if let Outcome::Refused(refusal) = outcome {
+            let code = refusal.body.code.as_deref().unwrap_or(&refusal.reason);
+            ui.label(fill(
+                T::ServerRefused,
+                &[("status", &status.to_string()), ("code", code)],
+            ));
+            if let Some(message) = &refusal.body.message {
+                ui.add(egui::Label::new(message).wrap());
+            } else if refusal.body.format == BodyFormat::Empty {
+                ui.weak(tr(T::BodyEmpty));
+            }
+        }
+        facts_ui(
+            ui,
+            status,
+            facts,
+            download && matches!(outcome, Outcome::Succeeded(_)),
+        );
+        if let Outcome::Succeeded(success) = outcome {
+            ui.label(success.verification.describe());
+        }
+        if let Some(explained) = explained
+            && explained.diagnosis.causes.len() > 1
+        {
+            ui.label(egui::RichText::new(tr(T::OtherCauses)).strong());
+            for cause in &explained.diagnosis.causes[1..] {
+                ui.add(egui::Label::new(format!("• {}", cause.text)).wrap());
+            }
+        }
+        if let Outcome::Refused(refusal) = outcome {
+            ui.label(egui::RichText::new(tr(T::ErrorDetails)).strong());
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(diagnose::readable(&refusal.body)).monospace(),
+                )
+                .wrap(),
+            );
+            egui::CollapsingHeader::new(tr(T::RawBody)).show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(egui::RichText::new(&refusal.body.text).monospace()).wrap(),
+                );
+            });
+        }
+        if ui.button(tr(T::CopyDetails)).clicked() {
+            commands.push(Command::Copy(answer_report(plan, outcome)));
+        }
+    });
+    // A panel's first pass only measures: nothing is in view until a real pass says so.
+    let visible = !ui.is_sizing_pass() && ui.clip_rect().contains_rect(shown.rect);
+    if reveal && !visible {
+        shown.scroll_to_me(Some(egui::Align::TOP));
+    }
+    visible
+}
+
+/// The response's facts; `object` adds the type and length, which describe the object only
+/// in a download's answer.
+fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts, object: bool) {
+    egui::Grid::new("response-facts")
+        .num_columns(2)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            for (label, value) in fact_rows(status, facts, object) {
+                ui.label(egui::RichText::new(tr(label)).strong());
+                ui.add(egui::Label::new(egui::RichText::new(value).monospace()).wrap());
+                ui.end_row();
+            }
+        });
+}
+
+fn fact_rows(status: u16, facts: &ResponseFacts, object: bool) -> Vec<(T, String)> {
+    let mut rows = vec![(T::Status, status.to_string())];
+    if object && let Some(kind) = &facts.content_type {
+        rows.push((T::ContentTypeLabel, kind.clone()));
+    }
+    if object && let Some(len) = facts.content_length {
+        rows.push((T::ContentLength, format!("{len} ({})", format::bytes(len))));
+    }
+    let optional = [
+        (T::ETag, &facts.etag),
+        (T::VersionId, &facts.version_id),
+        (T::RequestId, &facts.request_id),
+        (T::HostId, &facts.host_id),
+        (T::ServerDate, &facts.date),
+        (T::Location, &facts.location),
+    ];
+    rows.extend(
+        optional
+            .into_iter()
+            .filter_map(|(label, value)| value.clone().map(|v| (label, v))),
+    );
+    rows
+}
+
+/// The request and the answer as text for a ticket, redacted.
+fn answer_report(plan: &Plan, outcome: &Outcome) -> String {
+    let mut out = plan.describe();
+    let (status, facts, object) = match outcome {
+        Outcome::Succeeded(success) => {
+            out.push_str(&success.verification.describe());
+            out.push('\n');
+            (
+                success.status,
+                &success.response,
+                plan.operation() == Operation::Get,
+            )
+        }
+        Outcome::Refused(refusal) => {
+            out.push_str(&diagnose::readable(&refusal.body));
+            out.push('\n');
+            (refusal.status, &refusal.response, false)
+        }
+        Outcome::Failed(_) | Outcome::Cancelled => return out,
+    };
+    for (label, value) in fact_rows(status, facts, object) {
+        out.push_str(&label_value(label, &value));
+        out.push('\n');
+    }
+    out
 }

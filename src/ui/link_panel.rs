@@ -1,18 +1,13 @@
-//! The link field and what the link says at a glance.
+//! The link field, its Paste button, and what the link says in one sentence.
 
 use jiff::Timestamp;
 
-use super::Command;
-use crate::format;
-use crate::link::{ExpiryStatus, LinkError, Operation, PresignedLink, SignatureScheme};
-use crate::text::{T, fill, tr};
+use super::{Command, WARN, tone_color};
+use crate::link::{LinkError, PresignedLink, SignatureScheme};
+use crate::present;
+use crate::text::{T, tr};
 
-/// Colour for text that needs attention but is not an error.
-pub const WARN: egui::Color32 = egui::Color32::from_rgb(0xd0, 0x8a, 0x1c);
-/// Colour for good news.
-pub const GOOD: egui::Color32 = egui::Color32::from_rgb(0x3c, 0xa0, 0x50);
-
-/// The link field and its summary.
+/// The link field and its verdict.
 pub fn link_ui(
     ui: &mut egui::Ui,
     text: &mut String,
@@ -20,14 +15,27 @@ pub fn link_ui(
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) {
-    let label = ui.label(egui::RichText::new(tr(T::LinkLabel)).strong());
+    let label = ui
+        .horizontal(|ui| {
+            let label = ui.label(egui::RichText::new(tr(T::LinkLabel)).strong().size(16.0));
+            if ui.button(tr(T::PasteLink)).clicked() {
+                commands.push(Command::PasteLink);
+            }
+            label
+        })
+        .inner;
     let response = ui
         .add(
             egui::TextEdit::multiline(text)
                 .hint_text(tr(T::LinkHint))
-                .desired_rows(3)
+                .desired_rows(2)
                 .desired_width(f32::INFINITY)
-                .font(egui::TextStyle::Monospace),
+                .font(egui::TextStyle::Monospace)
+                // Enter starts the transfer; a line break inside a link is never wanted.
+                .return_key(Some(egui::KeyboardShortcut::new(
+                    egui::Modifiers::SHIFT,
+                    egui::Key::Enter,
+                ))),
         )
         .labelled_by(label.id);
     if response.changed() {
@@ -40,54 +48,16 @@ pub fn link_ui(
         Err(error) => {
             ui.colored_label(ui.visuals().error_fg_color, error.to_string());
         }
-        Ok(link) => summary_ui(ui, link, now),
-    }
-}
-
-fn summary_ui(ui: &mut egui::Ui, link: &PresignedLink, now: Timestamp) {
-    let purpose = match link.operation {
-        Some(Operation::Put) => tr(T::LinkForUpload),
-        Some(Operation::Get) => tr(T::LinkForDownload),
-        None => tr(T::LinkForUnknown),
-    };
-    let none = tr(T::None_);
-    let place = fill(
-        T::BucketKey,
-        &[
-            ("bucket", link.bucket.as_deref().unwrap_or(none)),
-            ("key", link.key.as_deref().unwrap_or(none)),
-        ],
-    );
-    ui.horizontal_wrapped(|ui| {
-        ui.label(egui::RichText::new(purpose).strong());
-        ui.label("·");
-        ui.label(place);
-    });
-    let (color, line) = expiry_line(ui, link, now);
-    ui.colored_label(color, line);
-    if link.scheme == SignatureScheme::Unsigned {
-        ui.colored_label(WARN, tr(T::LinkNotPresigned));
-    }
-}
-
-/// The expiry as a coloured line: green while valid, amber in the last minutes, red once over.
-pub fn expiry_line(ui: &egui::Ui, link: &PresignedLink, now: Timestamp) -> (egui::Color32, String) {
-    let at = link.expires_at.map(format::utc).unwrap_or_default();
-    match link.expiry_status(now) {
-        ExpiryStatus::Valid { secs_left } => (
-            if secs_left < 300 { WARN } else { GOOD },
-            fill(
-                T::ExpiresIn,
-                &[("span", &format::span_secs(secs_left)), ("at", &at)],
-            ),
-        ),
-        ExpiryStatus::Expired { secs_ago } => (
-            ui.visuals().error_fg_color,
-            fill(
-                T::ExpiredAgo,
-                &[("span", &format::span_secs(secs_ago)), ("at", &at)],
-            ),
-        ),
-        ExpiryStatus::Unknown => (ui.visuals().weak_text_color(), tr(T::NoExpiry).to_owned()),
+        Ok(link) => {
+            let verdict = present::verdict(link, now);
+            ui.label(
+                egui::RichText::new(verdict.text)
+                    .size(16.0)
+                    .color(tone_color(ui, verdict.tone)),
+            );
+            if link.scheme == SignatureScheme::Unsigned {
+                ui.colored_label(WARN, tr(T::LinkNotPresigned));
+            }
+        }
     }
 }

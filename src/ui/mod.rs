@@ -1,26 +1,39 @@
-//! The window: egui panels over the library. Panels draw and return [`Command`]s; the app
-//! applies them after drawing; background work reports back by message.
+//! The window: egui panels over the library. Panels draw the state they are given and return
+//! [`Command`]s; the app applies them after drawing; background work reports back by message.
 
+mod action_panel;
 mod app;
 mod background;
+mod commands;
 mod details_panel;
-mod form_panel;
+mod file_panel;
+mod history_panel;
 mod link_panel;
+mod platform;
 mod result_panel;
 mod settings_panel;
+mod state;
+mod top_bar;
+
+use std::path::PathBuf;
 
 pub use app::PresignDeskApp;
 
-use crate::settings::Settings;
-use crate::text::{T, tr};
+use crate::link::Operation;
+use crate::settings::{Settings, Theme};
+use crate::text::{Language, T, tr};
 
 /// Something the user asked for while the window was drawn; applied once drawing is done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// The link text changed.
     LinkEdited,
-    /// The user switched between upload and download.
-    OperationChosen,
+    /// Put the clipboard's text in the link field (the Paste button).
+    PasteLink,
+    /// Text arrived from the clipboard for the link field.
+    LinkPasted(String),
+    /// The user chose upload or download.
+    OperationChosen(Operation),
     /// The upload path changed (typed, dropped or chosen).
     FileEdited,
     /// Open the file chooser.
@@ -41,31 +54,115 @@ pub enum Command {
     Cancel,
     /// Put this text on the clipboard.
     Copy(String),
+    /// Put this text, which holds the link's signature, on the clipboard.
+    CopySecret(String),
     /// The user changed a setting: save it.
     SettingsChanged,
+    /// Open or close the details panel.
+    ToggleDetails,
+    /// Open the details panel at the server's answer.
+    ShowAnswer,
+    /// Speak this language from now on.
+    LanguageChosen(Language),
+    /// Use these colours.
+    ThemeChosen(Theme),
+    /// Fill the form as for this earlier transfer of the session.
+    UseAgain(usize),
+    /// The user confirmed closing the window while a transfer runs.
+    CloseAndCancel,
+    /// The user chose to keep the window and the transfer.
+    KeepOpen,
+}
+
+/// How the window starts: what `presign-desk gui` was given.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// A link to fill in.
+    pub url: Option<String>,
+    /// A file to upload.
+    pub file: Option<PathBuf>,
+    /// A language for this run, over the saved choice (`--lang`).
+    pub language: Option<Language>,
+    /// When the process started, to report how long the first frame took (for measurements).
+    pub started: Option<std::time::Instant>,
 }
 
 /// Opens the window on the main thread; background work runs on `runtime`.
-pub fn run_window(runtime: tokio::runtime::Handle, url: Option<String>) -> eframe::Result<()> {
+pub fn run_window(runtime: tokio::runtime::Handle, launch: Launch) -> eframe::Result<()> {
+    // Read once, before the first frame; saving happens off the UI thread.
+    let path = Settings::default_path();
+    let (settings, notice) = path.as_deref().map(Settings::load).unwrap_or_default();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(tr(T::AppTitle))
+        .with_app_id("io.github.presigndesk.PresignDesk")
+        .with_inner_size([980.0, 720.0])
+        .with_min_inner_size([560.0, 440.0])
+        .with_drag_and_drop(true)
+        .with_icon(icon());
+    if let Some(window) = settings.window.and_then(|w| w.usable()) {
+        viewport = viewport
+            .with_inner_size([window.width, window.height])
+            .with_position([window.x, window.y]);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title(tr(T::AppTitle))
-            .with_app_id("presign-desk")
-            .with_inner_size([1100.0, 720.0])
-            .with_min_inner_size([640.0, 480.0])
-            .with_drag_and_drop(true),
+        viewport,
+        // The window keeps no egui state of its own between runs (text fields may hold a link).
+        persist_window: false,
         ..Default::default()
     };
     eframe::run_native(
         tr(T::AppTitle),
         options,
-        Box::new(move |_cc| {
-            // Read once, before the first frame; saving happens off the UI thread.
-            let path = Settings::default_path();
-            let (settings, notice) = path.as_deref().map(Settings::load).unwrap_or_default();
+        Box::new(move |cc| {
+            install_fonts(&cc.egui_ctx);
             Ok(Box::new(
-                PresignDeskApp::new(runtime, url).with_settings(settings, path, notice),
+                PresignDeskApp::new(runtime, launch).with_settings(settings, path, notice),
             ))
         }),
     )
+}
+
+/// The bundled Japanese font: a subset of Noto Sans CJK JP (SIL OFL 1.1, see
+/// `assets/fonts/OFL.txt`), so Japanese text and file names render without a system CJK font.
+const JAPANESE_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansJP-Subset.otf");
+
+/// Adds the bundled Japanese font after egui's own fonts (Latin text keeps its look), and sets
+/// the style the window uses: no blinking cursor, which would repaint twice a second.
+pub fn install_fonts(ctx: &egui::Context) {
+    ctx.add_font(egui::epaint::text::FontInsert::new(
+        "NotoSansJP-Subset",
+        egui::FontData::from_static(JAPANESE_FONT),
+        [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+            .into_iter()
+            .map(|family| egui::epaint::text::InsertFontFamily {
+                family,
+                priority: egui::epaint::text::FontPriority::Lowest,
+            })
+            .collect(),
+    ));
+    ctx.all_styles_mut(|style| {
+        style.visuals.text_cursor.blink = false;
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+    });
+}
+
+/// The window icon: the app icon, drawn from `assets/icons/`.
+fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/presign-desk-256.png"))
+        .unwrap_or_default()
+}
+
+/// Colour for text that needs attention but is not an error.
+pub const WARN: egui::Color32 = egui::Color32::from_rgb(0xc0, 0x7a, 0x10);
+/// Colour for good news.
+pub const GOOD: egui::Color32 = egui::Color32::from_rgb(0x2e, 0x8b, 0x45);
+
+/// The colour of a tone.
+fn tone_color(ui: &egui::Ui, tone: crate::present::Tone) -> egui::Color32 {
+    match tone {
+        crate::present::Tone::Good => GOOD,
+        crate::present::Tone::Warning => WARN,
+        crate::present::Tone::Bad => ui.visuals().error_fg_color,
+        crate::present::Tone::Neutral => ui.visuals().weak_text_color(),
+    }
 }

@@ -135,3 +135,36 @@ pub async fn put_chunked(url: &str, body: &'static [u8]) -> reqwest::Response {
         .await
         .expect("the server answers")
 }
+
+/// A server on 127.0.0.1 that answers every GET with a large body announced in full, sends its
+/// first 64 KiB, then holds the connection without sending more: a download that stays running
+/// until it is cancelled. Returns a presigned-looking link to it.
+pub fn trickle_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut request = Vec::new();
+                let mut byte = [0u8; 1];
+                while !request.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    request.push(byte[0]);
+                }
+                let head = "HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\nETag: \"0123456789abcdef0123456789abcdef\"\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let _ = stream.write_all(&vec![b'x'; 64 * 1024]);
+                // Hold the connection until the client goes away (or a minute passes).
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(60)));
+                let _ = stream.read(&mut [0u8; 1]);
+            });
+        }
+    });
+    format!(
+        "http://127.0.0.1:{port}/bucket/large.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date={}&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=0123abcd",
+        jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ")
+    )
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Screenshots of the window in each state a person meets, taken from the release binary in a
+# real window under Xvfb against the playground on 127.0.0.1, into docs/screenshots/:
+#
+#   empty.png, ready.png, running.png, success.png, failure-details.png,
+#   japanese.png (ready, in Japanese), japanese-failure.png
+#
+# The machine needs no CJK system font: Japanese renders with the font the app bundles.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+missing=()
+need Xvfb xvfb
+need xdotool xdotool
+[ -x /usr/bin/import ] || missing+=(imagemagick)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cargo build --release --quiet --bin presign-desk --example playground
+bin=$PWD/target/release/presign-desk
+out=$PWD/docs/screenshots
+mkdir -p "$out"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+display=:$((90 + RANDOM % 9))
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+pids+=($!)
+export DISPLAY=$display
+sleep 1
+
+port=$((20000 + RANDOM % 20000))
+target/release/examples/playground --port "$port" --data "$work/data" --expires 7200 >"$work/links.txt" &
+pids+=($!)
+for _ in $(seq 50); do grep -q "^Upload (SigV4)" "$work/links.txt" 2>/dev/null && break; sleep 0.1; done
+link() { grep -A1 "^$1" "$work/links.txt" | tail -1 | tr -d ' '; }
+
+# Files a person would pick.
+files=$work/files
+mkdir -p "$files"
+printf 'region,revenue\nnorth,120\nsouth,95\n' >"$files/report.csv"
+printf 'quarterly figures\n' >"$files/notes.txt"
+printf '品目,数量,金額\n用紙,10,5000\n' >"$files/見積.csv"
+head -c $((1024 * 1024 * 1024)) /dev/zero >"$files/backup.tar"
+
+# shot NAME SETTINGS-JSON ACTION [gui arguments...]; ACTION is "none", or "enter:SECONDS" to
+# press Enter and wait that long before the picture.
+shot() {
+    local name=$1 settings=$2 action=$3
+    shift 3
+    local config=$work/config-$name
+    mkdir -p "$config/presigndesk"
+    printf '%s\n' "$settings" >"$config/presigndesk/settings.json"
+    XDG_CONFIG_HOME=$config "$bin" gui "$@" >/dev/null 2>&1 &
+    local app=$!
+    local window
+    window=$(xdotool search --sync --pid "$app" --name PresignDesk | head -1)
+    sleep 2
+    xdotool windowfocus --sync "$window"
+    case $action in
+        enter:*) xdotool key --window "$window" Return; sleep "${action#enter:}" ;;
+    esac
+    import -window "$window" "$out/$name.png"
+    kill "$app" 2>/dev/null || true
+    wait "$app" 2>/dev/null || true
+    echo "$out/$name.png"
+}
+
+english='{"language": "en", "theme": "light"}'
+english_details='{"language": "en", "theme": "light", "show_details": true}'
+japanese='{"language": "ja", "theme": "light"}'
+japanese_details='{"language": "ja", "theme": "light", "show_details": true}'
+
+shot empty "$english" none
+shot ready "$english" none "$(link "Upload (SigV4)")" --file "$files/report.csv"
+shot running "$english" enter:1.2 "$(link "Upload (SigV4)")" --file "$files/backup.tar"
+shot success "$english" enter:1.5 "$(link "Upload (SigV4)")" --file "$files/report.csv"
+shot failure-details "$english_details" enter:1.5 \
+    "$(link "Upload with a signed Content-Type")" --file "$files/notes.txt"
+shot japanese "$japanese" none "$(link "Upload to a Japanese name")" --file "$files/見積.csv"
+shot japanese-failure "$japanese_details" enter:1.5 \
+    "$(link "Upload with a signed Content-Type")" --file "$files/notes.txt"

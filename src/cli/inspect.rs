@@ -1,0 +1,106 @@
+//! `explain` and `inspect`: what a server's answer and a link mean, as text or JSON.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{
+    EXIT_BAD_INPUT, EXIT_REFUSED, ExplainArgs, InspectArgs, parse_link, parse_now, print_json,
+};
+use crate::diagnose::{Answer, Attempt, diagnose, explanation_text};
+use crate::link::report::{InspectJson, summary_text};
+use crate::link::{Operation, Severity};
+use crate::text::{T, fill};
+
+/// The most of an error body `explain` reads (one byte more than the reader keeps, to know).
+const MAX_READ: u64 = crate::diagnose::MAX_ERROR_BODY_BYTES as u64 + 1;
+
+pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let link = match args.url.as_deref().map(parse_link).transpose() {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let source = args.file.as_deref().filter(|p| *p != Path::new("-"));
+    let mut bytes = Vec::new();
+    let read = match source {
+        Some(path) => std::fs::File::open(path).and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_READ), &mut bytes)
+        }),
+        None => std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), MAX_READ),
+            &mut bytes,
+        ),
+    };
+    if let Err(e) = read {
+        let path = source.unwrap_or(Path::new("-")).display().to_string();
+        eprintln!(
+            "{}",
+            fill(T::CliNoBody, &[("path", &path), ("reason", &e.to_string())])
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let body = crate::diagnose::ErrorBody::parse(&bytes);
+    let operation = match args
+        .method
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        Some("GET") => Operation::Get,
+        Some(_) => Operation::Put,
+        None => link
+            .as_ref()
+            .and_then(|l| l.operation)
+            .unwrap_or(Operation::Put),
+    };
+    let attempt = Attempt {
+        sent_content_type: args.sent_content_type.clone(),
+        ..Attempt::new(link.as_ref(), operation)
+    };
+    let answer = Answer {
+        status: args.status,
+        body: &body,
+        date: None,
+        error_code_header: None,
+    };
+    let diagnosis = diagnose(&attempt, &answer, now);
+    if args.json {
+        if let Err(code) = print_json(&diagnosis) {
+            return code;
+        }
+    } else {
+        print!("{}", explanation_text(&diagnosis));
+    }
+    ExitCode::SUCCESS
+}
+
+pub(super) fn inspect(args: &InspectArgs) -> ExitCode {
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
+    let link = match parse_link(&args.url) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let report = InspectJson::new(&link, now);
+    let blocked = report
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error);
+    if args.json {
+        if let Err(code) = print_json(&report) {
+            return code;
+        }
+    } else {
+        print!("{}", summary_text(&link, &report.findings, now));
+    }
+    if blocked {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

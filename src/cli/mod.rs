@@ -1,0 +1,213 @@
+//! The terminal front end: the same core as the window, for scripts and testers.
+//!
+//! Exit codes: 0 success, 1 the server refused or the transfer failed, 2 bad usage or input.
+
+mod help;
+mod inspect;
+mod transfer;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use help::{command, language_in_args};
+pub use transfer::output_path;
+
+use crate::link::PresignedLink;
+use crate::text::{T, fill};
+
+/// Upload to and download from presigned URLs (S3, R2, MinIO, GCS, Azure SAS).
+///
+/// With no command, the window opens.
+#[derive(Debug, Parser)]
+#[command(name = "presign-desk", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; the window opens when none is given.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The language of what PresignDesk says (default: the system's, from LANG).
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "ja"], hide_possible_values = true)]
+    pub lang: Option<String>,
+}
+
+impl Cli {
+    /// The language asked for with `--lang`.
+    pub fn language(&self) -> Option<crate::text::Language> {
+        self.lang
+            .as_deref()
+            .and_then(crate::text::Language::from_code)
+    }
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the window, optionally with a link (and a file to upload) filled in.
+    Gui {
+        /// A presigned link to start with.
+        url: Option<String>,
+        /// A file to upload.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Upload FILE to a presigned PUT link.
+    Put(PutArgs),
+    /// Download from a presigned GET link.
+    Get(GetArgs),
+    /// Explain a server's error body (from FILE, or standard input when FILE is - or absent).
+    Explain(ExplainArgs),
+    /// Decode a link and say what it means. Exit code 0: nothing stops it from working;
+    /// 1: it will not work as it is (expired, cut short...); 2: not a link.
+    Inspect(InspectArgs),
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The file holding the error body; - or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// The link that was used.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The method that was used (default: the link's, else PUT).
+    #[arg(long, value_parser = ["GET", "PUT", "get", "put"])]
+    pub method: Option<String>,
+    /// The Content-Type that was sent, if any.
+    #[arg(long, value_name = "TYPE")]
+    pub sent_content_type: Option<String>,
+    /// The HTTP status of the answer.
+    #[arg(long, value_name = "N")]
+    pub status: Option<u16>,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Judge expiry as at this time (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// Arguments of `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The link, quoted.
+    pub url: String,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Judge the link as at this time (RFC 3339, e.g. 2026-11-24T06:30:00Z) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// Arguments of `put`.
+#[derive(Debug, Args)]
+pub struct PutArgs {
+    /// The presigned link, quoted.
+    pub url: String,
+    /// The file to upload.
+    pub file: PathBuf,
+    /// Send exactly this Content-Type (default: guessed from the file name).
+    #[arg(long, value_name = "TYPE", conflicts_with = "no_content_type")]
+    pub content_type: Option<String>,
+    /// Send no Content-Type header.
+    #[arg(long)]
+    pub no_content_type: bool,
+    /// Send even if the file cannot match a checksum the link fixes (for testing).
+    #[arg(long)]
+    pub send_despite_checksum: bool,
+    /// How the transfer behaves.
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+}
+
+/// Options shared by `put` and `get`.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// Attempts in all when the connection breaks or the server has a passing problem.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub attempts: u32,
+    /// End an attempt when no byte moves for this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub stall_timeout: u64,
+    /// Skip the MD5 verification of what arrived.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+impl TransferArgs {
+    fn options(&self, send_despite_checksum: bool) -> crate::transfer::Options {
+        crate::transfer::Options {
+            max_attempts: self.attempts,
+            stall_timeout: Duration::from_secs(self.stall_timeout),
+            verify: !self.no_verify,
+            send_despite_checksum,
+            ..crate::transfer::Options::default()
+        }
+    }
+}
+
+/// Arguments of `get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The presigned link, quoted.
+    pub url: String,
+    /// Where to save: a file, or a folder to save in (default: the key's name in the current
+    /// folder).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// How the transfer behaves.
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+}
+
+const EXIT_REFUSED: u8 = 1;
+const EXIT_BAD_INPUT: u8 = 2;
+
+/// Runs `put` or `get` on the current tokio runtime.
+pub async fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Put(args) => transfer::put(args).await,
+        Command::Get(args) => transfer::get(args).await,
+        Command::Inspect(args) => inspect::inspect(&args),
+        Command::Explain(args) => inspect::explain(&args),
+        // The binary opens the window itself; reaching here is a caller's mistake.
+        Command::Gui { .. } => ExitCode::from(EXIT_BAD_INPUT),
+    }
+}
+
+fn parse_link(text: &str) -> Result<PresignedLink, ExitCode> {
+    PresignedLink::parse(text).map_err(|e| {
+        eprintln!("{}", fill(T::CliBadLink, &[("reason", &e.to_string())]));
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), ExitCode> {
+    let json = serde_json::to_string_pretty(value).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(EXIT_REFUSED)
+    })?;
+    println!("{json}");
+    Ok(())
+}
+
+/// The `--now` option, or the clock.
+pub(crate) fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, ExitCode> {
+    match now.map(str::parse::<jiff::Timestamp>) {
+        None => Ok(jiff::Timestamp::now()),
+        Some(Ok(now)) => Ok(now),
+        Some(Err(_)) => {
+            eprintln!(
+                "{}",
+                fill(T::CliBadNow, &[("value", now.unwrap_or_default())])
+            );
+            Err(ExitCode::from(EXIT_BAD_INPUT))
+        }
+    }
+}

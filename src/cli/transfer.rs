@@ -1,0 +1,262 @@
+//! `put` and `get`: a transfer from the terminal, progress on stderr, the result on stdout.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, parse_link};
+use crate::content_type::{self, ContentTypeChoice};
+use crate::diagnose::{Answer, Attempt, diagnose, explanation_text};
+use crate::link::PresignedLink;
+use crate::text::{T, fill};
+use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
+use crate::{format, present, transfer::naming};
+
+pub(super) async fn put(args: PutArgs) -> ExitCode {
+    let link = match parse_link(&args.url) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let no_file = |reason: String| {
+        eprintln!(
+            "{}",
+            fill(
+                T::CliNoFile,
+                &[
+                    ("path", &args.file.display().to_string()),
+                    ("reason", &reason)
+                ]
+            )
+        );
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    let len = match tokio::fs::metadata(&args.file).await {
+        Ok(meta) if meta.is_file() => meta.len(),
+        Ok(_) => return no_file(crate::text::tr(T::FileIsFolder).to_owned()),
+        Err(e) => return no_file(e.to_string()),
+    };
+    let choice = if args.no_content_type {
+        ContentTypeChoice::none()
+    } else if let Some(value) = args.content_type {
+        ContentTypeChoice::send(value)
+    } else {
+        content_type::default_choice(Some(&link), &args.file)
+    };
+    let plan = Plan::upload(&link, args.file.clone(), len, choice.header_value());
+    eprintln!(
+        "{}",
+        fill(
+            T::CliUploading,
+            &[
+                ("size", &format::bytes(len)),
+                ("target", &present::target_name(&link))
+            ]
+        )
+    );
+    let options = args.transfer.options(args.send_despite_checksum);
+    finish(execute(&plan, &options).await, &plan)
+}
+
+pub(super) async fn get(args: GetArgs) -> ExitCode {
+    let link = match parse_link(&args.url) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let destination = output_path(args.output.as_deref(), &naming::file_name_for(&link));
+    if destination.exists() && !args.overwrite {
+        eprintln!(
+            "{}",
+            fill(
+                T::CliOutputExists,
+                &[("path", &destination.display().to_string())]
+            )
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let mut plan = Plan::download(&link, destination, args.overwrite);
+    // The server may name the file unless the user did.
+    if args.output.as_deref().is_none_or(Path::is_dir) {
+        plan = plan.with_name_from_response();
+    }
+    eprintln!(
+        "{}",
+        fill(
+            T::CliDownloading,
+            &[("target", &present::target_name(&link))]
+        )
+    );
+    finish(execute(&plan, &args.transfer.options(false)).await, &plan)
+}
+
+/// Where `get` saves: `-o` as a file, or the link's file name inside `-o` when it is a folder.
+pub fn output_path(output: Option<&Path>, file_name: &str) -> PathBuf {
+    match output {
+        Some(path) if path.is_dir() => path.join(file_name),
+        Some(path) => path.to_owned(),
+        None => PathBuf::from(file_name),
+    }
+}
+
+async fn execute(plan: &Plan, options: &transfer::Options) -> Outcome {
+    let client = match transfer::http_client() {
+        Ok(client) => client,
+        Err(e) => {
+            return Outcome::Failed(transfer::TransferError::Connect(
+                e.without_url().to_string(),
+            ));
+        }
+    };
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let printer = Arc::new(Mutex::new(ProgressPrinter::new()));
+    let report_printer = printer.clone();
+    let report: Reporter = Arc::new(move |event| {
+        if let Ok(mut printer) = report_printer.lock() {
+            match event {
+                TransferEvent::Progress(progress) => printer.show(&progress),
+                TransferEvent::Retrying {
+                    next_attempt,
+                    max_attempts,
+                    delay,
+                    reason,
+                } => printer.note(&present::retry_notice(
+                    next_attempt,
+                    max_attempts,
+                    delay,
+                    &reason,
+                )),
+            }
+        }
+    });
+    let outcome = transfer::run_with(&client, plan, options, report, &cancel).await;
+    if let Ok(mut printer) = printer.lock() {
+        printer.end();
+    }
+    outcome
+}
+
+fn finish(outcome: Outcome, plan: &Plan) -> ExitCode {
+    let none = || crate::text::tr(T::None_).to_owned();
+    match outcome {
+        Outcome::Succeeded(success) => {
+            let values = [
+                ("size", format::bytes(success.bytes)),
+                ("time", format::duration(success.elapsed)),
+                ("status", success.status.to_string()),
+                ("etag", success.response.etag.clone().unwrap_or_else(none)),
+                (
+                    "request_id",
+                    success.response.request_id.clone().unwrap_or_else(none),
+                ),
+                (
+                    "path",
+                    success
+                        .saved_to
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                ),
+            ];
+            let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let id = if success.saved_to.is_some() {
+                T::CliDownloaded
+            } else {
+                T::CliUploaded
+            };
+            println!(
+                "{} · {}",
+                fill(id, &values),
+                success.verification.describe()
+            );
+            ExitCode::SUCCESS
+        }
+        Outcome::Refused(refusal) => {
+            let mut line = fill(
+                T::CliRefused,
+                &[
+                    ("status", &refusal.status.to_string()),
+                    ("reason", &refusal.reason),
+                ],
+            );
+            if let Some(code) = &refusal.body.code {
+                line.push_str(&format!(" · {code}"));
+            }
+            if let Some(message) = &refusal.body.message {
+                line.push_str(&format!(": {message}"));
+            }
+            println!("{line}");
+            let link = PresignedLink::parse(plan.url.expose()).ok();
+            let attempt = Attempt::of_plan(plan, link.as_ref());
+            let diagnosis = diagnose(
+                &attempt,
+                &Answer::of_refusal(&refusal),
+                jiff::Timestamp::now(),
+            );
+            eprintln!("\n{}", explanation_text(&diagnosis));
+            eprintln!("{}", plan.describe().trim_end());
+            eprintln!("{}", crate::diagnose::readable(&refusal.body));
+            ExitCode::from(EXIT_REFUSED)
+        }
+        Outcome::Failed(error) => {
+            println!("{}", fill(T::CliFailed, &[("reason", &error.to_string())]));
+            ExitCode::from(EXIT_REFUSED)
+        }
+        Outcome::Cancelled => {
+            println!("{}", crate::text::tr(T::CliCancelled));
+            ExitCode::from(EXIT_REFUSED)
+        }
+    }
+}
+
+/// Progress on stderr: one self-updating line on a terminal, a line a second otherwise.
+struct ProgressPrinter {
+    terminal: bool,
+    last_line: Option<Instant>,
+    drawn: bool,
+}
+
+impl ProgressPrinter {
+    fn new() -> Self {
+        Self {
+            terminal: std::io::stderr().is_terminal(),
+            last_line: None,
+            drawn: false,
+        }
+    }
+
+    fn show(&mut self, progress: &Progress) {
+        let line = present::progress_line(progress);
+        let mut err = std::io::stderr().lock();
+        if self.terminal {
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+            self.drawn = true;
+        } else if self
+            .last_line
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
+        {
+            self.last_line = Some(Instant::now());
+            let _ = writeln!(err, "{line}");
+        }
+    }
+
+    /// A line of its own (a retry), after the progress line.
+    fn note(&mut self, line: &str) {
+        self.end();
+        self.drawn = false;
+        eprintln!("{line}");
+    }
+
+    fn end(&mut self) {
+        if self.drawn {
+            eprintln!();
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! What the window and the command line both show of a link, a transfer and its result, in the
+//! current language: the one-sentence verdict on a link, when its countdown next changes, the
+//! progress line, the result sentence, and the request as a curl command. Pure.
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::format;
+use crate::link::{ExpiryStatus, Operation, PresignedLink};
+use crate::text::{T, fill, tr};
+use crate::transfer::{Payload, Plan, Progress, RetryReason, Success, Verification};
+
+/// How a line should look: what it says is good, needs attention, or stops the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// All is well.
+    Good,
+    /// Worth attention (a link about to expire).
+    Warning,
+    /// It will not work (an expired link).
+    Bad,
+    /// Neither.
+    Neutral,
+}
+
+/// The link in one sentence: what it is for, where it points, how long it is valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// How it should look.
+    pub tone: Tone,
+    /// `Upload link for fa-106/見積.csv · valid for 1 h 59 min`.
+    pub text: String,
+}
+
+/// Links this close to their end are shown as needing attention.
+const EXPIRY_WARNING_SECS: i64 = 300;
+
+/// `bucket/key` (`container/blob` on Azure), or the server's name when the link shows neither.
+pub fn target_name(link: &PresignedLink) -> String {
+    match (&link.bucket, &link.key) {
+        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
+        (None, Some(key)) => key.clone(),
+        _ => link.host(),
+    }
+}
+
+/// The last part of a path, as a person names the file.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The one sentence under the link.
+pub fn verdict(link: &PresignedLink, now: Timestamp) -> Verdict {
+    let target = target_name(link);
+    let purpose = match link.operation {
+        Some(Operation::Put) => fill(T::PurposeUpload, &[("target", &target)]),
+        Some(Operation::Get) => fill(T::PurposeDownload, &[("target", &target)]),
+        None => fill(T::PurposeUnknown, &[("target", &target)]),
+    };
+    let (tone, validity) = match link.expiry_status(now) {
+        ExpiryStatus::Valid { secs_left } => (
+            if secs_left < EXPIRY_WARNING_SECS {
+                Tone::Warning
+            } else {
+                Tone::Good
+            },
+            fill(T::ValidFor, &[("span", &format::countdown(secs_left))]),
+        ),
+        ExpiryStatus::Expired { secs_ago } => (
+            Tone::Bad,
+            fill(T::ExpiredSince, &[("span", &format::countdown(secs_ago))]),
+        ),
+        ExpiryStatus::Unknown => (Tone::Neutral, tr(T::NoExpiry).to_owned()),
+    };
+    Verdict {
+        tone,
+        text: format!("{purpose} · {validity}"),
+    }
+}
+
+/// How long until the countdown's text changes, so the window repaints then and not before:
+/// at the next whole minute of the time left, or the next second in the last ten minutes.
+/// `None` when the link states no expiry.
+pub fn countdown_changes_in(link: &PresignedLink, now: Timestamp) -> Option<Duration> {
+    let secs_left = link.expires_in_secs(now)?;
+    // Whole seconds tick when `now` reaches its next second.
+    let to_next_second = 1_000 - i64::from(now.subsec_nanosecond() / 1_000_000);
+    let shown_to_the_second = secs_left.abs() < format::COUNTDOWN_SECONDS_WITHIN;
+    let whole_seconds = if shown_to_the_second {
+        0
+    } else if secs_left > 0 {
+        // "59 min" becomes "58 min" once the seconds left fall below the minute.
+        secs_left % 60
+    } else {
+        // "expired 3 min ago" becomes "4 min" once the seconds since reach the next minute.
+        59 - (-secs_left) % 60
+    };
+    let ms = whole_seconds * 1_000 + to_next_second;
+    Some(Duration::from_millis(ms.max(1) as u64))
+}
+
+/// One line of progress: `12.0 MB of 200 MB · 45.0 MB/s · 4.2 s left`, and the attempt once
+/// there was a retry.
+pub fn progress_line(progress: &Progress) -> String {
+    let line = progress_figures(progress);
+    if progress.attempt > 1 {
+        format!(
+            "{line} · {}",
+            fill(
+                T::AttemptNumber,
+                &[("attempt", &progress.attempt.to_string())]
+            )
+        )
+    } else {
+        line
+    }
+}
+
+/// Before this much time has passed, a speed says more about the start than about the line.
+const SPEED_MEANINGFUL_AFTER: Duration = Duration::from_secs(1);
+
+fn progress_figures(progress: &Progress) -> String {
+    let done = format::bytes(progress.bytes_done);
+    let speed = format::speed(progress.bytes_per_sec);
+    let settled = progress.elapsed >= SPEED_MEANINGFUL_AFTER;
+    match progress.total_bytes {
+        Some(total) if !settled => {
+            let percent = progress.fraction().unwrap_or_default() * 100.0;
+            format!(
+                "{percent:5.1}% {}",
+                fill(
+                    T::ProgressKnownStarting,
+                    &[("done", &done), ("total", &format::bytes(total))]
+                )
+            )
+        }
+        None if !settled => fill(T::ProgressUnknownStarting, &[("done", &done)]),
+        Some(total) => {
+            let eta = progress
+                .eta()
+                .map(format::duration)
+                .unwrap_or_else(|| tr(T::None_).to_owned());
+            let percent = progress.fraction().unwrap_or_default() * 100.0;
+            format!(
+                "{percent:5.1}% {}",
+                fill(
+                    T::ProgressKnown,
+                    &[
+                        ("done", &done),
+                        ("total", &format::bytes(total)),
+                        ("speed", &speed),
+                        ("eta", &eta)
+                    ],
+                )
+            )
+        }
+        None => fill(T::ProgressUnknown, &[("done", &done), ("speed", &speed)]),
+    }
+}
+
+/// The notice of a retry: `Attempt 2 of 3 in 0.5 s: the server answered HTTP 503 SlowDown`.
+pub fn retry_notice(
+    next_attempt: u32,
+    max_attempts: u32,
+    delay: Duration,
+    reason: &RetryReason,
+) -> String {
+    fill(
+        T::Retrying,
+        &[
+            ("attempt", &next_attempt.to_string()),
+            ("max", &max_attempts.to_string()),
+            ("delay", &format::duration(delay)),
+            ("reason", &reason.to_string()),
+        ],
+    )
+}
+
+/// The big button's label, named for the action and the file: `Upload 見積.csv`.
+pub fn action_label(operation: Operation, name: Option<&str>) -> String {
+    match (operation, name.map(str::trim).filter(|n| !n.is_empty())) {
+        (Operation::Put, Some(name)) => fill(T::UploadNamed, &[("name", name)]),
+        (Operation::Get, Some(name)) => fill(T::DownloadNamed, &[("name", name)]),
+        (Operation::Put, None) => tr(T::Upload).to_owned(),
+        (Operation::Get, None) => tr(T::Download).to_owned(),
+    }
+}
+
+/// The name of what a plan moves: the file uploaded, or the file a download becomes.
+pub fn payload_name(plan: &Plan) -> String {
+    match &plan.payload {
+        Payload::Upload { path, .. } => file_name(path),
+        Payload::Download { destination, .. } => file_name(destination),
+    }
+}
+
+/// The result's first sentence: `Uploaded 見積.csv (2.30 MB) in 4.0 s.`
+pub fn success_title(plan: &Plan, success: &Success) -> String {
+    let name = success
+        .saved_to
+        .as_deref()
+        .map(file_name)
+        .unwrap_or_else(|| payload_name(plan));
+    let id = match plan.operation() {
+        Operation::Put => T::UploadedNamed,
+        Operation::Get => T::DownloadedNamed,
+    };
+    fill(
+        id,
+        &[
+            ("name", &name),
+            ("size", &format::bytes(success.bytes)),
+            ("time", &format::duration(success.elapsed)),
+        ],
+    )
+}
+
+/// What the result says about the bytes, and whether it is proof they arrived intact:
+/// a sentence a person trusts when verified, the reason when not.
+pub fn verification_sentence(operation: Operation, verification: &Verification) -> (bool, String) {
+    match verification {
+        Verification::Verified(_) => (
+            true,
+            tr(match operation {
+                Operation::Put => T::ConfirmedUpload,
+                Operation::Get => T::ConfirmedDownload,
+            })
+            .to_owned(),
+        ),
+        other => (false, other.describe()),
+    }
+}
+
+/// The request as a curl command a person could type: the same method, headers and body, and
+/// the link exactly as sent. It holds the link's signature: the one text that does.
+pub fn curl_command(plan: &Plan) -> String {
+    let mut parts = vec!["curl".to_owned(), "--globoff".to_owned()];
+    match &plan.payload {
+        Payload::Upload { path, .. } => {
+            parts.push("-T".into());
+            parts.push(shell_quote(&path.display().to_string()));
+            // curl announces larger bodies with Expect: 100-continue; PresignDesk sends none.
+            parts.push("-H".into());
+            parts.push(shell_quote("Expect:"));
+        }
+        Payload::Download { destination, .. } => {
+            parts.push("-o".into());
+            parts.push(shell_quote(&destination.display().to_string()));
+        }
+    }
+    for (name, value) in &plan.headers {
+        parts.push("-H".into());
+        parts.push(shell_quote(&format!("{name}: {value}")));
+    }
+    parts.push(shell_quote(plan.url.expose()));
+    parts.join(" ")
+}
+
+/// `text` in single quotes for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{Language, with_language};
+
+    const LINK: &str = "https://fa-106.s3.ap-northeast-1.amazonaws.com/%E8%A6%8B%E7%A9%8D.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261124%2Fap-northeast-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&x-id=PutObject&X-Amz-Signature=abc123";
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_verdict_says_purpose_target_and_validity() {
+        let link = PresignedLink::parse(LINK).unwrap();
+        with_language(Language::ENGLISH, || {
+            let v = verdict(&link, at("2026-11-24T06:00:30Z"));
+            assert_eq!(
+                v.text,
+                "Upload link for fa-106/見積.csv · valid for 1 h 59 min"
+            );
+            assert_eq!(v.tone, Tone::Good);
+            let v = verdict(&link, at("2026-11-24T07:57:00Z"));
+            assert_eq!(
+                (v.tone, v.text.ends_with("valid for 3 min 0 s")),
+                (Tone::Warning, true)
+            );
+            let v = verdict(&link, at("2026-11-24T08:30:00Z"));
+            assert_eq!(
+                (v.tone, v.text.ends_with("expired 30 min ago")),
+                (Tone::Bad, true)
+            );
+        });
+        let japanese = with_language(Language::JAPANESE, || {
+            verdict(&link, at("2026-11-24T06:00:30Z")).text
+        });
+        assert!(japanese.contains("fa-106/見積.csv") && japanese.contains("1時間59分"));
+    }
+
+    #[test]
+    fn the_countdown_repaints_when_its_text_changes_and_not_before() {
+        let link = PresignedLink::parse(LINK).unwrap();
+        let ms = |now: &str| countdown_changes_in(&link, at(now)).unwrap().as_millis();
+        // 1 h 59 min 30 s left (in whole seconds): "1 h 58 min" once 1 h 58 min 59 s are left,
+        // at 06:01:01, in 30.75 s.
+        assert_eq!(ms("2026-11-24T06:00:30.250Z"), 30_750);
+        // Exactly on a minute: the text changes at the next second.
+        assert_eq!(ms("2026-11-24T06:01:00Z"), 1_000);
+        // In the last ten minutes, every second.
+        assert_eq!(ms("2026-11-24T07:55:00.400Z"), 600);
+        // Expired 10 min 20 s ago: "10 min" becomes "11 min" in 40 s.
+        assert_eq!(ms("2026-11-24T08:10:20Z"), 40_000);
+        let unlimited = PresignedLink::parse("https://example.com/file.zip").unwrap();
+        assert_eq!(
+            countdown_changes_in(&unlimited, at("2026-11-24T06:00:00Z")),
+            None
+        );
+        // Repainting at each change shows every value the countdown takes.
+        let mut now = at("2026-11-24T06:00:30.250Z");
+        let mut shown = Vec::new();
+        while now < at("2026-11-24T06:05:00Z") {
+            shown.push(with_language(Language::ENGLISH, || {
+                verdict(&link, now).text
+            }));
+            now = now
+                .checked_add(countdown_changes_in(&link, now).unwrap())
+                .unwrap();
+        }
+        assert_eq!(shown.len(), 5, "{shown:#?}");
+    }
+
+    #[test]
+    fn curl_sends_the_same_request() {
+        let link = PresignedLink::parse(LINK).unwrap();
+        let plan = Plan::upload(&link, "/tmp/it's here.csv".into(), 12, Some("text/csv"));
+        assert_eq!(
+            curl_command(&plan),
+            format!(
+                "curl --globoff -T '/tmp/it'\\''s here.csv' -H 'Expect:' -H 'Content-Type: text/csv' '{LINK}'"
+            )
+        );
+        let plan = Plan::download(&link, "/tmp/out.csv".into(), false);
+        assert_eq!(
+            curl_command(&plan),
+            format!("curl --globoff -o '/tmp/out.csv' '{LINK}'")
+        );
+    }
+}

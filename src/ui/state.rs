@@ -1,0 +1,157 @@
+//! What the window holds about the transfer and the session: plain data the panels draw.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::content_type::ContentTypeChoice;
+use crate::diagnose::{Answer, Attempt, Diagnosis, creator_message, diagnose};
+use crate::link::{Operation, PresignedLink};
+use crate::secret::Secret;
+use crate::text::{Language, language};
+use crate::transfer::{CancellationToken, Outcome, Payload, Plan, Progress, RetryReason};
+
+/// Where the transfer stands.
+pub enum RunState {
+    /// Nothing running.
+    Idle,
+    /// A transfer is running.
+    Running {
+        /// Cancels it.
+        cancel: CancellationToken,
+        /// The latest progress, once some arrived.
+        progress: Option<Progress>,
+        /// The latest retry notice.
+        retry: Option<RetryNotice>,
+        /// What it does.
+        plan: Plan,
+    },
+    /// The last transfer ended.
+    Finished {
+        /// How.
+        outcome: Outcome,
+        /// What was sent.
+        plan: Plan,
+        /// The explanation of a refusal, with the message for the link's creator.
+        explained: Option<Box<Explained>>,
+    },
+}
+
+impl RunState {
+    /// Whether a transfer is running.
+    pub fn is_running(&self) -> bool {
+        matches!(self, RunState::Running { .. })
+    }
+}
+
+/// A retry about to happen, as the engine announced it.
+#[derive(Debug, Clone)]
+pub struct RetryNotice {
+    /// The attempt about to start.
+    pub next_attempt: u32,
+    /// Attempts in all.
+    pub max_attempts: u32,
+    /// The wait before it.
+    pub delay: Duration,
+    /// Why the last attempt failed.
+    pub reason: RetryReason,
+}
+
+/// A refusal explained in one language, computed once and again only when the language changes.
+pub struct Explained {
+    /// The language the texts are in.
+    pub language: Language,
+    /// What happened, why, and what to do.
+    pub diagnosis: Diagnosis,
+    /// The text of "Copy message for the link's creator".
+    pub creator_message: String,
+}
+
+impl Explained {
+    /// The explanation of `outcome` if it is a refusal, in the current language.
+    pub fn of(outcome: &Outcome, plan: &Plan) -> Option<Box<Self>> {
+        let Outcome::Refused(refusal) = outcome else {
+            return None;
+        };
+        let link = PresignedLink::parse(plan.url.expose()).ok();
+        let attempt = Attempt::of_plan(plan, link.as_ref());
+        let diagnosis = diagnose(&attempt, &Answer::of_refusal(refusal), Timestamp::now());
+        let creator_message =
+            creator_message(&attempt, &diagnosis, refusal.response.request_id.as_deref());
+        Some(Box::new(Self {
+            language: language::current(),
+            diagnosis,
+            creator_message,
+        }))
+    }
+}
+
+/// How a transfer of the session ended, in short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryResult {
+    /// Done; whether what arrived was proved to be what was sent.
+    Succeeded {
+        /// Proved by a checksum.
+        verified: bool,
+    },
+    /// The server refused with this status.
+    Refused(u16),
+    /// The network or a file failed.
+    Failed,
+    /// The user cancelled.
+    Cancelled,
+}
+
+/// One transfer of this session, enough to show it and to run it again. Kept in memory only:
+/// it holds the link, a secret.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// When it ended.
+    pub finished_at: Timestamp,
+    /// The link as it was sent.
+    pub link: Secret,
+    /// The link without its signature, for showing.
+    pub redacted_link: String,
+    /// Upload or download.
+    pub operation: Operation,
+    /// The file uploaded, or the folder and name a download went to.
+    pub path: String,
+    /// The file type choice of an upload.
+    pub content_type: ContentTypeChoice,
+    /// How it ended.
+    pub result: HistoryResult,
+}
+
+impl HistoryEntry {
+    /// The entry for `plan` ending in `outcome`; `content_type` is the choice it was sent with.
+    pub fn new(plan: &Plan, outcome: &Outcome, content_type: ContentTypeChoice) -> Self {
+        let result = match outcome {
+            Outcome::Succeeded(success) => HistoryResult::Succeeded {
+                verified: matches!(
+                    success.verification,
+                    crate::transfer::Verification::Verified(_)
+                ),
+            },
+            Outcome::Refused(refusal) => HistoryResult::Refused(refusal.status),
+            Outcome::Failed(_) => HistoryResult::Failed,
+            Outcome::Cancelled => HistoryResult::Cancelled,
+        };
+        let saved_to = match outcome {
+            Outcome::Succeeded(success) => success.saved_to.as_deref(),
+            _ => None,
+        };
+        let path = match &plan.payload {
+            Payload::Upload { path, .. } => path.as_path(),
+            Payload::Download { destination, .. } => saved_to.unwrap_or(destination),
+        };
+        HistoryEntry {
+            finished_at: Timestamp::now(),
+            link: plan.url.clone(),
+            redacted_link: plan.redacted_url.clone(),
+            operation: plan.operation(),
+            path: path.display().to_string(),
+            content_type,
+            result,
+        }
+    }
+}
