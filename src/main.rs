@@ -37,8 +37,8 @@ fn main() -> ExitCode {
         url,
         file,
         language: chosen,
-        // For the start-up measurement in scripts/gui-bench.sh.
-        started: std::env::var_os("PRESIGNDESK_REPORT_FIRST_FRAME").map(|_| started),
+        // For the measurements in scripts/gui-bench.sh.
+        report_timing: std::env::var_os("PRESIGNDESK_REPORT_TIMING").map(|_| started),
     };
     match cli.command {
         None => open_window(&runtime, launch(None, None)),

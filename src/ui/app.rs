@@ -65,8 +65,8 @@ pub struct PresignDeskApp {
     /// Frames left in which the details panel brings the server's answer into view (a panel
     /// that just opened needs a frame or two before it can scroll).
     pub(super) reveal_answer: u8,
-    /// A result just arrived: bring it into view once.
-    pub(super) reveal_result: bool,
+    /// Frames left in which a result that just arrived is brought into view.
+    pub(super) reveal_result: u8,
     /// Asking whether to close while a transfer runs.
     pub(super) confirm_close: bool,
     /// The user chose to close: close once the cancelled transfer has cleaned up.
@@ -76,6 +76,10 @@ pub struct PresignDeskApp {
     pub(super) geometry: Option<WindowGeometry>,
     /// When the process started, while the first frame is still to be reported.
     report_first_frame: Option<std::time::Instant>,
+    /// Report each transfer's duration on stderr (measurements).
+    pub(super) report_transfers: bool,
+    /// When the running transfer was started.
+    pub(super) transfer_started: Option<std::time::Instant>,
 }
 
 impl PresignDeskApp {
@@ -118,12 +122,14 @@ impl PresignDeskApp {
             language_override: launch.language,
             applied_theme: None,
             reveal_answer: 0,
-            reveal_result: false,
+            reveal_result: 0,
             confirm_close: false,
             closing: false,
             close_now: false,
             geometry: None,
-            report_first_frame: launch.started,
+            report_first_frame: launch.report_timing,
+            report_transfers: launch.report_timing.is_some(),
+            transfer_started: None,
         };
         app.apply(Command::LinkEdited);
         app.apply(Command::DestinationEdited);
@@ -290,8 +296,18 @@ impl PresignDeskApp {
             &self.run,
             commands,
         );
-        let reveal = std::mem::take(&mut self.reveal_result);
-        result_panel::result_ui(ui, &self.run, self.notice.as_deref(), reveal, commands);
+        let revealed = result_panel::result_ui(
+            ui,
+            &self.run,
+            self.notice.as_deref(),
+            self.reveal_result > 0,
+            commands,
+        );
+        self.reveal_result = if revealed {
+            0
+        } else {
+            self.reveal_result.saturating_sub(1)
+        };
         if let Some(notice) = &self.settings_notice {
             ui.add_space(8.0);
             ui.colored_label(super::WARN, notice);

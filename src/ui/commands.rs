@@ -76,6 +76,11 @@ impl PresignDeskApp {
     }
 
     fn finish(&mut self, outcome: Outcome) {
+        if let Some(started) = self.transfer_started.take()
+            && self.report_transfers
+        {
+            eprintln!("transfer finished in {} ms", started.elapsed().as_millis());
+        }
         let previous = std::mem::replace(&mut self.run, RunState::Idle);
         if let RunState::Running { plan, .. } = previous {
             self.history.push(HistoryEntry::new(
@@ -84,7 +89,7 @@ impl PresignDeskApp {
                 self.upload.content_type.clone(),
             ));
             let explained = Explained::of(&outcome, &plan);
-            self.reveal_result = true;
+            self.reveal_result = 10;
             self.run = RunState::Finished {
                 outcome,
                 plan,
@@ -327,5 +332,6 @@ impl PresignDeskApp {
             retry: None,
             plan,
         };
+        self.transfer_started = Some(std::time::Instant::now());
     }
 }

@@ -24,20 +24,26 @@ pub fn link_ui(
             label
         })
         .inner;
-    let response = ui
-        .add(
-            egui::TextEdit::multiline(text)
-                .hint_text(tr(T::LinkHint))
-                .desired_rows(2)
-                .desired_width(f32::INFINITY)
-                .font(egui::TextStyle::Monospace)
-                // Enter starts the transfer; a line break inside a link is never wanted.
-                .return_key(Some(egui::KeyboardShortcut::new(
-                    egui::Modifiers::SHIFT,
-                    egui::Key::Enter,
-                ))),
-        )
-        .labelled_by(label.id);
+    // A long link scrolls inside its field rather than pushing the rest off the screen.
+    let response = egui::ScrollArea::vertical()
+        .id_salt("link-field")
+        .max_height(84.0)
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(text)
+                    .hint_text(tr(T::LinkHint))
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY)
+                    .font(egui::TextStyle::Monospace)
+                    // Enter starts the transfer; a line break inside a link is never wanted.
+                    .return_key(Some(egui::KeyboardShortcut::new(
+                        egui::Modifiers::SHIFT,
+                        egui::Key::Enter,
+                    ))),
+            )
+            .labelled_by(label.id)
+        })
+        .inner;
     if response.changed() {
         commands.push(Command::LinkEdited);
     }

@@ -8,14 +8,15 @@ use crate::text::{T, tr};
 use crate::transfer::{Outcome, Plan, Success};
 
 /// The result of the last transfer, and a note after an action ("Copied."); `reveal` scrolls
-/// the card into view (it has just arrived).
+/// the card into view (it has just arrived). Returns whether the whole card is in view.
 pub fn result_ui(
     ui: &mut egui::Ui,
     run: &RunState,
     notice: Option<&str>,
     reveal: bool,
     commands: &mut Vec<Command>,
-) {
+) -> bool {
+    let mut in_view = true;
     if let RunState::Finished {
         outcome,
         plan,
@@ -52,13 +53,15 @@ pub fn result_ui(
                     }
                 }
             });
-        if reveal {
-            card.response.scroll_to_me(None);
+        in_view = !ui.is_sizing_pass() && ui.clip_rect().contains_rect(card.response.rect);
+        if reveal && !in_view {
+            card.response.scroll_to_me(Some(egui::Align::Max));
         }
     }
     if let Some(notice) = notice {
         ui.weak(notice);
     }
+    in_view
 }
 
 fn title_ui(ui: &mut egui::Ui, text: &str, color: egui::Color32) {
