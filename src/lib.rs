@@ -2,13 +2,14 @@
 //!
 //! The library holds every decision; the binary only parses arguments and picks the GUI or the
 //! CLI. Data flows one way: the text of a URL becomes a [`link::PresignedLink`], which with the
-//! user's choices becomes a [`transfer::Plan`]; running the plan emits
+//! user's choices becomes an [`exchange::Plan`]; running the plan emits
 //! [`transfer::TransferEvent`]s and ends in a [`transfer::Outcome`]; a refusal carries the
 //! server's error read by [`diagnose`]. The UI and the CLI render these values.
 
 pub mod cli;
 pub mod content_type;
 pub mod diagnose;
+pub mod exchange;
 pub mod format;
 pub mod link;
 pub mod prepare;

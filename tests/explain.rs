@@ -7,7 +7,9 @@ mod support;
 use std::time::Duration;
 
 use playground::{Method, Playground};
-use presign_desk::diagnose::{Answer, Attempt, CauseId, ErrorBody, Fix, creator_message, diagnose};
+use presign_desk::diagnose::{
+    Answer, Attempt, CauseId, ErrorBody, Fix, ProbeVerdict, Strength, creator_message, diagnose,
+};
 use presign_desk::link::{Operation, PresignedLink};
 use presign_desk::text::errors;
 use presign_desk::transfer::Outcome;
@@ -35,6 +37,7 @@ fn explain(
         sent_content_type: sent.map(str::to_owned),
         guessed_content_type: Some("text/csv".into()),
         file_len_bytes: Some(10),
+        download_probe: None,
     };
     let body = ErrorBody::parse(body.as_bytes());
     let answer = Answer {
@@ -313,8 +316,13 @@ fn every_catalogued_code_has_its_texts() {
             );
             assert_eq!(diagnosis.code.as_deref(), Some(entry.code));
             assert_eq!(diagnosis.ask, entry.ask, "{}", entry.code);
-            if diagnosis.causes.is_empty() {
-                assert_eq!(diagnosis.title, entry.title, "{}", entry.code);
+            // A known code always has a cause, and the title is the first cause's.
+            assert!(!diagnosis.causes.is_empty(), "{}: no cause", entry.code);
+            assert_eq!(diagnosis.title, diagnosis.causes[0].title, "{}", entry.code);
+            // Each service in its own words: no S3 permission names outside S3.
+            if family != errors::Family::S3 {
+                let all = serde_json::to_string(&diagnosis).unwrap();
+                assert!(!all.contains("s3:"), "{}: {all}", entry.code);
             }
         }
     }
@@ -380,21 +388,414 @@ fn gcs_and_azure_bodies_keep_their_details() {
     assert_eq!(d.causes[0].id, CauseId::Permission);
 }
 
+/// A SigV4 link signed at 06:00:00 UTC for an hour, on Amazon or on another S3 server.
+fn v4_link(host: &str) -> String {
+    format!(
+        "https://{host}/b/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAX%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc"
+    )
+}
+const AWS_HOST: &str = "b.s3.us-east-1.amazonaws.com";
+const OTHER_HOST: &str = "storage.example.net";
+const SIGNED_AT: i64 = 1_795_500_000; // 2026-11-24T06:00:00Z
+
+fn iso(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs).unwrap().to_string()
+}
+
+fn http_date(secs: i64) -> String {
+    jiff::fmt::rfc2822::to_string(
+        &jiff::Timestamp::from_second(secs)
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::UTC),
+    )
+    .unwrap()
+}
+
+/// (offset of the signer's clock from the server's, the span the text must name, whether it
+/// is a whole number of hours)
+const OFFSETS: &[(i64, &str, bool)] = &[
+    (180, "3 min", false),
+    (-180, "3 min", false),
+    (1200, "20 min", false),
+    (-1200, "20 min", false),
+    (32_400, "9 h 0 min", true),
+    (-32_400, "9 h 0 min", true),
+    (93_600, "1 d 2 h", true),
+    (-93_600, "1 d 2 h", true),
+];
+
+fn ids(d: &presign_desk::diagnose::Diagnosis) -> Vec<(CauseId, Strength)> {
+    d.causes.iter().map(|c| (c.id, c.strength)).collect()
+}
+
 #[test]
-fn clock_skew_is_read_from_the_servers_date() {
-    let diagnosis = explain(
-        Some(V4_PUT),
+fn request_time_too_skewed_names_the_signers_clock_and_by_how_much() {
+    let skewed = |request_time: &str, server: i64| {
+        format!(
+            "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message><RequestTime>{request_time}</RequestTime><ServerTime>{}</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>",
+            iso(server)
+        )
+    };
+    // The echoed request time in each form servers write it.
+    let forms = [
+        "20261124T060000Z".to_owned(),
+        "2026-11-24T06:00:00Z".to_owned(),
+        (SIGNED_AT * 1000).to_string(),
+    ];
+    for &(offset, span, whole_hours) in OFFSETS {
+        for form in &forms {
+            let server = SIGNED_AT - offset;
+            let d = explain(
+                Some(&v4_link(AWS_HOST)),
+                Operation::Put,
+                None,
+                403,
+                &skewed(form, server),
+                None,
+            );
+            let first = &d.causes[0];
+            assert_eq!(
+                (first.id, first.strength),
+                (CauseId::SignerClock, Strength::Proven),
+                "{offset} {form}: {:?}",
+                ids(&d)
+            );
+            assert!(first.text.contains(span), "{offset}: {}", first.text);
+            let ahead = offset > 0;
+            assert_eq!(first.text.contains("ahead"), ahead, "{}", first.text);
+            assert_eq!(
+                first.text.contains("time zone"),
+                whole_hours,
+                "{offset}: {}",
+                first.text
+            );
+            assert_eq!(d.title, first.title);
+        }
+        // No echo: the link's signing time against the response's Date.
+        let d = explain(
+            Some(&v4_link(AWS_HOST)),
+            Operation::Put,
+            None,
+            403,
+            "<Error><Code>RequestTimeTooSkewed</Code><Message>m</Message></Error>",
+            Some(&http_date(SIGNED_AT - offset)),
+        );
+        assert_eq!(d.causes[0].id, CauseId::SignerClock);
+        assert!(d.causes[0].text.contains(span), "{}", d.causes[0].text);
+    }
+    // Nothing to measure with: still the signer's clock, never this computer's.
+    let d = explain(
+        None,
+        Operation::Put,
+        None,
+        403,
+        "<Error><Code>RequestTimeTooSkewed</Code><Message>m</Message></Error>",
+        None,
+    );
+    assert_eq!(
+        ids(&d),
+        vec![(CauseId::SignerClock, Strength::Likely)],
+        "{:?}",
+        d.causes
+    );
+    assert!(!d.explanation.contains("Set the clock"));
+}
+
+#[test]
+fn a_server_that_applies_its_request_window_to_presigned_links_is_named() {
+    // Signed 20 min before the server's time, valid for an hour: the link is fine.
+    let body = |server: i64| {
+        format!(
+            "<Error><Code>RequestTimeTooSkewed</Code><Message>m</Message><RequestTime>20261124T060000Z</RequestTime><ServerTime>{}</ServerTime></Error>",
+            iso(server)
+        )
+    };
+    let d = explain(
+        Some(&v4_link(OTHER_HOST)),
+        Operation::Put,
+        None,
+        403,
+        &body(SIGNED_AT + 1200),
+        None,
+    );
+    assert_eq!(
+        ids(&d),
+        vec![
+            (CauseId::ServerSkewWindow, Strength::Likely),
+            (CauseId::SignerClock, Strength::Possible)
+        ]
+    );
+    assert!(d.explanation.contains("20 min"), "{}", d.explanation);
+    // Amazon does not do this: there the signer's clock stands.
+    let d = explain(
+        Some(&v4_link(AWS_HOST)),
+        Operation::Put,
+        None,
+        403,
+        &body(SIGNED_AT + 1200),
+        None,
+    );
+    assert_eq!(d.causes[0].id, CauseId::SignerClock);
+    // Within the window (3 min), or past the link's expiry (26 h): the signer's clock.
+    for late in [180, 93_600] {
+        let d = explain(
+            Some(&v4_link(OTHER_HOST)),
+            Operation::Put,
+            None,
+            403,
+            &body(SIGNED_AT + late),
+            None,
+        );
+        assert_eq!(
+            (d.causes[0].id, d.causes[0].strength),
+            (CauseId::SignerClock, Strength::Proven),
+            "{late}"
+        );
+    }
+}
+
+#[test]
+fn not_yet_valid_means_the_signer_is_ahead() {
+    for &(offset, span, whole_hours) in OFFSETS.iter().filter(|(o, _, _)| *o > 0) {
+        let d = explain(
+            Some(&v4_link(AWS_HOST)),
+            Operation::Get,
+            None,
+            403,
+            "<Error><Code>AccessDenied</Code><Message>Request is not yet valid</Message></Error>",
+            Some(&http_date(SIGNED_AT - offset)),
+        );
+        let first = &d.causes[0];
+        assert_eq!(
+            (first.id, first.strength),
+            (CauseId::SignerClock, Strength::Proven),
+            "{offset}"
+        );
+        assert!(first.text.contains(span) && first.text.contains("ahead"));
+        assert_eq!(first.text.contains("time zone"), whole_hours);
+    }
+    // A server clock that does not show the signer ahead: still the signer's clock, unproven.
+    let d = explain(
+        Some(&v4_link(AWS_HOST)),
+        Operation::Get,
+        None,
+        403,
+        "<Error><Code>AccessDenied</Code><Message>Request is not yet valid</Message></Error>",
+        Some(&http_date(SIGNED_AT + 180)),
+    );
+    assert_eq!(
+        ids(&d),
+        vec![(CauseId::SignerClock, Strength::Likely)],
+        "{:?}",
+        d.causes
+    );
+}
+
+#[test]
+fn an_expired_link_signed_whole_hours_ago_suspects_the_signers_time_zone_after_expiry() {
+    let expired = |server: i64| {
+        format!(
+            "<Error><Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>3600</X-Amz-Expires><Expires>2026-11-24T07:00:00Z</Expires><ServerTime>{}</ServerTime></Error>",
+            iso(server)
+        )
+    };
+    for (after, suspect) in [
+        (32_400, Some("9 h 0 min")),
+        (93_600, Some("1 d 2 h")),
+        (7_200, Some("2 h 0 min")),
+        (3_600 + 180, None),
+        (3_600 + 1_200, None),
+        (8_400, None),
+    ] {
+        let d = explain(
+            Some(&v4_link(AWS_HOST)),
+            Operation::Get,
+            None,
+            403,
+            &expired(SIGNED_AT + after),
+            None,
+        );
+        assert_eq!(
+            (d.causes[0].id, d.causes[0].strength),
+            (CauseId::Expired, Strength::Proven),
+            "{after}: expiry always comes first"
+        );
+        match suspect {
+            Some(span) => {
+                assert_eq!(
+                    (d.causes[1].id, d.causes[1].strength),
+                    (CauseId::SignerClock, Strength::Possible),
+                    "{after}"
+                );
+                assert!(d.causes[1].text.contains(span), "{}", d.causes[1].text);
+            }
+            None => assert_eq!(d.causes.len(), 1, "{after}: {:?}", ids(&d)),
+        }
+    }
+}
+
+#[test]
+fn what_the_servers_echo_proves_outranks_what_the_link_suggests() {
+    // The link signs content-type; the server's echo shows a double-encoded path and exactly
+    // the type that was sent.
+    let link = "https://b.s3.us-east-1.amazonaws.com/a%20b.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAX%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature=abc";
+    let body = "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><CanonicalRequest>PUT\n/a%2520b.csv\nX-Amz-Algorithm=AWS4-HMAC-SHA256\ncontent-type:text/csv\nhost:b.s3.us-east-1.amazonaws.com\n\ncontent-type;host\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>";
+    let d = explain(
+        Some(link),
         Operation::Put,
         Some("text/csv"),
         403,
-        "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message></Error>",
-        Some("Tue, 24 Nov 2026 07:30:00 GMT"),
+        body,
+        None,
     );
-    assert_eq!(diagnosis.causes[0].id, CauseId::ClockSkew);
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::UrlAltered, Strength::Proven),
+        "{:?}",
+        ids(&d)
+    );
     assert!(
-        diagnosis.causes[0].text.contains("1 h 0 min"),
+        d.causes
+            .iter()
+            .all(|c| c.id != CauseId::ContentTypeMismatch),
+        "the echo shows the type sent, and a proven cause explains the refusal: {:?}",
+        ids(&d)
+    );
+    // The same echo with the path intact: the signed type stays the likely cause.
+    let intact = body.replace("/a%2520b.csv", "/a%20b.csv");
+    let d = explain(
+        Some(link),
+        Operation::Put,
+        Some("text/csv"),
+        403,
+        &intact,
+        None,
+    );
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::ContentTypeMismatch, Strength::Likely)
+    );
+    // Ranked by strength: nothing proven ever follows something weaker.
+    let strengths: Vec<Strength> = d.causes.iter().map(|c| c.strength).collect();
+    assert!(strengths.is_sorted(), "{strengths:?}");
+}
+
+#[test]
+fn tracking_parameters_in_a_signed_query_prove_the_link_was_altered() {
+    let link = format!(
+        "{}&utm_source=newsletter&fbclid=IwAR0abc",
+        v4_link(AWS_HOST)
+    );
+    let d = explain(
+        Some(&link),
+        Operation::Get,
+        None,
+        403,
+        "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error>",
+        None,
+    );
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::UrlAltered, Strength::Proven)
+    );
+    assert!(
+        d.explanation.contains("utm_source") && d.explanation.contains("fbclid"),
         "{}",
-        diagnosis.causes[0].text
+        d.explanation
+    );
+    // Azure signs only its own fields: an extra parameter there breaks nothing.
+    let parsed = PresignedLink::parse(&format!("{AZURE_PUT}&utm_source=x")).unwrap();
+    assert!(parsed.params_added_after_signing().is_empty());
+}
+
+#[test]
+fn azure_and_gcs_are_explained_in_their_own_words() {
+    // A read-only SAS used to upload: the link's own permissions prove the method is wrong.
+    let read_only = AZURE_PUT.replace("sp=cw", "sp=r");
+    let link = PresignedLink::parse(&read_only).unwrap();
+    let attempt = Attempt::new(Some(&link), Operation::Put);
+    let body = ErrorBody::parse(b"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthorizationPermissionMismatch</Code><Message>This request is not authorized to perform this operation using this permission.</Message></Error>");
+    let answer = Answer {
+        status: Some(403),
+        body: &body,
+        date: None,
+        error_code_header: Some("AuthorizationPermissionMismatch"),
+    };
+    let d = diagnose(&attempt, &answer, NOW.parse().unwrap());
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::MethodMismatch, Strength::Proven),
+        "{:?}",
+        ids(&d)
+    );
+    let words = serde_json::to_string(&d).unwrap();
+    assert!(!words.contains("s3:"), "{words}");
+    assert!(words.contains("sp=r"), "{words}");
+
+    let gcs = "https://storage.googleapis.com/b/k?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=a%2F20261124%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20261124T060000Z&X-Goog-Expires=3600&X-Goog-SignedHeaders=host&X-Goog-Signature=ab";
+    let d = explain(
+        Some(gcs),
+        Operation::Get,
+        None,
+        403,
+        "<Error><Code>AccessDenied</Code><Message>Access denied.</Message><Details>sa@p.iam.gserviceaccount.com does not have storage.objects.get access to the Google Cloud Storage object.</Details></Error>",
+        None,
+    );
+    let words = serde_json::to_string(&d).unwrap();
+    assert!(!words.contains("s3:"), "{words}");
+    assert!(
+        d.explanation.contains("storage.objects.get"),
+        "{}",
+        d.explanation
+    );
+    // A GCS echo whose method is not the one used proves a method mismatch.
+    let d = explain(
+        Some(gcs),
+        Operation::Put,
+        None,
+        403,
+        "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><StringToSign>GOOG4-RSA-SHA256\n20261124T060000Z</StringToSign><CanonicalRequest>GET\n/b/k\nX-Goog-Algorithm=GOOG4-RSA-SHA256\nhost:storage.googleapis.com\n\nhost\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>",
+        None,
+    );
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::MethodMismatch, Strength::Proven)
+    );
+}
+
+#[test]
+fn a_download_probe_settles_which_operation_the_link_was_made_for() {
+    let link_text = v4_link(OTHER_HOST);
+    let link = PresignedLink::parse(&link_text).unwrap();
+    let body =
+        ErrorBody::parse(b"<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error>");
+    let answer = Answer {
+        status: Some(403),
+        body: &body,
+        date: None,
+        error_code_header: None,
+    };
+    let mut attempt = Attempt::new(Some(&link), Operation::Put);
+    let d = diagnose(&attempt, &answer, NOW.parse().unwrap());
+    assert!(
+        d.causes
+            .iter()
+            .any(|c| (c.id, c.strength) == (CauseId::MethodMismatch, Strength::Possible)),
+        "{:?}",
+        ids(&d)
+    );
+    attempt.download_probe = Some(ProbeVerdict::of_answer(404, Some("NoSuchKey")));
+    let d = diagnose(&attempt, &answer, NOW.parse().unwrap());
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::MethodMismatch, Strength::Proven)
+    );
+    attempt.download_probe = Some(ProbeVerdict::of_answer(403, Some("SignatureDoesNotMatch")));
+    let d = diagnose(&attempt, &answer, NOW.parse().unwrap());
+    assert!(
+        d.causes.iter().all(|c| c.id != CauseId::MethodMismatch),
+        "{:?}",
+        ids(&d)
     );
 }
 

@@ -119,6 +119,7 @@ fn explain_any(body: &[u8], url: Option<&str>, date: Option<&str>, status: Optio
         sent_content_type: Some("text/plain".into()),
         guessed_content_type: Some("text/csv".into()),
         file_len_bytes: Some(5),
+        download_probe: None,
     };
     let answer = Answer {
         status,

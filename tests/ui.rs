@@ -669,3 +669,44 @@ fn viewport_commands(harness: &Harness<'_, PresignDeskApp>) -> Vec<egui::Viewpor
         .flat_map(|v| v.commands.clone())
         .collect()
 }
+
+#[test]
+fn check_link_proves_a_download_link_and_leaves_an_upload_link_unsent() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hello.txt");
+    std::fs::write(&file, "hello").unwrap();
+    let put = pg.sign_v4(Method::Put, "check/hello.txt", HOUR);
+    runtime.block_on(async { support::succeeded(&support::put(&put, &file, None).await).status });
+
+    let mut harness = window_with(&runtime, settings(Language::ENGLISH, true), None);
+    paste(
+        &mut harness,
+        &pg.sign_v4(Method::Get, "check/hello.txt", HOUR),
+    );
+    press(&mut harness, "Check link");
+    wait_for_text(
+        &mut harness,
+        "The link works: playground/check/hello.txt is there (5 B",
+    );
+    let probe = pg.last_received();
+    assert_eq!(
+        (probe.method.as_str(), probe.header("range")),
+        ("GET", Some("bytes=0-0"))
+    );
+
+    // An upload link cannot be tried without writing: the window says so and sends nothing.
+    let before = pg.received().len();
+    paste(
+        &mut harness,
+        &pg.sign_v4(Method::Put, "check/new.txt", HOUR),
+    );
+    harness.run();
+    harness.get_by_label_contains("This is an upload link. An upload cannot be tried");
+    assert!(
+        harness.query_by_label_contains("The link works").is_none(),
+        "the old result went with the old link"
+    );
+    assert_eq!(pg.received().len(), before);
+}

@@ -102,6 +102,7 @@ fn about(command: &str) -> Option<T> {
         "get" => T::CliHelpGet,
         "explain" => T::CliHelpExplain,
         "inspect" => T::CliHelpInspect,
+        "check" => T::CliHelpCheck,
         _ => return None,
     })
 }
@@ -111,7 +112,7 @@ fn describe(command: &str, argument: &str) -> Option<T> {
         (_, "lang") => T::CliHelpLang,
         ("gui", "url") => T::CliHelpGuiUrl,
         ("gui", "file") => T::CliHelpGuiFile,
-        ("put" | "get" | "inspect", "url") => T::CliHelpLink,
+        ("put" | "get" | "inspect" | "check", "url") => T::CliHelpLink,
         ("put", "file") => T::CliHelpPutFile,
         (_, "content_type") => T::CliHelpContentType,
         (_, "no_content_type") => T::CliHelpNoContentType,

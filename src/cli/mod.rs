@@ -2,8 +2,10 @@
 //!
 //! Exit codes: 0 success, 1 the server refused or the transfer failed, 2 bad usage or input.
 
+mod check;
 mod help;
 mod inspect;
+mod report;
 mod transfer;
 
 use std::path::PathBuf;
@@ -61,6 +63,19 @@ pub enum Command {
     /// Decode a link and say what it means. Exit code 0: nothing stops it from working;
     /// 1: it will not work as it is (expired, cut short...); 2: not a link.
     Inspect(InspectArgs),
+    /// Check a link without changing anything: a download link is probed for its first byte;
+    /// an upload link is inspected only. Exit code 0: the link works; 1: it does not.
+    Check(CheckArgs),
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The link, quoted.
+    pub url: String,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `explain`.
@@ -117,6 +132,9 @@ pub struct PutArgs {
     /// Send even if the file cannot match a checksum the link fixes (for testing).
     #[arg(long)]
     pub send_despite_checksum: bool,
+    /// Print one JSON object for scripts.
+    #[arg(long)]
+    pub json: bool,
     /// How the transfer behaves.
     #[command(flatten)]
     pub transfer: TransferArgs,
@@ -160,6 +178,9 @@ pub struct GetArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub overwrite: bool,
+    /// Print one JSON object for scripts.
+    #[arg(long)]
+    pub json: bool,
     /// How the transfer behaves.
     #[command(flatten)]
     pub transfer: TransferArgs,
@@ -175,6 +196,7 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Get(args) => transfer::get(args).await,
         Command::Inspect(args) => inspect::inspect(&args),
         Command::Explain(args) => inspect::explain(&args),
+        Command::Check(args) => check::check(&args).await,
         // The binary opens the window itself; reaching here is a caller's mistake.
         Command::Gui { .. } => ExitCode::from(EXIT_BAD_INPUT),
     }

@@ -3,9 +3,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::report::TransferReport;
 use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, parse_link};
 use crate::content_type::{self, ContentTypeChoice};
 use crate::diagnose::{Answer, Attempt, diagnose, explanation_text};
@@ -56,7 +58,8 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         )
     );
     let options = args.transfer.options(args.send_despite_checksum);
-    finish(execute(&plan, &options).await, &plan)
+    let run = execute(&plan, &options).await;
+    finish(run, &plan, args.json).await
 }
 
 pub(super) async fn get(args: GetArgs) -> ExitCode {
@@ -87,7 +90,8 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
             &[("target", &present::target_name(&link))]
         )
     );
-    finish(execute(&plan, &args.transfer.options(false)).await, &plan)
+    let run = execute(&plan, &args.transfer.options(false)).await;
+    finish(run, &plan, args.json).await
 }
 
 /// Where `get` saves: `-o` as a file, or the link's file name inside `-o` when it is a folder.
@@ -99,15 +103,31 @@ pub fn output_path(output: Option<&Path>, file_name: &str) -> PathBuf {
     }
 }
 
-async fn execute(plan: &Plan, options: &transfer::Options) -> Outcome {
+/// How a transfer went, with what the JSON report needs beside the outcome.
+struct Run {
+    outcome: Outcome,
+    elapsed: Duration,
+    attempts: u32,
+    client: Option<reqwest::Client>,
+}
+
+async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
+    let started = Instant::now();
     let client = match transfer::http_client() {
         Ok(client) => client,
         Err(e) => {
-            return Outcome::Failed(transfer::TransferError::Connect(
-                e.without_url().to_string(),
-            ));
+            return Run {
+                outcome: Outcome::Failed(transfer::TransferError::Connect(
+                    e.without_url().to_string(),
+                )),
+                elapsed: started.elapsed(),
+                attempts: 1,
+                client: None,
+            };
         }
     };
+    let attempts = Arc::new(AtomicU32::new(1));
+    let count = attempts.clone();
     let cancel = CancellationToken::new();
     let on_interrupt = cancel.clone();
     tokio::spawn(async move {
@@ -126,12 +146,15 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Outcome {
                     max_attempts,
                     delay,
                     reason,
-                } => printer.note(&present::retry_notice(
-                    next_attempt,
-                    max_attempts,
-                    delay,
-                    &reason,
-                )),
+                } => {
+                    count.fetch_max(next_attempt, Ordering::Relaxed);
+                    printer.note(&present::retry_notice(
+                        next_attempt,
+                        max_attempts,
+                        delay,
+                        &reason,
+                    ))
+                }
             }
         }
     });
@@ -139,12 +162,59 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Outcome {
     if let Ok(mut printer) = printer.lock() {
         printer.end();
     }
-    outcome
+    Run {
+        outcome,
+        elapsed: started.elapsed(),
+        attempts: attempts.load(Ordering::Relaxed),
+        client: Some(client),
+    }
 }
 
-fn finish(outcome: Outcome, plan: &Plan) -> ExitCode {
+/// The explanation of a refusal; a signature refusal of an upload link that does not say what
+/// it was made for is settled by a download probe first.
+async fn explain_refusal(
+    refusal: &transfer::Refusal,
+    plan: &Plan,
+    client: Option<&reqwest::Client>,
+) -> crate::diagnose::Diagnosis {
+    let link = PresignedLink::parse(plan.url.expose()).ok();
+    let mut attempt = Attempt::of_plan(plan, link.as_ref());
+    if let Some(client) = client
+        && transfer::wants_download_probe(plan, link.as_ref(), refusal)
+    {
+        attempt.download_probe = Some(transfer::download_verdict(client, plan).await);
+    }
+    diagnose(
+        &attempt,
+        &Answer::of_refusal(refusal),
+        jiff::Timestamp::now(),
+    )
+}
+
+async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
+    let code = if matches!(run.outcome, Outcome::Succeeded(_)) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REFUSED)
+    };
+    if json {
+        let explanation = match &run.outcome {
+            Outcome::Refused(refusal) => {
+                Some(explain_refusal(refusal, plan, run.client.as_ref()).await)
+            }
+            _ => None,
+        };
+        let report = TransferReport::new(
+            plan.operation(),
+            &run.outcome,
+            run.elapsed,
+            run.attempts,
+            explanation,
+        );
+        return super::print_json(&report).err().unwrap_or(code);
+    }
     let none = || crate::text::tr(T::None_).to_owned();
-    match outcome {
+    match run.outcome {
         Outcome::Succeeded(success) => {
             let values = [
                 ("size", format::bytes(success.bytes)),
@@ -192,13 +262,7 @@ fn finish(outcome: Outcome, plan: &Plan) -> ExitCode {
                 line.push_str(&format!(": {message}"));
             }
             println!("{line}");
-            let link = PresignedLink::parse(plan.url.expose()).ok();
-            let attempt = Attempt::of_plan(plan, link.as_ref());
-            let diagnosis = diagnose(
-                &attempt,
-                &Answer::of_refusal(&refusal),
-                jiff::Timestamp::now(),
-            );
+            let diagnosis = explain_refusal(&refusal, plan, run.client.as_ref()).await;
             eprintln!("\n{}", explanation_text(&diagnosis));
             eprintln!("{}", plan.describe().trim_end());
             eprintln!("{}", crate::diagnose::readable(&refusal.body));

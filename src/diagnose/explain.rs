@@ -12,9 +12,6 @@ use crate::link::{Operation, PresignedLink, Provider, SignatureScheme};
 use crate::text::errors::{self, ErrorText, Family};
 use crate::text::{T, fill, heading, label_value, tr};
 
-/// Clocks further apart than this are worth a word (S3 allows 15 minutes for headers).
-const CLOCK_SKEW_NOTICE_SECS: i64 = 300;
-
 /// What was tried: the link and the request as sent.
 #[derive(Debug, Clone)]
 pub struct Attempt<'a> {
@@ -28,6 +25,36 @@ pub struct Attempt<'a> {
     pub guessed_content_type: Option<String>,
     /// Size of the file uploaded.
     pub file_len_bytes: Option<u64>,
+    /// What a safe download probe of the same link showed, when one was made.
+    pub download_probe: Option<ProbeVerdict>,
+}
+
+/// What a `GET` of the first byte through the same link showed about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProbeVerdict {
+    /// The server accepted the signature for a download (200, 206, or `NoSuchKey`): the link
+    /// was made for download.
+    MadeForDownload,
+    /// The server refused the download's signature too: the method is not the cause.
+    NotForDownload,
+    /// The probe settled nothing (network, another refusal).
+    Unsettled,
+}
+
+impl ProbeVerdict {
+    /// Reads a probe's answer: its status and error code.
+    pub fn of_answer(status: u16, code: Option<&str>) -> Self {
+        match (status, code) {
+            (200 | 206 | 416, _) | (_, Some("NoSuchKey" | "BlobNotFound")) => {
+                ProbeVerdict::MadeForDownload
+            }
+            (_, Some("SignatureDoesNotMatch" | "AuthenticationFailed")) => {
+                ProbeVerdict::NotForDownload
+            }
+            _ => ProbeVerdict::Unsettled,
+        }
+    }
 }
 
 impl<'a> Attempt<'a> {
@@ -39,16 +66,17 @@ impl<'a> Attempt<'a> {
             sent_content_type: None,
             guessed_content_type: None,
             file_len_bytes: None,
+            download_probe: None,
         }
     }
 
     /// What `plan` sent with `link`.
-    pub fn of_plan(plan: &crate::transfer::Plan, link: Option<&'a PresignedLink>) -> Self {
+    pub fn of_plan(plan: &crate::exchange::Plan, link: Option<&'a PresignedLink>) -> Self {
         let (guessed_content_type, file_len_bytes) = match &plan.payload {
-            crate::transfer::Payload::Upload { path, len_bytes } => {
+            crate::exchange::Payload::Upload { path, len_bytes } => {
                 (crate::content_type::guess_for_path(path), Some(*len_bytes))
             }
-            crate::transfer::Payload::Download { .. } => (None, None),
+            crate::exchange::Payload::Download { .. } => (None, None),
         };
         Attempt {
             link,
@@ -56,13 +84,14 @@ impl<'a> Attempt<'a> {
             sent_content_type: plan.header("content-type").map(str::to_owned),
             guessed_content_type,
             file_len_bytes,
+            download_probe: None,
         }
     }
 }
 
 impl<'a> Answer<'a> {
     /// What the server answered in `refusal`.
-    pub fn of_refusal(refusal: &'a crate::transfer::Refusal) -> Self {
+    pub fn of_refusal(refusal: &'a crate::exchange::Refusal) -> Self {
         Answer {
             status: Some(refusal.status),
             body: &refusal.body,
@@ -95,7 +124,8 @@ pub enum CauseId {
     UrlAltered,
     WrongSecretOrTampered,
     Expired,
-    ClockSkew,
+    SignerClock,
+    ServerSkewWindow,
     TemporaryCredentials,
     WrongRegion,
     Redirect,
@@ -110,6 +140,30 @@ pub enum CauseId {
     Permission,
     Retryable,
     ExpiryTooLong,
+    ServerStated,
+}
+
+/// How sure a cause is. Causes are ranked by it first, then by how common they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strength {
+    /// The server's echo or the link's own fields show it.
+    Proven,
+    /// Consistent with everything seen.
+    Likely,
+    /// Not ruled out.
+    Possible,
+}
+
+impl Strength {
+    /// The strength in words, in the current language.
+    pub fn text(self) -> &'static str {
+        tr(match self {
+            Strength::Proven => T::StrengthProven,
+            Strength::Likely => T::StrengthLikely,
+            Strength::Possible => T::StrengthPossible,
+        })
+    }
 }
 
 /// One possible cause, in words.
@@ -117,6 +171,8 @@ pub enum CauseId {
 pub struct Cause {
     /// Stable id.
     pub id: CauseId,
+    /// How sure it is.
+    pub strength: Strength,
     /// A sentence that names the cause and what to do.
     pub text: String,
     /// A short title, used when this cause comes first.
@@ -206,7 +262,19 @@ pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> D
         .and_then(|c| errors::for_code(family, c))
         .unwrap_or_else(|| errors::for_status(answer.status.unwrap_or(0)));
 
-    let causes = rank_causes(attempt, answer, code.as_deref(), family, now);
+    let mut causes = rank_causes(attempt, answer, code.as_deref(), family, now);
+    // A code the catalogue knows always has a cause: what the server itself stated.
+    let known = code
+        .as_deref()
+        .is_some_and(|c| errors::for_code(family, c).is_some());
+    if causes.is_empty() && known {
+        causes.push(Cause {
+            id: CauseId::ServerStated,
+            strength: Strength::Likely,
+            text: entry.meaning.to_owned(),
+            title: entry.title.to_owned(),
+        });
+    }
     let fix = causes
         .first()
         .filter(|c| c.id == CauseId::ContentTypeMismatch)
@@ -238,11 +306,25 @@ pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> D
     }
 }
 
+/// A cause that is consistent with everything seen ([`Strength::Likely`]).
 fn cause(id: CauseId, title: T, text: String) -> Cause {
     Cause {
         id,
+        strength: Strength::Likely,
         text,
         title: tr(title).to_owned(),
+    }
+}
+
+impl Cause {
+    fn proven(mut self) -> Self {
+        self.strength = Strength::Proven;
+        self
+    }
+
+    fn possible(mut self) -> Self {
+        self.strength = Strength::Possible;
+        self
     }
 }
 
@@ -289,12 +371,12 @@ fn rank_causes(
                 .element("Header")
                 .is_some_and(|h| h.eq_ignore_ascii_case("Transfer-Encoding")) =>
         {
-            causes.push(chunked());
+            causes.push(chunked().proven());
         }
         "MissingContentLength" => {
-            causes.push(chunked());
+            causes.push(chunked().proven());
         }
-        "EntityTooLarge" | "RequestBodyTooLarge" => causes.push(too_large(attempt, body)),
+        "EntityTooLarge" | "RequestBodyTooLarge" => causes.push(too_large(attempt, body).proven()),
         "InvalidArgument" if message.contains("auth") => {
             causes.push(cause(
                 CauseId::TwoAuthMechanisms,
@@ -307,39 +389,61 @@ fn rank_causes(
                 .element("HeaderName")
                 .is_none_or(|h| h.eq_ignore_ascii_case("x-ms-blob-type")) =>
         {
-            causes.push(cause(
-                CauseId::MissingBlobType,
-                T::CauseMissingBlobTypeTitle,
-                tr(T::CauseMissingBlobType).to_owned(),
-            ));
+            causes.push(
+                cause(
+                    CauseId::MissingBlobType,
+                    T::CauseMissingBlobTypeTitle,
+                    tr(T::CauseMissingBlobType).to_owned(),
+                )
+                .proven(),
+            );
         }
-        "ExpiredToken" if family == Family::Gcs => causes.push(expired(link, body, now)),
-        "ExpiredToken" | "InvalidToken" | "TokenRefreshRequired" => causes.push(cause(
-            CauseId::TemporaryCredentials,
-            T::CauseTemporaryCredentialsTitle,
-            tr(T::CauseTemporaryCredentials).to_owned(),
-        )),
-        "ExpiredRequest" => causes.push(expired(link, body, now)),
-        "AccessDenied" if message.contains("expired") => causes.push(expired(link, body, now)),
+        "ExpiredToken" if family == Family::Gcs => causes.extend(expired_causes(link, answer, now)),
+        "ExpiredToken" | "InvalidToken" | "TokenRefreshRequired" => causes.push(
+            cause(
+                CauseId::TemporaryCredentials,
+                T::CauseTemporaryCredentialsTitle,
+                tr(T::CauseTemporaryCredentials).to_owned(),
+            )
+            .proven(),
+        ),
+        "ExpiredRequest" => causes.extend(expired_causes(link, answer, now)),
+        "AccessDenied" if message.contains("expired") => {
+            causes.extend(expired_causes(link, answer, now))
+        }
+        "AccessDenied" if message.contains("not yet valid") => {
+            causes.push(signer_ahead(link, answer));
+        }
         "AccessDenied"
             if message.contains("not signed") || body.element("HeadersNotSigned").is_some() =>
         {
             let headers = body.element("HeadersNotSigned").unwrap_or("x-amz-*");
-            causes.push(cause(
-                CauseId::UnsignedHeaders,
-                T::CauseUnsignedHeadersTitle,
-                fill(T::CauseUnsignedHeaders, &[("headers", headers)]),
-            ));
+            causes.push(
+                cause(
+                    CauseId::UnsignedHeaders,
+                    T::CauseUnsignedHeadersTitle,
+                    fill(T::CauseUnsignedHeaders, &[("headers", headers)]),
+                )
+                .proven(),
+            );
         }
-        "AuthenticationFailed" if detail.contains("expir") => causes.push(expired(link, body, now)),
+        "AuthenticationFailed" if detail.contains("expir") => {
+            causes.extend(expired_causes(link, answer, now))
+        }
+        "AuthenticationFailed" if detail.contains("not yet valid") || detail.contains("start") => {
+            causes.push(signer_ahead(link, answer));
+        }
         "AuthorizationQueryParametersError"
             if message.contains("expires") || body.element("X-Amz-Expires").is_some() =>
         {
-            causes.push(cause(
-                CauseId::ExpiryTooLong,
-                T::CauseExpiryTooLongTitle,
-                tr(T::CauseExpiryTooLong).to_owned(),
-            ));
+            causes.push(
+                cause(
+                    CauseId::ExpiryTooLong,
+                    T::CauseExpiryTooLongTitle,
+                    tr(T::CauseExpiryTooLong).to_owned(),
+                )
+                .proven(),
+            );
         }
         "AuthorizationQueryParametersError" | "AuthorizationHeaderMalformed" => {
             if let Some(region) = body
@@ -350,40 +454,58 @@ fn rank_causes(
                 let signed = link
                     .and_then(|l| l.region.clone())
                     .unwrap_or_else(|| tr(T::None_).to_owned());
-                causes.push(cause(
-                    CauseId::WrongRegion,
-                    T::CauseWrongRegionTitle,
-                    fill(
-                        T::CauseWrongRegion,
-                        &[("region", &region), ("signed", &signed)],
-                    ),
-                ));
+                causes.push(
+                    cause(
+                        CauseId::WrongRegion,
+                        T::CauseWrongRegionTitle,
+                        fill(
+                            T::CauseWrongRegion,
+                            &[("region", &region), ("signed", &signed)],
+                        ),
+                    )
+                    .proven(),
+                );
             }
         }
-        "PermanentRedirect" | "TemporaryRedirect" => causes.push(redirect(body)),
-        "InvalidRequest" if message.contains("aws4-hmac-sha256") => causes.push(cause(
-            CauseId::LegacySignatureUnsupported,
-            T::CauseLegacyUnsupportedTitle,
-            tr(T::CauseLegacyUnsupported).to_owned(),
-        )),
+        "PermanentRedirect" | "TemporaryRedirect" => causes.push(redirect(body).proven()),
+        "InvalidRequest" if message.contains("aws4-hmac-sha256") => causes.push(
+            cause(
+                CauseId::LegacySignatureUnsupported,
+                T::CauseLegacyUnsupportedTitle,
+                tr(T::CauseLegacyUnsupported).to_owned(),
+            )
+            .proven(),
+        ),
         "BadDigest" | "InvalidDigest" | "XAmzContentChecksumMismatch" => {
             if let Some(c) = sdk_checksum(link) {
                 causes.push(c);
             }
         }
         "NoSuchKey" | "NoSuchBucket" | "BlobNotFound" | "ContainerNotFound" => {
-            causes.push(not_found(link))
+            causes.push(not_found(link).proven())
         }
-        "RequestTimeTooSkewed" => {}
+        "RequestTimeTooSkewed" => causes.extend(skew_causes(link, answer)),
         "AuthorizationPermissionMismatch" | "AuthorizationFailure" => {
-            causes.push(permission(attempt))
+            // A SAS whose permissions say it was made for the other operation proves it.
+            if let Some(made_for) = link
+                .and_then(|l| l.operation)
+                .filter(|m| *m != attempt.operation)
+            {
+                causes.push(method_mismatch(made_for, attempt.operation).proven());
+                causes.push(permission(attempt, family).possible());
+            } else {
+                causes.push(permission(attempt, family));
+            }
         }
         "SlowDown" | "InternalError" | "ServiceUnavailable" | "RequestTimeout" | "ServerBusy"
-        | "OperationTimedOut" | "IncompleteBody" => causes.push(cause(
-            CauseId::Retryable,
-            T::CauseRetryableTitle,
-            fill(T::CauseRetryable, &[("code", code.unwrap_or_default())]),
-        )),
+        | "OperationTimedOut" | "IncompleteBody" => causes.push(
+            cause(
+                CauseId::Retryable,
+                T::CauseRetryableTitle,
+                fill(T::CauseRetryable, &[("code", code.unwrap_or_default())]),
+            )
+            .proven(),
+        ),
         "SignatureDoesNotMatch" => causes.extend(signature_causes(attempt, body)),
         "AuthenticationFailed" if detail.contains("signature") || detail.is_empty() => {
             causes.extend(signature_causes(attempt, body));
@@ -391,26 +513,10 @@ fn rank_causes(
         _ => {}
     }
 
-    // The clock: a server date far from ours explains expiry and skew errors.
-    if let Some(skew) = clock_skew_secs(answer.date, now)
-        && (skew.abs() > CLOCK_SKEW_NOTICE_SECS || code == Some("RequestTimeTooSkewed"))
-    {
-        let c = cause(
-            CauseId::ClockSkew,
-            T::CauseClockSkewTitle,
-            fill(T::CauseClockSkew, &[("span", &format::span_secs(skew))]),
-        );
-        if code == Some("RequestTimeTooSkewed") {
-            causes.insert(0, c);
-        } else {
-            causes.push(c);
-        }
-    }
-
     // What the link itself says, when the code alone did not tell.
     if let Some(link) = link {
         if causes.is_empty() && link.is_expired(now) {
-            causes.push(expired(Some(link), body, now));
+            causes.extend(expired_causes(Some(link), answer, now));
         }
         if matches!(status, 400 | 403)
             && link.scheme == SignatureScheme::AwsSigV2
@@ -439,7 +545,7 @@ fn rank_causes(
         }
     }
     match (code, status) {
-        (Some("AccessDenied"), _) if causes.is_empty() => causes.push(permission(attempt)),
+        (Some("AccessDenied"), _) if causes.is_empty() => causes.push(permission(attempt, family)),
         (None, 404) => causes.push(not_found(link)),
         (None, 301 | 302 | 307 | 308) => causes.push(redirect(body)),
         (None, 500..=599) => causes.push(cause(
@@ -457,94 +563,280 @@ fn rank_causes(
         seen.push(c.id);
         new
     });
+    // Proof first; among equals, the order above (the most common first) stands.
+    causes.sort_by_key(|c| c.strength);
     causes
 }
 
-/// The causes of a signature mismatch, most likely first, from what the link and the request
-/// show.
+/// The causes of a signature mismatch, ranked by what the link, the request and the server's
+/// echo of it prove.
 fn signature_causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Cause> {
     let mut causes = Vec::new();
     let link = attempt.link;
     let used = attempt.operation;
 
-    // The method the server saw against the one the link was made for.
+    // Parameters no signer adds, inside a query the signature covers: changed after signing.
+    if let Some(link) = link {
+        let added = link.params_added_after_signing();
+        if !added.is_empty() {
+            causes.push(
+                cause(
+                    CauseId::UrlAltered,
+                    T::CauseUrlAlteredTitle,
+                    fill(T::CauseUrlAlteredParams, &[("params", &added.join(", "))]),
+                )
+                .proven(),
+            );
+        }
+    }
+
+    // The path and query the server checked against the link as signed: the echo proves it.
     let canonical = body.element("CanonicalRequest").unwrap_or_default();
+    if let Some(link) = link
+        && let Some(altered) = url_difference(link, canonical)
+    {
+        causes.push(
+            cause(
+                CauseId::UrlAltered,
+                T::CauseUrlAlteredTitle,
+                fill(T::CauseUrlAltered, &[("what", &altered)]),
+            )
+            .proven(),
+        );
+    }
+
+    // The method the link was made for (its own fields say), or the one the server's echo
+    // shows, against the one used.
     let server_method = canonical.lines().next().unwrap_or_default();
     let made_for = link.and_then(|l| l.operation);
     if let Some(made_for) = made_for.filter(|m| *m != used) {
-        causes.push(method_mismatch(made_for, used));
+        causes.push(method_mismatch(made_for, used).proven());
     } else if !server_method.is_empty() && server_method != used.method() {
         let made_for = if server_method == "GET" {
             Operation::Get
         } else {
             Operation::Put
         };
-        causes.push(method_mismatch(made_for, used));
+        causes.push(method_mismatch(made_for, used).proven());
+    } else if made_for.is_none() && server_method.is_empty() {
+        // Without a hint in the link, a probe may have settled it.
+        match attempt.download_probe {
+            Some(ProbeVerdict::MadeForDownload) if used == Operation::Put => {
+                causes.push(method_mismatch(Operation::Get, used).proven());
+            }
+            Some(ProbeVerdict::NotForDownload) => {}
+            _ => causes.push(method_maybe(used).possible()),
+        }
     }
 
-    // The Content-Type: the server's own reading of it, else the link says it is signed.
+    // The Content-Type: the server's own reading of it, else the link says it is signed. An
+    // echo that shows exactly the type sent, beside a proven cause, clears it.
     let received = sigv2_content_type(body).or_else(|| canonical_header(canonical, "content-type"));
     let signs_type = link.is_none_or(|l| l.signs_content_type());
     if used == Operation::Put && signs_type {
         let sent = attempt.sent_content_type.as_deref();
-        let text = match (received.as_deref(), sent) {
-            (Some(received), _) if !received.is_empty() => {
-                fill(T::CauseContentTypeReceived, &[("received", received)])
-            }
-            (_, Some(sent)) => fill(T::CauseContentTypeSent, &[("sent", sent)]),
-            (_, None) => fill(
-                T::CauseContentTypeNone,
-                &[(
-                    "guess",
-                    attempt
-                        .guessed_content_type
-                        .as_deref()
-                        .unwrap_or("application/octet-stream"),
-                )],
-            ),
-        };
-        causes.push(cause(
-            CauseId::ContentTypeMismatch,
-            T::CauseContentTypeMismatchTitle,
-            text,
-        ));
+        let echo_matches_sent = received
+            .as_deref()
+            .is_some_and(|r| r == sent.unwrap_or_default());
+        let other_proof = causes.iter().any(|c| c.strength == Strength::Proven);
+        if !(echo_matches_sent && other_proof) {
+            let text = match (received.as_deref(), sent) {
+                (Some(received), _) if !received.is_empty() => {
+                    fill(T::CauseContentTypeReceived, &[("received", received)])
+                }
+                (_, Some(sent)) => fill(T::CauseContentTypeSent, &[("sent", sent)]),
+                (_, None) => fill(
+                    T::CauseContentTypeNone,
+                    &[(
+                        "guess",
+                        attempt
+                            .guessed_content_type
+                            .as_deref()
+                            .unwrap_or("application/octet-stream"),
+                    )],
+                ),
+            };
+            let c = cause(
+                CauseId::ContentTypeMismatch,
+                T::CauseContentTypeMismatchTitle,
+                text,
+            );
+            causes.push(if link.is_some() { c } else { c.possible() });
+        }
     }
 
-    // Without a hint in the link, the other operation stays possible.
-    if made_for.is_none() && server_method.is_empty() {
-        let other = match used {
-            Operation::Put => tr(T::OperationDownload),
-            Operation::Get => tr(T::OperationUpload),
-        };
-        let used_word = match used {
-            Operation::Put => tr(T::OperationUpload),
-            Operation::Get => tr(T::OperationDownload),
-        };
-        causes.push(cause(
-            CauseId::MethodMismatch,
-            T::CauseMethodMismatchTitle,
-            fill(
-                T::CauseMethodMaybe,
-                &[("other", other), ("used", used_word)],
-            ),
-        ));
-    }
+    causes.push(
+        cause(
+            CauseId::WrongSecretOrTampered,
+            T::CauseWrongSecretTitle,
+            tr(T::CauseWrongSecret).to_owned(),
+        )
+        .possible(),
+    );
+    causes
+}
 
-    // The path and query the server checked against the link as signed.
-    if let Some(link) = link
-        && let Some(altered) = url_difference(link, canonical)
+/// The other operation, when nothing shows which one the link was made for.
+fn method_maybe(used: Operation) -> Cause {
+    let (other, used_word) = match used {
+        Operation::Put => (tr(T::OperationDownload), tr(T::OperationUpload)),
+        Operation::Get => (tr(T::OperationUpload), tr(T::OperationDownload)),
+    };
+    cause(
+        CauseId::MethodMismatch,
+        T::CauseMethodMismatchTitle,
+        fill(
+            T::CauseMethodMaybe,
+            &[("other", other), ("used", used_word)],
+        ),
+    )
+}
+
+/// The window S3 allows between a request's time and the server's: 15 minutes.
+const REQUEST_WINDOW_SECS: i64 = 900;
+
+/// The server's clock, from the body (`ServerTime`) or else the `Date` header.
+fn server_time(answer: &Answer<'_>) -> Option<Timestamp> {
+    answer
+        .body
+        .element("ServerTime")
+        .and_then(parse_server_time)
+        .or_else(|| answer.date.and_then(parse_server_time))
+}
+
+/// The signer's clock as the request carried it: the server's echo (`RequestTime`), else the
+/// link's signing time.
+fn signer_time(link: Option<&PresignedLink>, answer: &Answer<'_>) -> Option<Timestamp> {
+    answer
+        .body
+        .element("RequestTime")
+        .and_then(parse_server_time)
+        .or_else(|| link.and_then(|l| l.signed_at))
+}
+
+/// A time as servers write it: ISO 8601, the compact `20261123T090000Z`, Unix seconds or
+/// milliseconds, or an HTTP date.
+pub fn parse_server_time(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(at) = text.parse::<Timestamp>() {
+        return Some(at);
+    }
+    if text.len() == 16 && text.ends_with('Z') && text.as_bytes().get(8) == Some(&b'T') {
+        return jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", text)
+            .ok()?
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp());
+    }
+    if !text.is_empty() && text.len() <= 16 && text.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = text.parse().ok()?;
+        return if text.len() >= 12 {
+            Timestamp::from_millisecond(n).ok()
+        } else {
+            Timestamp::from_second(n).ok()
+        };
+    }
+    jiff::fmt::rfc2822::parse(text).ok().map(|z| z.timestamp())
+}
+
+/// Whether an offset is within a minute of a whole number of half hours (at least one): the
+/// mark of a time zone setting, not of a drifting clock.
+fn looks_like_time_zone(offset_secs: i64) -> bool {
+    let a = offset_secs.abs();
+    let rest = a % 1800;
+    a >= 1800 - 60 && (rest <= 60 || rest >= 1800 - 60)
+}
+
+/// The signer's clock is `offset_secs` off the server's (negative: behind).
+fn signer_clock(offset_secs: i64) -> Cause {
+    let span = format::span_minutes(offset_secs);
+    let mut text = fill(
+        if offset_secs < 0 {
+            T::CauseSignerClockBehind
+        } else {
+            T::CauseSignerClockAhead
+        },
+        &[("span", &span)],
+    );
+    if looks_like_time_zone(offset_secs) {
+        text.push(' ');
+        text.push_str(&fill(T::CauseSignerClockZone, &[("span", &span)]));
+    }
+    cause(CauseId::SignerClock, T::CauseSignerClockTitle, text)
+}
+
+/// `RequestTimeTooSkewed` to a presigned request: the signer's clock, or a server that applies
+/// its request window to presigned links.
+fn skew_causes(link: Option<&PresignedLink>, answer: &Answer<'_>) -> Vec<Cause> {
+    let server = server_time(answer);
+    let offset = signer_time(link, answer)
+        .zip(server)
+        .map(|(signer, server)| signer.as_second() - server.as_second());
+    if let (Some(link), Some(server), Some(offset)) = (link, server, offset)
+        && link.provider != Provider::Aws
+        && link.signed_at.is_some()
+        && offset < -REQUEST_WINDOW_SECS
+        && link.expires_at.is_none_or(|at| at > server)
     {
-        causes.push(cause(
-            CauseId::UrlAltered,
-            T::CauseUrlAlteredTitle,
-            fill(T::CauseUrlAltered, &[("what", &altered)]),
-        ));
+        let window = cause(
+            CauseId::ServerSkewWindow,
+            T::CauseServerSkewWindowTitle,
+            fill(
+                T::CauseServerSkewWindow,
+                &[("span", &format::span_minutes(offset))],
+            ),
+        );
+        return vec![window, signer_clock(offset).possible()];
     }
-    causes.push(cause(
-        CauseId::WrongSecretOrTampered,
-        T::CauseWrongSecretTitle,
-        tr(T::CauseWrongSecret).to_owned(),
-    ));
+    match offset {
+        Some(offset) => vec![signer_clock(offset).proven()],
+        None => vec![cause(
+            CauseId::SignerClock,
+            T::CauseSignerClockTitle,
+            tr(T::CauseSignerClockUnknown).to_owned(),
+        )],
+    }
+}
+
+/// "Not yet valid": the signer's clock is ahead of the server's.
+fn signer_ahead(link: Option<&PresignedLink>, answer: &Answer<'_>) -> Cause {
+    let offset = signer_time(link, answer)
+        .zip(server_time(answer))
+        .map(|(signer, server)| signer.as_second() - server.as_second())
+        .filter(|offset| *offset > 0);
+    match offset {
+        Some(offset) => signer_clock(offset).proven(),
+        None => cause(
+            CauseId::SignerClock,
+            T::CauseSignerClockTitle,
+            tr(T::CauseSignerClockNotYetValid).to_owned(),
+        ),
+    }
+}
+
+/// An expired link, and, when the link was signed a whole number of hours (two or more)
+/// before the server's time, the signer's clock as a further cause.
+fn expired_causes(link: Option<&PresignedLink>, answer: &Answer<'_>, now: Timestamp) -> Vec<Cause> {
+    let mut causes = vec![expired(link, answer.body, now).proven()];
+    if let Some(signed) = link.and_then(|l| l.signed_at)
+        && let Some(server) = server_time(answer)
+    {
+        let gap = server.as_second() - signed.as_second();
+        let rest = gap % 3600;
+        if gap >= 2 * 3600 - 60 && (rest <= 60 || rest >= 3600 - 60) {
+            causes.push(
+                cause(
+                    CauseId::SignerClock,
+                    T::CauseSignerClockTitle,
+                    fill(
+                        T::CauseSignerClockAfterExpiry,
+                        &[("span", &format::span_minutes(gap))],
+                    ),
+                )
+                .possible(),
+            );
+        }
+    }
     causes
 }
 
@@ -669,16 +961,31 @@ fn not_found(link: Option<&PresignedLink>) -> Cause {
     )
 }
 
-fn permission(attempt: &Attempt<'_>) -> Cause {
+/// The creator lacks the permission, in the words of the link's own service.
+fn permission(attempt: &Attempt<'_>, family: Family) -> Cause {
     let verb = match attempt.operation {
         Operation::Put => tr(T::VerbUpload),
         Operation::Get => tr(T::VerbDownload),
     };
-    cause(
-        CauseId::Permission,
-        T::CausePermissionTitle,
-        fill(T::CausePermission, &[("action", verb)]),
-    )
+    let text = match family {
+        Family::S3 => fill(T::CausePermission, &[("action", verb)]),
+        Family::Gcs => fill(T::CausePermissionGcs, &[("action", verb)]),
+        Family::Azure => {
+            let sp = attempt
+                .link
+                .and_then(|l| l.azure_permissions.as_deref())
+                .unwrap_or("?");
+            let needed = match attempt.operation {
+                Operation::Put => "w / c",
+                Operation::Get => "r",
+            };
+            fill(
+                T::CausePermissionAzure,
+                &[("action", verb), ("sp", sp), ("needed", needed)],
+            )
+        }
+    };
+    cause(CauseId::Permission, T::CausePermissionTitle, text)
 }
 
 fn too_large(attempt: &Attempt<'_>, body: &ErrorBody) -> Cause {
@@ -711,12 +1018,6 @@ fn sdk_checksum(link: Option<&PresignedLink>) -> Option<Cause> {
             fill(T::CauseSdkChecksum, &[("params", &params.join(", "))]),
         )
     })
-}
-
-/// Seconds the server's clock is ahead of ours (negative: behind).
-fn clock_skew_secs(date: Option<&str>, now: Timestamp) -> Option<i64> {
-    let server = jiff::fmt::rfc2822::parse(date?.trim()).ok()?.timestamp();
-    Some(server.as_second() - now.as_second())
 }
 
 /// `'ap-northeast-1'` after `word` in a message (S3's region errors quote the region).
@@ -778,7 +1079,16 @@ pub fn creator_message(
 
 /// The explanation as plain text: title, why, what to do, what to ask for, other causes.
 pub fn explanation_text(diagnosis: &Diagnosis) -> String {
-    let mut out = format!("{}\n{}\n", diagnosis.title, diagnosis.explanation);
+    let mut out = format!("{}\n", diagnosis.title);
+    if let Some(first) = diagnosis.causes.first() {
+        out.push_str(&fill(
+            T::CauseStrengthLine,
+            &[("strength", first.strength.text())],
+        ));
+        out.push('\n');
+    }
+    out.push_str(&diagnosis.explanation);
+    out.push('\n');
     out.push_str(&label_value(T::WhatToDo, &diagnosis.actions.join(" ")));
     out.push('\n');
     out.push_str(&label_value(T::WhatToAsk, &diagnosis.ask));
@@ -791,8 +1101,9 @@ pub fn explanation_text(diagnosis: &Diagnosis) -> String {
         out.push('\n');
         for cause in &diagnosis.causes[1..] {
             out.push_str(&format!(
-                "  - {} ({})\n",
+                "  - {} ({}, {})\n",
                 cause.text,
+                cause.strength.text(),
                 cause_id_text(cause.id)
             ));
         }

@@ -7,7 +7,8 @@ mod explain;
 mod xml;
 
 pub use explain::{
-    Answer, Attempt, Cause, CauseId, Diagnosis, Fix, creator_message, diagnose, explanation_text,
+    Answer, Attempt, Cause, CauseId, Diagnosis, Fix, ProbeVerdict, Strength, creator_message,
+    diagnose, explanation_text, parse_server_time,
 };
 
 use serde::Serialize;

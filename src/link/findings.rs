@@ -57,6 +57,10 @@ pub enum FindingId {
     AzureBlobType,
     /// The Azure permissions do not allow the operation.
     AzurePermissions,
+    /// This computer's clock is far from the server's (the countdown follows the server's).
+    ClockSkew,
+    /// Parameters no signer adds were appended to a signed query.
+    UrlAltered,
 }
 
 impl FindingId {
@@ -82,6 +86,8 @@ impl FindingId {
             FindingId::MultipartPart => "multipart-part",
             FindingId::AzureBlobType => "azure-blob-type",
             FindingId::AzurePermissions => "azure-permissions",
+            FindingId::ClockSkew => "clock-skew",
+            FindingId::UrlAltered => "url-altered",
         }
     }
 }
@@ -109,6 +115,26 @@ pub struct Finding {
     pub message: String,
 }
 
+/// This computer's clock is at least this far from a server's before it is worth a word.
+pub const CLOCK_SKEW_NOTICE_SECS: i64 = 300;
+
+/// The `clock-skew` finding, when this computer's clock is `offset_secs` ahead of the server's
+/// (negative: behind) by more than [`CLOCK_SKEW_NOTICE_SECS`].
+pub fn clock_skew(offset_secs: i64) -> Option<Finding> {
+    (offset_secs.abs() > CLOCK_SKEW_NOTICE_SECS).then(|| Finding {
+        id: FindingId::ClockSkew,
+        severity: Severity::Info,
+        message: fill(
+            if offset_secs > 0 {
+                T::FindClockAhead
+            } else {
+                T::FindClockBehind
+            },
+            &[("span", &format::span_minutes(offset_secs))],
+        ),
+    })
+}
+
 impl PresignedLink {
     /// Everything worth telling about this link at `now`, errors first. `intended` is the
     /// operation the user chose, when known (it decides the Azure permission check).
@@ -129,6 +155,14 @@ impl PresignedLink {
                 FindingId::RepairedPaste,
                 Severity::Info,
                 fill(T::FindRepairedPaste, &[("what", &what.join(", "))]),
+            );
+        }
+        let added = self.params_added_after_signing();
+        if !added.is_empty() {
+            add(
+                FindingId::UrlAltered,
+                Severity::Error,
+                fill(T::FindUrlAltered, &[("params", &added.join(", "))]),
             );
         }
         if self.scheme == SignatureScheme::Unsigned {

@@ -276,6 +276,27 @@ impl PresignedLink {
         ) || self.signed_headers.iter().any(|h| h == "content-type")
     }
 
+    /// Query parameters that no signer adds (`utm_source`, `fbclid`...; mail and chat programs
+    /// append them) inside a query the signature covers (SigV4, GCS V4): the link was changed
+    /// after it was signed, and the server will refuse it.
+    pub fn params_added_after_signing(&self) -> Vec<String> {
+        if !matches!(
+            self.scheme,
+            SignatureScheme::AwsSigV4 | SignatureScheme::GcsV4
+        ) {
+            return Vec::new();
+        }
+        let mut names: Vec<String> = self
+            .raw
+            .query_params()
+            .into_iter()
+            .map(|p| p.name)
+            .filter(|name| is_tracking_param(name))
+            .collect();
+        names.dedup();
+        names
+    }
+
     /// Kind of the access key.
     pub fn credential_kind(&self) -> CredentialKind {
         match self.access_key_id.as_deref() {
@@ -387,6 +408,38 @@ impl PresignedLink {
             self.operation = Some(Operation::Put);
         }
     }
+}
+
+/// Parameters that mail, chat and advertising trackers append to links; no signer adds them.
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "mc_eid",
+    "mc_cid",
+    "_ga",
+    "_gl",
+    "igshid",
+    "yclid",
+    "twclid",
+    "ttclid",
+    "li_fat_id",
+    "mkt_tok",
+    "_hsenc",
+    "_hsmi",
+    "oly_enc_id",
+    "oly_anon_id",
+    "vero_id",
+    "rb_clickid",
+    "s_cid",
+];
+
+fn is_tracking_param(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("utm_") || TRACKING_PARAMS.contains(&lower.as_str())
 }
 
 /// The parameters without which a link of `scheme` cannot be checked by the server.

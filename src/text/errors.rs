@@ -55,7 +55,12 @@ const S3: &[&str] = &[
 ];
 
 /// Google Cloud Storage (XML API), where it differs from S3.
-const GCS: &[&str] = &["ExpiredToken", "MalformedSecurityHeader"];
+const GCS: &[&str] = &[
+    "ExpiredToken",
+    "MalformedSecurityHeader",
+    "SignatureDoesNotMatch",
+    "AccessDenied",
+];
 
 /// Azure Blob Storage.
 const AZURE: &[&str] = &[

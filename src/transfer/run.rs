@@ -252,7 +252,7 @@ async fn preflight_upload(
 
 /// The `Url` reqwest needs, refusing any link the URL library would rewrite beyond
 /// percent-encoding bytes that cannot travel raw (non-ASCII, quotes...).
-fn wire_url(text: &str) -> Result<reqwest::Url, TransferError> {
+pub(super) fn wire_url(text: &str) -> Result<reqwest::Url, TransferError> {
     let raw = RawUrl::split(text).map_err(|_| TransferError::CannotSendUnchanged)?;
     let url = reqwest::Url::parse(text).map_err(|_| TransferError::CannotSendUnchanged)?;
     let decoded = |s: &str| percent_encoding::percent_decode_str(s).collect::<Vec<u8>>();
@@ -740,7 +740,7 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransferError>
     }
 }
 
-async fn refusal(mut response: reqwest::Response, facts: ResponseFacts) -> Refusal {
+pub(super) async fn refusal(mut response: reqwest::Response, facts: ResponseFacts) -> Refusal {
     let status = response.status();
     let mut body = Vec::new();
     // Read at most the cap (plus one byte to know it was cut); a broken body keeps what came.
@@ -759,7 +759,7 @@ async fn refusal(mut response: reqwest::Response, facts: ResponseFacts) -> Refus
     }
 }
 
-fn response_facts(headers: &HeaderMap) -> ResponseFacts {
+pub(super) fn response_facts(headers: &HeaderMap) -> ResponseFacts {
     let get = |name: &str| {
         headers
             .get(name)
@@ -791,7 +791,7 @@ fn response_facts(headers: &HeaderMap) -> ResponseFacts {
 
 /// A network error as a message with no URL in it (reqwest's own text includes the URL and
 /// with it the signature). The innermost cause says the most ("Connection refused").
-fn network_error(error: reqwest::Error) -> TransferError {
+pub(super) fn network_error(error: reqwest::Error) -> TransferError {
     let connect = error.is_connect();
     let reason = root_cause(&error).unwrap_or_else(|| error.without_url().to_string());
     if connect {

@@ -42,6 +42,10 @@ pub struct PresignDeskApp {
     pub run: RunState,
     /// The transfers of this session, newest last.
     pub history: Vec<HistoryEntry>,
+    /// "Check link" and what it found.
+    pub check: super::state::CheckState,
+    /// This computer's clock minus the server's, from the last answer's `Date`.
+    pub clock_offset_secs: Option<i64>,
     /// A short note after an action ("Copied.").
     pub notice: Option<String>,
     /// Texts to put on the clipboard at the end of the frame.
@@ -110,6 +114,8 @@ impl PresignDeskApp {
             dialog_unavailable: false,
             run: RunState::Idle,
             history: Vec::new(),
+            check: super::state::CheckState::None,
+            clock_offset_secs: None,
             notice: None,
             copy_requests: Vec::new(),
             awaiting_paste: false,
@@ -196,11 +202,22 @@ impl PresignDeskApp {
         self.keyboard(&ctx, &mut commands);
         self.take_dropped_files(&ctx, &mut commands);
         self.watch_close(&ctx);
-        let now = Timestamp::now();
-        let findings = match &self.link {
+        // Far from a server's clock, this computer's clock gives way: the countdown and the
+        // findings follow the server's, and a finding says so.
+        let skew = self
+            .clock_offset_secs
+            .and_then(crate::link::findings::clock_skew);
+        let now = match (&skew, self.clock_offset_secs) {
+            (Some(_), Some(offset)) => Timestamp::now() - jiff::SignedDuration::from_secs(offset),
+            _ => Timestamp::now(),
+        };
+        let mut findings = match &self.link {
             Ok(link) => link.findings(now, Some(self.operation)),
             Err(_) => Vec::new(),
         };
+        if self.link.is_ok() {
+            findings.extend(skew);
+        }
 
         egui::Panel::top("top-bar").show(ui, |ui| {
             top_bar::top_bar_ui(ui, &self.settings, self.language(), &mut commands);
@@ -334,6 +351,11 @@ impl PresignDeskApp {
             self.reveal_answer.saturating_sub(1)
         };
         details_panel::link_section_ui(ui, &self.link, findings, now, commands);
+        if let Ok(link) = &self.link {
+            ui.add_enabled_ui(!running, |ui| {
+                details_panel::check_section_ui(ui, link, &self.check, commands);
+            });
+        }
         ui.add_enabled_ui(!running, |ui| {
             details_panel::choices_ui(
                 ui,
@@ -376,7 +398,7 @@ impl PresignDeskApp {
             explained: Some(explained),
         } = &mut self.run
             && explained.language != language
-            && let Some(again) = Explained::of(outcome, plan)
+            && let Some(again) = Explained::of(outcome, plan, explained.probe)
         {
             *explained = again;
         }

@@ -31,8 +31,10 @@ pub enum Message {
     FolderPicked(DialogResult),
     /// A running transfer moved.
     Transfer(TransferEvent),
-    /// The transfer ended.
-    Finished(Outcome),
+    /// The transfer ended; with what a download probe showed, when one was made.
+    Finished(Outcome, Option<crate::diagnose::ProbeVerdict>),
+    /// "Check link" got its answer.
+    Checked(Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>),
     /// The settings could not be saved; why.
     SettingsNotSaved(String),
 }
@@ -191,7 +193,29 @@ pub fn start_transfer(
     let report: Reporter = Arc::new(move |event| progress_mailbox.post(Message::Transfer(event)));
     runtime.spawn(async move {
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;
-        mailbox.post(Message::Finished(outcome));
+        // A signature refusal on a link that does not say its operation: a download probe
+        // settles whether it was made for download.
+        let mut verdict = None;
+        if let Outcome::Refused(refusal) = &outcome {
+            let link = crate::link::PresignedLink::parse(plan.url.expose()).ok();
+            if transfer::wants_download_probe(&plan, link.as_ref(), refusal) {
+                verdict = Some(transfer::download_verdict(&client, &plan).await);
+            }
+        }
+        mailbox.post(Message::Finished(outcome, verdict));
+    });
+}
+
+/// "Check link": a `GET` of the link's first byte, which changes nothing.
+pub fn check_link(
+    runtime: &tokio::runtime::Handle,
+    mailbox: Mailbox,
+    client: reqwest::Client,
+    url: crate::secret::Secret,
+) {
+    runtime.spawn(async move {
+        let answer = transfer::probe(&client, &url).await;
+        mailbox.post(Message::Checked(Box::new(answer)));
     });
 }
 

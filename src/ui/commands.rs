@@ -70,12 +70,52 @@ impl PresignDeskApp {
                         });
                     }
                 }
-                Message::Finished(outcome) => self.finish(outcome),
+                Message::Finished(outcome, probe) => self.finish(outcome, probe),
+                Message::Checked(answer) => self.checked(answer),
             }
         }
     }
 
-    fn finish(&mut self, outcome: Outcome) {
+    /// "Check link" answered: keep what it proved, and the server's clock.
+    fn checked(
+        &mut self,
+        answer: Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>,
+    ) {
+        use crate::transfer::ProbeAnswer;
+        let date = match answer.as_ref() {
+            Ok(ProbeAnswer::Accepted { response, .. }) => response.date.clone(),
+            Ok(ProbeAnswer::Refused(refusal)) => refusal.response.date.clone(),
+            Err(_) => None,
+        };
+        self.note_server_date(date.as_deref());
+        let diagnosis = match (answer.as_ref(), &self.link) {
+            (Ok(ProbeAnswer::Refused(refusal)), Ok(link)) => {
+                Some(Box::new(crate::diagnose::diagnose(
+                    &crate::diagnose::Attempt::new(Some(link), crate::link::Operation::Get),
+                    &crate::diagnose::Answer::of_refusal(refusal),
+                    jiff::Timestamp::now(),
+                )))
+            }
+            _ => None,
+        };
+        self.check = super::state::CheckState::Done { answer, diagnosis };
+    }
+
+    /// Compares this computer's clock with a server's `Date`: far apart, the countdown follows
+    /// the server's.
+    fn note_server_date(&mut self, date: Option<&str>) {
+        if let Some(server) = date.and_then(crate::diagnose::parse_server_time) {
+            self.clock_offset_secs = Some(jiff::Timestamp::now().as_second() - server.as_second());
+        }
+    }
+
+    fn finish(&mut self, outcome: Outcome, probe: Option<crate::diagnose::ProbeVerdict>) {
+        let date = match &outcome {
+            Outcome::Succeeded(success) => success.response.date.clone(),
+            Outcome::Refused(refusal) => refusal.response.date.clone(),
+            _ => None,
+        };
+        self.note_server_date(date.as_deref());
         if let Some(started) = self.transfer_started.take()
             && self.report_transfers
         {
@@ -88,7 +128,7 @@ impl PresignDeskApp {
                 &outcome,
                 self.upload.content_type.clone(),
             ));
-            let explained = Explained::of(&outcome, &plan);
+            let explained = Explained::of(&outcome, &plan, probe);
             self.reveal_result = 10;
             self.run = RunState::Finished {
                 outcome,
@@ -112,6 +152,7 @@ impl PresignDeskApp {
         match command {
             Command::LinkEdited => {
                 self.link = PresignedLink::parse(&self.link_text);
+                self.check = super::state::CheckState::None;
                 self.clear_result();
                 self.send_expired = false;
                 if let Ok(link) = &self.link {
@@ -201,6 +242,17 @@ impl PresignDeskApp {
                     Fix::SendWithContentType(value) => ContentTypeChoice::send(value),
                 };
                 self.start();
+            }
+            Command::CheckLink => {
+                if let (Ok(link), Ok(client)) = (&self.link, &self.client) {
+                    self.check = super::state::CheckState::Running;
+                    super::background::check_link(
+                        &self.runtime,
+                        self.mailbox.clone(),
+                        client.clone(),
+                        crate::secret::Secret::new(link.as_sent()),
+                    );
+                }
             }
             Command::Cancel => {
                 if let RunState::Running { cancel, .. } = &self.run {

@@ -2,6 +2,7 @@
 //! it means, the choices a tester overrides, the request (and "Copy as curl"), and everything
 //! the server answered.
 
+use super::state::CheckState;
 use jiff::Timestamp;
 
 use super::state::RunState;
@@ -61,6 +62,74 @@ pub fn link_section_ui(
                 }
             });
     });
+}
+
+/// "Check link": for a download link (or one that does not say), a `GET` of its first byte
+/// proves it works; an upload link cannot be tried without writing, and the button says so.
+pub fn check_section_ui(
+    ui: &mut egui::Ui,
+    link: &PresignedLink,
+    check: &CheckState,
+    commands: &mut Vec<Command>,
+) {
+    use crate::transfer::ProbeAnswer;
+    ui.add_space(4.0);
+    let upload = link.operation == Some(crate::link::Operation::Put);
+    ui.horizontal_wrapped(|ui| {
+        let button = ui.add_enabled(
+            !upload && !matches!(check, CheckState::Running),
+            egui::Button::new(tr(T::CheckLinkButton)),
+        );
+        let button = if upload {
+            button.on_disabled_hover_text(tr(T::CheckUploadInspectedOnly))
+        } else {
+            button.on_hover_text(tr(T::CheckLinkHint))
+        };
+        if button.clicked() {
+            commands.push(Command::CheckLink);
+        }
+        if matches!(check, CheckState::Running) {
+            ui.spinner();
+        }
+    });
+    if upload {
+        ui.weak(tr(T::CheckUploadInspectedOnly));
+    }
+    let CheckState::Done { answer, diagnosis } = check else {
+        return;
+    };
+    match (answer.as_ref(), diagnosis) {
+        (Ok(ProbeAnswer::Accepted { size, response, .. }), _) => {
+            ui.colored_label(
+                super::GOOD,
+                crate::text::fill(
+                    T::CheckOk,
+                    &[
+                        ("target", &present::target_name(link)),
+                        (
+                            "size",
+                            &size.map(crate::format::bytes).unwrap_or_else(|| "?".into()),
+                        ),
+                        ("etag", response.etag.as_deref().unwrap_or(tr(T::None_))),
+                    ],
+                ),
+            );
+        }
+        (_, Some(diagnosis)) => {
+            ui.colored_label(ui.visuals().error_fg_color, &diagnosis.title);
+            if let Some(first) = diagnosis.causes.first() {
+                ui.weak(crate::text::fill(
+                    T::CauseStrengthLine,
+                    &[("strength", first.strength.text())],
+                ));
+            }
+            ui.add(egui::Label::new(&diagnosis.explanation).wrap());
+        }
+        (Err(error), _) => {
+            ui.colored_label(ui.visuals().error_fg_color, error.to_string());
+        }
+        _ => {}
+    }
 }
 
 /// Findings as coloured lines with a dot: red errors, amber warnings, plain notes.
@@ -183,7 +252,10 @@ pub fn answer_section_ui(
         {
             ui.label(egui::RichText::new(tr(T::OtherCauses)).strong());
             for cause in &explained.diagnosis.causes[1..] {
-                ui.add(egui::Label::new(format!("• {}", cause.text)).wrap());
+                ui.add(
+                    egui::Label::new(format!("• {} ({})", cause.text, cause.strength.text()))
+                        .wrap(),
+                );
             }
         }
         if let Outcome::Refused(refusal) = outcome {

@@ -50,6 +50,8 @@ pub enum Command {
     Start,
     /// Change the Content-Type as the explanation suggests, and send again.
     ApplyFix(crate::diagnose::Fix),
+    /// Check the link with a download of its first byte (changes nothing).
+    CheckLink,
     /// Cancel the running transfer.
     Cancel,
     /// Put this text on the clipboard.

@@ -90,6 +90,12 @@ fn success_ui(ui: &mut egui::Ui, plan: &Plan, success: &Success) {
 fn refusal_ui(ui: &mut egui::Ui, explained: &Explained, commands: &mut Vec<Command>) {
     let diagnosis = &explained.diagnosis;
     title_ui(ui, &diagnosis.title, ui.visuals().error_fg_color);
+    if let Some(first) = diagnosis.causes.first() {
+        ui.weak(crate::text::fill(
+            T::CauseStrengthLine,
+            &[("strength", first.strength.text())],
+        ));
+    }
     ui.add(egui::Label::new(&diagnosis.explanation).wrap());
     ui.add_space(4.0);
     for (heading, text) in [

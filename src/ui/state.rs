@@ -5,7 +5,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::content_type::ContentTypeChoice;
-use crate::diagnose::{Answer, Attempt, Diagnosis, creator_message, diagnose};
+use crate::diagnose::{Answer, Attempt, Diagnosis, ProbeVerdict, creator_message, diagnose};
 use crate::link::{Operation, PresignedLink};
 use crate::secret::Secret;
 use crate::text::{Language, language};
@@ -65,16 +65,19 @@ pub struct Explained {
     pub diagnosis: Diagnosis,
     /// The text of "Copy message for the link's creator".
     pub creator_message: String,
+    /// What a download probe showed, kept to explain again in another language.
+    pub probe: Option<ProbeVerdict>,
 }
 
 impl Explained {
     /// The explanation of `outcome` if it is a refusal, in the current language.
-    pub fn of(outcome: &Outcome, plan: &Plan) -> Option<Box<Self>> {
+    pub fn of(outcome: &Outcome, plan: &Plan, probe: Option<ProbeVerdict>) -> Option<Box<Self>> {
         let Outcome::Refused(refusal) = outcome else {
             return None;
         };
         let link = PresignedLink::parse(plan.url.expose()).ok();
-        let attempt = Attempt::of_plan(plan, link.as_ref());
+        let mut attempt = Attempt::of_plan(plan, link.as_ref());
+        attempt.download_probe = probe;
         let diagnosis = diagnose(&attempt, &Answer::of_refusal(refusal), Timestamp::now());
         let creator_message =
             creator_message(&attempt, &diagnosis, refusal.response.request_id.as_deref());
@@ -82,6 +85,7 @@ impl Explained {
             language: language::current(),
             diagnosis,
             creator_message,
+            probe,
         }))
     }
 }
@@ -154,4 +158,19 @@ impl HistoryEntry {
             result,
         }
     }
+}
+
+/// Where "Check link" stands.
+pub enum CheckState {
+    /// Not asked for (or the link changed since).
+    None,
+    /// The probe is on its way.
+    Running,
+    /// What it found, explained in the language it was read in.
+    Done {
+        /// The probe's answer.
+        answer: Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>,
+        /// The explanation of a refusal.
+        diagnosis: Option<Box<Diagnosis>>,
+    },
 }

@@ -206,6 +206,29 @@ impl Playground {
         url.to_string()
     }
 
+    /// A SigV4 link that does not say which operation it was made for (no `x-id`), as many
+    /// signers make them.
+    #[allow(dead_code)]
+    pub fn sign_v4_without_operation(
+        &self,
+        method: Method,
+        key: &str,
+        expires: Duration,
+    ) -> String {
+        let bucket = self.bucket();
+        let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY);
+        let now = jiff::Timestamp::now();
+        match method {
+            Method::Put => bucket
+                .put_object(Some(&credentials), key)
+                .sign_with_time(expires, &now),
+            Method::Get => bucket
+                .get_object(Some(&credentials), key)
+                .sign_with_time(expires, &now),
+        }
+        .to_string()
+    }
+
     /// A SigV2 (legacy) presigned link signed with the playground's secret. `content_type` is
     /// the Content-Type the signer signed (`None`: the request must carry none).
     pub fn sign_v2(

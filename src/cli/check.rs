@@ -1,0 +1,163 @@
+//! `check`: whether a link works, proved without changing anything. A download link is
+//! probed with a `GET` of its first byte; an upload link is only inspected, since a `PUT`
+//! cannot be tried without writing.
+
+use std::process::ExitCode;
+
+use super::report::CheckReport;
+use super::{CheckArgs, EXIT_REFUSED, parse_link, print_json};
+use crate::diagnose::{Answer, Attempt, diagnose, explanation_text, parse_server_time};
+use crate::link::{Finding, Severity};
+use crate::link::{Operation, PresignedLink};
+use crate::secret::Secret;
+use crate::text::{T, fill, tr};
+use crate::transfer::{self, ProbeAnswer};
+use crate::{format, present};
+
+pub(super) async fn check(args: &CheckArgs) -> ExitCode {
+    let link = match parse_link(&args.url) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
+    let now = jiff::Timestamp::now();
+    let findings = link.findings(now, None);
+    let mut report =
+        CheckReport::of_link(&link, now, findings.iter().map(|f| f.id.as_str()).collect());
+    let blocked = findings.iter().any(|f| f.severity == Severity::Error);
+
+    if link.operation == Some(Operation::Put) {
+        report.result = if blocked { "refused" } else { "inspected" };
+        if args.json {
+            if let Err(code) = print_json(&report) {
+                return code;
+            }
+        } else {
+            println!("{}", tr(T::CheckUploadInspectedOnly));
+            print_findings(&findings);
+        }
+        return exit(!blocked);
+    }
+
+    let client = match transfer::http_client() {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                fill(T::CliFailed, &[("reason", &e.without_url().to_string())])
+            );
+            return ExitCode::from(EXIT_REFUSED);
+        }
+    };
+    report.probed = true;
+    let answer = transfer::probe(&client, &Secret::new(link.as_sent())).await;
+    let ok = match &answer {
+        Ok(ProbeAnswer::Accepted {
+            status,
+            size,
+            response,
+            ..
+        }) => {
+            report.result = "ok";
+            report.status = Some(*status);
+            report.size = *size;
+            report.etag = response.etag.clone();
+            report.content_type = response.content_type.clone();
+            report.request_id = response.request_id.clone();
+            server_clock(&mut report, &link, response.date.as_deref(), now);
+            true
+        }
+        Ok(ProbeAnswer::Refused(refusal)) => {
+            report.result = "refused";
+            report.request_id = refusal.response.request_id.clone();
+            server_clock(&mut report, &link, refusal.response.date.as_deref(), now);
+            let attempt = Attempt::new(Some(&link), Operation::Get);
+            report.explanation = Some(diagnose(&attempt, &Answer::of_refusal(refusal), now));
+            false
+        }
+        Err(error) => {
+            report.result = "failed";
+            report.error = Some(error.to_string());
+            false
+        }
+    };
+    if args.json {
+        if let Err(code) = print_json(&report) {
+            return code;
+        }
+        return exit(ok);
+    }
+    match (&answer, &report.explanation) {
+        (Ok(ProbeAnswer::Accepted { .. }), _) => {
+            println!(
+                "{}",
+                fill(
+                    T::CheckOk,
+                    &[
+                        ("target", &present::target_name(&link)),
+                        (
+                            "size",
+                            &report.size.map(format::bytes).unwrap_or_else(|| "?".into())
+                        ),
+                        ("etag", report.etag.as_deref().unwrap_or(tr(T::None_))),
+                    ]
+                )
+            );
+            if let Some(secs) = report.expires_in_secs {
+                println!(
+                    "{}",
+                    fill(T::CheckValidFor, &[("span", &format::span_minutes(secs))])
+                );
+            }
+        }
+        (_, Some(diagnosis)) => {
+            println!(
+                "{}",
+                fill(
+                    T::CliRefused,
+                    &[
+                        ("status", &diagnosis.status.unwrap_or(0).to_string()),
+                        ("reason", diagnosis.code.as_deref().unwrap_or_default())
+                    ]
+                )
+            );
+            eprintln!("\n{}", explanation_text(diagnosis));
+        }
+        (_, None) => println!(
+            "{}",
+            fill(
+                T::CliFailed,
+                &[("reason", report.error.as_deref().unwrap_or_default())]
+            )
+        ),
+    }
+    print_findings(&findings);
+    exit(ok)
+}
+
+/// The server's clock against this computer's, and the time left on the server's clock.
+fn server_clock(
+    report: &mut CheckReport,
+    link: &PresignedLink,
+    date: Option<&str>,
+    now: jiff::Timestamp,
+) {
+    report.server_date = date.map(str::to_owned);
+    if let Some(server) = date.and_then(parse_server_time) {
+        report.clock_offset_secs = Some(now.as_second() - server.as_second());
+        report.expires_in_secs = link.expires_in_secs(server);
+    }
+}
+
+fn print_findings(findings: &[Finding]) {
+    for finding in findings {
+        println!("  - {} ({})", finding.message, finding.id.as_str());
+    }
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REFUSED)
+    }
+}
