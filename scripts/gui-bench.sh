@@ -19,38 +19,10 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 SIZE_MIB=${SIZE_MIB:-1024}
 
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
-missing=()
-need Xvfb xvfb
-need xdotool xdotool
-if [ ${#missing[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-cargo build --release --quiet --bin presign-desk --example playground
-bin=$PWD/target/release/presign-desk
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-display=:$((90 + RANDOM % 9))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-pids+=($!)
-export DISPLAY=$display
+# shellcheck source=scripts/gui-env.sh
+source scripts/gui-env.sh
 # The window keeps its settings here, not in the user's own config.
 export XDG_CONFIG_HOME=$work/config
-sleep 1
-
-port=$((20000 + RANDOM % 20000))
-target/release/examples/playground --port "$port" --data "$work/data" --expires 7200 >"$work/links.txt" &
-pids+=($!)
-for _ in $(seq 50); do grep -q "^Upload (SigV4)" "$work/links.txt" 2>/dev/null && break; sleep 0.1; done
-link() { grep -A1 "^$1" "$work/links.txt" | tail -1 | tr -d ' '; }
 upload_link=$(link "Upload (SigV4)")
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

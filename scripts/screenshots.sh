@@ -9,39 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
-missing=()
-need Xvfb xvfb
-need xdotool xdotool
-[ -x /usr/bin/import ] || missing+=(imagemagick)
-if [ ${#missing[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-cargo build --release --quiet --bin presign-desk --example playground
-bin=$PWD/target/release/presign-desk
-out=$PWD/docs/screenshots
-mkdir -p "$out"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-display=:$((90 + RANDOM % 9))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-pids+=($!)
-export DISPLAY=$display
-sleep 1
-
-port=$((20000 + RANDOM % 20000))
-target/release/examples/playground --port "$port" --data "$work/data" --expires 7200 >"$work/links.txt" &
-pids+=($!)
-for _ in $(seq 50); do grep -q "^Upload (SigV4)" "$work/links.txt" 2>/dev/null && break; sleep 0.1; done
-link() { grep -A1 "^$1" "$work/links.txt" | tail -1 | tr -d ' '; }
+EXTRA_PACKAGES="import:imagemagick"
+# shellcheck source=scripts/gui-env.sh
+source scripts/gui-env.sh
 
 # Files a person would pick.
 files=$work/files

@@ -265,6 +265,42 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// Whether "check" may send the link: a download link, or one that does not say, is tried for
+/// its first byte; an upload link cannot be tried without writing, so it is only inspected.
+pub fn check_sends_probe(link: &PresignedLink) -> bool {
+    link.operation != Some(Operation::Put)
+}
+
+/// What a successful check proved, in one sentence.
+pub fn check_ok_line(link: &PresignedLink, size: Option<u64>, etag: Option<&str>) -> String {
+    fill(
+        T::CheckOk,
+        &[
+            ("target", &target_name(link)),
+            (
+                "size",
+                &size.map(format::bytes).unwrap_or_else(|| "?".into()),
+            ),
+            ("etag", etag.unwrap_or(tr(T::None_))),
+        ],
+    )
+}
+
+/// The time to judge a link by and the `clock-skew` finding: far from the server's clock
+/// (`offset_secs`: this computer's minus the server's, from the last answer's `Date`), this
+/// computer's clock gives way to the server's.
+pub fn on_server_clock(
+    now: Timestamp,
+    offset_secs: Option<i64>,
+) -> (Timestamp, Option<crate::link::Finding>) {
+    match offset_secs.and_then(|offset| {
+        crate::link::findings::clock_skew(offset).map(|finding| (offset, finding))
+    }) {
+        Some((offset, finding)) => (now - jiff::SignedDuration::from_secs(offset), Some(finding)),
+        None => (now, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +386,38 @@ mod tests {
             curl_command(&plan),
             format!("curl --globoff -o '/tmp/out.csv' '{LINK}'")
         );
+    }
+
+    #[test]
+    fn a_far_server_clock_takes_over_the_countdown_and_says_so() {
+        let now: Timestamp = "2026-11-24T06:00:00Z".parse().unwrap();
+        assert_eq!(on_server_clock(now, None), (now, None));
+        // Within 5 minutes: this computer's clock stands, nothing to say.
+        assert_eq!(on_server_clock(now, Some(300)), (now, None));
+        assert_eq!(on_server_clock(now, Some(-300)), (now, None));
+        // Ahead by 9 hours: the link is judged on the server's time.
+        let (judged, finding) =
+            with_language(Language::ENGLISH, || on_server_clock(now, Some(32_400)));
+        assert_eq!(judged, "2026-11-23T21:00:00Z".parse().unwrap());
+        let finding = finding.expect("a clock-skew finding");
+        assert_eq!(finding.id.as_str(), "clock-skew");
+        assert!(
+            finding.message.contains("9 h 0 min ahead"),
+            "{}",
+            finding.message
+        );
+        let (judged, finding) = on_server_clock(now, Some(-600));
+        assert_eq!(judged, "2026-11-24T06:10:00Z".parse().unwrap());
+        assert!(finding.is_some());
+    }
+
+    #[test]
+    fn only_links_that_may_be_downloads_are_probed() {
+        let upload = PresignedLink::parse(LINK).unwrap();
+        assert!(!check_sends_probe(&upload));
+        let download = PresignedLink::parse(&LINK.replace("PutObject", "GetObject")).unwrap();
+        assert!(check_sends_probe(&download));
+        let unsaid = PresignedLink::parse(&LINK.replace("&x-id=PutObject", "")).unwrap();
+        assert!(check_sends_probe(&unsaid));
     }
 }

@@ -1,6 +1,7 @@
 //! The CLI, run as a process against the playground.
 
 mod playground;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -8,26 +9,9 @@ use std::time::Duration;
 
 use playground::{Method, Playground};
 use presign_desk::link::PresignedLink;
+use support::{presign_desk, presign_desk_in};
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-/// Runs the binary in English (whatever this machine's locale), in UTC.
-fn presign_desk(args: &[&str]) -> Output {
-    presign_desk_in("C.UTF-8", args)
-}
-
-/// Runs the binary with `LANG` set to `lang`, no other locale variable, in UTC.
-fn presign_desk_in(lang: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_presign-desk"))
-        .args(args)
-        .env("LANG", lang)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env("TZ", "UTC")
-        .output()
-        .expect("the binary runs")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

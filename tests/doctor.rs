@@ -7,7 +7,7 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -17,20 +17,9 @@ use presign_desk::diagnose::{Answer, Attempt, CauseId, Strength, diagnose};
 use presign_desk::link::PresignedLink;
 use presign_desk::transfer::{Outcome, Plan};
 use serde_json::Value;
+use support::presign_desk;
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-fn presign_desk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_presign-desk"))
-        .args(args)
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANGUAGE")
-        .env("TZ", "UTC")
-        .output()
-        .expect("the binary runs")
-}
 
 fn json_of(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {

@@ -25,7 +25,7 @@ pub(super) async fn check(args: &CheckArgs) -> ExitCode {
         CheckReport::of_link(&link, now, findings.iter().map(|f| f.id.as_str()).collect());
     let blocked = findings.iter().any(|f| f.severity == Severity::Error);
 
-    if link.operation == Some(Operation::Put) {
+    if !present::check_sends_probe(&link) {
         report.result = if blocked { "refused" } else { "inspected" };
         if args.json {
             if let Err(code) = print_json(&report) {
@@ -90,17 +90,7 @@ pub(super) async fn check(args: &CheckArgs) -> ExitCode {
         (Ok(ProbeAnswer::Accepted { .. }), _) => {
             println!(
                 "{}",
-                fill(
-                    T::CheckOk,
-                    &[
-                        ("target", &present::target_name(&link)),
-                        (
-                            "size",
-                            &report.size.map(format::bytes).unwrap_or_else(|| "?".into())
-                        ),
-                        ("etag", report.etag.as_deref().unwrap_or(tr(T::None_))),
-                    ]
-                )
+                present::check_ok_line(&link, report.size, report.etag.as_deref())
             );
             if let Some(secs) = report.expires_in_secs {
                 println!(

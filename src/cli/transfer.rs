@@ -179,10 +179,8 @@ async fn explain_refusal(
 ) -> crate::diagnose::Diagnosis {
     let link = PresignedLink::parse(plan.url.expose()).ok();
     let mut attempt = Attempt::of_plan(plan, link.as_ref());
-    if let Some(client) = client
-        && transfer::wants_download_probe(plan, link.as_ref(), refusal)
-    {
-        attempt.download_probe = Some(transfer::download_verdict(client, plan).await);
+    if let Some(client) = client {
+        attempt.download_probe = transfer::settle_refusal(client, plan, refusal).await;
     }
     diagnose(
         &attempt,

@@ -721,12 +721,8 @@ pub fn parse_server_time(text: &str) -> Option<Timestamp> {
     if let Ok(at) = text.parse::<Timestamp>() {
         return Some(at);
     }
-    if text.len() == 16 && text.ends_with('Z') && text.as_bytes().get(8) == Some(&b'T') {
-        return jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", text)
-            .ok()?
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .ok()
-            .map(|z| z.timestamp());
+    if let Some(at) = crate::link::parse_compact_time(text) {
+        return Some(at);
     }
     if !text.is_empty() && text.len() <= 16 && text.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = text.parse().ok()?;

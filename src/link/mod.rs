@@ -578,7 +578,7 @@ fn region_from_host(host: &str) -> Option<String> {
 }
 
 /// `20261124T060000Z` as in `X-Amz-Date` and `X-Goog-Date`.
-fn parse_compact_time(text: &str) -> Option<Timestamp> {
+pub(crate) fn parse_compact_time(text: &str) -> Option<Timestamp> {
     let civil = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", text.trim()).ok()?;
     civil
         .to_zoned(jiff::tz::TimeZone::UTC)

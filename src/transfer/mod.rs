@@ -14,7 +14,7 @@ pub use crate::exchange::verify::{self, ChecksumAlgorithm, Unverifiable, Verific
 pub use crate::exchange::{
     Payload, Plan, Refusal, ResponseFacts, S3_SINGLE_PUT_LIMIT_BYTES, Success,
 };
-pub use probe::{ProbeAnswer, download_verdict, probe, wants_download_probe};
+pub use probe::{ProbeAnswer, probe, settle_refusal};
 pub use progress::{Progress, ProgressMeter};
 pub use run::{Options, http_client, run, run_with};
 pub use tokio_util::sync::CancellationToken;

@@ -74,7 +74,7 @@ pub async fn probe(client: &reqwest::Client, url: &Secret) -> Result<ProbeAnswer
 
 /// Whether a refused upload is worth a download probe: a signature refusal, on a link that
 /// does not say which operation it was made for, with no echo of the method in the answer.
-pub fn wants_download_probe(
+fn wants_download_probe(
     plan: &crate::exchange::Plan,
     link: Option<&crate::link::PresignedLink>,
     refusal: &Refusal,
@@ -90,13 +90,19 @@ pub fn wants_download_probe(
         && refusal.body.element("CanonicalRequest").is_none()
 }
 
-/// Probes `plan`'s link with a download and reads what that shows about the link.
-pub async fn download_verdict(
+/// What a download probe of `plan`'s link shows about a refusal, when it can show anything:
+/// a signature refusal of an upload whose link does not say its operation is probed once.
+pub async fn settle_refusal(
     client: &reqwest::Client,
     plan: &crate::exchange::Plan,
-) -> crate::diagnose::ProbeVerdict {
+    refusal: &Refusal,
+) -> Option<crate::diagnose::ProbeVerdict> {
     use crate::diagnose::ProbeVerdict;
-    match probe(client, &plan.url).await {
+    let link = crate::link::PresignedLink::parse(plan.url.expose()).ok();
+    if !wants_download_probe(plan, link.as_ref(), refusal) {
+        return None;
+    }
+    Some(match probe(client, &plan.url).await {
         Ok(ProbeAnswer::Accepted { status, .. }) => ProbeVerdict::of_answer(status, None),
         Ok(ProbeAnswer::Refused(refusal)) => ProbeVerdict::of_answer(
             refusal.status,
@@ -107,5 +113,5 @@ pub async fn download_verdict(
                 .or(refusal.response.error_code.as_deref()),
         ),
         Err(_) => ProbeVerdict::Unsettled,
-    }
+    })
 }

@@ -204,13 +204,7 @@ impl PresignDeskApp {
         self.watch_close(&ctx);
         // Far from a server's clock, this computer's clock gives way: the countdown and the
         // findings follow the server's, and a finding says so.
-        let skew = self
-            .clock_offset_secs
-            .and_then(crate::link::findings::clock_skew);
-        let now = match (&skew, self.clock_offset_secs) {
-            (Some(_), Some(offset)) => Timestamp::now() - jiff::SignedDuration::from_secs(offset),
-            _ => Timestamp::now(),
-        };
+        let (now, skew) = crate::present::on_server_clock(Timestamp::now(), self.clock_offset_secs);
         let mut findings = match &self.link {
             Ok(link) => link.findings(now, Some(self.operation)),
             Err(_) => Vec::new(),
@@ -391,6 +385,9 @@ impl PresignDeskApp {
 
     /// A refusal's explanation follows the language it is read in.
     fn refresh_explanation(&mut self) {
+        if let Ok(link) = &self.link {
+            self.check.refresh(link);
+        }
         let language = self.language();
         if let RunState::Finished {
             outcome,

@@ -195,13 +195,10 @@ pub fn start_transfer(
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;
         // A signature refusal on a link that does not say its operation: a download probe
         // settles whether it was made for download.
-        let mut verdict = None;
-        if let Outcome::Refused(refusal) = &outcome {
-            let link = crate::link::PresignedLink::parse(plan.url.expose()).ok();
-            if transfer::wants_download_probe(&plan, link.as_ref(), refusal) {
-                verdict = Some(transfer::download_verdict(&client, &plan).await);
-            }
-        }
+        let verdict = match &outcome {
+            Outcome::Refused(refusal) => transfer::settle_refusal(&client, &plan, refusal).await,
+            _ => None,
+        };
         mailbox.post(Message::Finished(outcome, verdict));
     });
 }

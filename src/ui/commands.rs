@@ -88,17 +88,9 @@ impl PresignDeskApp {
             Err(_) => None,
         };
         self.note_server_date(date.as_deref());
-        let diagnosis = match (answer.as_ref(), &self.link) {
-            (Ok(ProbeAnswer::Refused(refusal)), Ok(link)) => {
-                Some(Box::new(crate::diagnose::diagnose(
-                    &crate::diagnose::Attempt::new(Some(link), crate::link::Operation::Get),
-                    &crate::diagnose::Answer::of_refusal(refusal),
-                    jiff::Timestamp::now(),
-                )))
-            }
-            _ => None,
-        };
-        self.check = super::state::CheckState::Done { answer, diagnosis };
+        if let Ok(link) = &self.link {
+            self.check = super::state::CheckState::done(answer, link);
+        }
     }
 
     /// Compares this computer's clock with a server's `Date`: far apart, the countdown follows

@@ -74,7 +74,7 @@ pub fn check_section_ui(
 ) {
     use crate::transfer::ProbeAnswer;
     ui.add_space(4.0);
-    let upload = link.operation == Some(crate::link::Operation::Put);
+    let upload = !present::check_sends_probe(link);
     ui.horizontal_wrapped(|ui| {
         let button = ui.add_enabled(
             !upload && !matches!(check, CheckState::Running),
@@ -95,24 +95,17 @@ pub fn check_section_ui(
     if upload {
         ui.weak(tr(T::CheckUploadInspectedOnly));
     }
-    let CheckState::Done { answer, diagnosis } = check else {
+    let CheckState::Done {
+        answer, diagnosis, ..
+    } = check
+    else {
         return;
     };
     match (answer.as_ref(), diagnosis) {
         (Ok(ProbeAnswer::Accepted { size, response, .. }), _) => {
             ui.colored_label(
                 super::GOOD,
-                crate::text::fill(
-                    T::CheckOk,
-                    &[
-                        ("target", &present::target_name(link)),
-                        (
-                            "size",
-                            &size.map(crate::format::bytes).unwrap_or_else(|| "?".into()),
-                        ),
-                        ("etag", response.etag.as_deref().unwrap_or(tr(T::None_))),
-                    ],
-                ),
+                present::check_ok_line(link, *size, response.etag.as_deref()),
             );
         }
         (_, Some(diagnosis)) => {

@@ -172,5 +172,39 @@ pub enum CheckState {
         answer: Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>,
         /// The explanation of a refusal.
         diagnosis: Option<Box<Diagnosis>>,
+        /// The language of the explanation.
+        language: Language,
     },
+}
+
+impl CheckState {
+    /// The probe's `answer` for `link`, a refusal explained in the current language.
+    pub fn done(
+        answer: Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>,
+        link: &PresignedLink,
+    ) -> Self {
+        let diagnosis = match answer.as_ref() {
+            Ok(crate::transfer::ProbeAnswer::Refused(refusal)) => Some(Box::new(diagnose(
+                &Attempt::new(Some(link), Operation::Get),
+                &Answer::of_refusal(refusal),
+                Timestamp::now(),
+            ))),
+            _ => None,
+        };
+        CheckState::Done {
+            answer,
+            diagnosis,
+            language: language::current(),
+        }
+    }
+
+    /// Explains again when the language changed since.
+    pub fn refresh(&mut self, link: &PresignedLink) {
+        let stale =
+            matches!(self, CheckState::Done { language, .. } if *language != language::current());
+        if stale && let CheckState::Done { answer, .. } = std::mem::replace(self, CheckState::None)
+        {
+            *self = CheckState::done(answer, link);
+        }
+    }
 }

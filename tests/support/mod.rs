@@ -168,3 +168,21 @@ pub fn trickle_server() -> String {
         jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ")
     )
 }
+
+/// Runs the `presign-desk` binary in English (whatever this machine's locale), in UTC.
+pub fn presign_desk(args: &[&str]) -> std::process::Output {
+    presign_desk_in("C.UTF-8", args)
+}
+
+/// Runs the `presign-desk` binary with `LANG` set to `lang`, no other locale variable, in UTC.
+pub fn presign_desk_in(lang: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_presign-desk"))
+        .args(args)
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env("TZ", "UTC")
+        .output()
+        .expect("the binary runs")
+}
