@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 EXTRA_PACKAGES="import:imagemagick"
 # shellcheck source=scripts/gui-env.sh
 source scripts/gui-env.sh
+out=$PWD/docs/screenshots
+mkdir -p "$out"
 
 # Files a person would pick.
 files=$work/files
