@@ -17,6 +17,8 @@ struct Options {
     port: u16,
     data: PathBuf,
     expires_secs: u64,
+    /// A relay's port: also print a download link signed for it.
+    via: Option<u16>,
 }
 
 fn options() -> Result<Options, String> {
@@ -24,6 +26,7 @@ fn options() -> Result<Options, String> {
         port: 9000,
         data: std::env::temp_dir().join("presign-desk-playground"),
         expires_secs: 3600,
+        via: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -34,8 +37,12 @@ fn options() -> Result<Options, String> {
             "--expires" => {
                 options.expires_secs = value()?.parse().map_err(|_| "--expires takes seconds")?
             }
+            "--via" => options.via = Some(value()?.parse().map_err(|_| "--via takes a port")?),
             "-h" | "--help" => {
-                return Err("usage: playground [--port N] [--data DIR] [--expires SECS]".into());
+                return Err(
+                    "usage: playground [--port N] [--data DIR] [--expires SECS] [--via RELAY_PORT]"
+                        .into(),
+                );
             }
             other => return Err(format!("unknown option {other}")),
         }
@@ -132,6 +139,13 @@ fn main() {
     ];
     for (title, url) in links {
         println!("{title}:\n  {url}\n");
+    }
+    if let Some(port) = options.via {
+        let via = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        println!(
+            "Download what you uploaded, through the relay on {via} (SigV4):\n  {}\n",
+            playground.sign_v4_get_via(via, "uploads/my-file", expires)
+        );
     }
     println!(
         "Try it from a terminal too:\n  presign-desk put '<upload link>' FILE\n  presign-desk get '<download link>' -o FILE"

@@ -120,13 +120,12 @@ pub fn progress_line(progress: &Progress) -> String {
     }
 }
 
-/// Before this much time has passed, a speed says more about the start than about the line.
-const SPEED_MEANINGFUL_AFTER: Duration = Duration::from_secs(1);
-
 fn progress_figures(progress: &Progress) -> String {
     let done = format::bytes(progress.bytes_done);
     let speed = format::speed(progress.bytes_per_sec);
-    let settled = progress.elapsed >= SPEED_MEANINGFUL_AFTER;
+    // The meter gives no speed until it means something (a second of the line, not the first
+    // burst), and none while nothing moves: then only the bytes are shown.
+    let settled = progress.bytes_per_sec > 0.0;
     match progress.total_bytes {
         Some(total) if !settled => {
             let percent = progress.fraction().unwrap_or_default() * 100.0;
@@ -269,6 +268,20 @@ fn shell_quote(text: &str) -> String {
 /// its first byte; an upload link cannot be tried without writing, so it is only inspected.
 pub fn check_sends_probe(link: &PresignedLink) -> bool {
     link.operation != Some(Operation::Put)
+}
+
+/// How a download used connections, when there is something to say: several at once, or why
+/// only one.
+pub fn connections_line(success: &Success) -> Option<String> {
+    if let Some(reason) = success.single_stream_reason {
+        return Some(reason.describe());
+    }
+    (success.connections > 1).then(|| {
+        fill(
+            T::ConnectionsUsed,
+            &[("count", &success.connections.to_string())],
+        )
+    })
 }
 
 /// What a successful check proved, in one sentence.

@@ -20,6 +20,8 @@ pub struct Settings {
     pub stall_timeout_secs: u64,
     /// Compute MD5 while streaming and compare with the server's.
     pub verify: bool,
+    /// Connections a large download may use at once.
+    pub download_connections: u32,
     /// The language the user chose in the window (`None`: the system's).
     pub language: Option<Language>,
     /// Light, dark, or as the system is.
@@ -37,6 +39,7 @@ impl Default for Settings {
             max_attempts: options.max_attempts,
             stall_timeout_secs: options.stall_timeout.as_secs(),
             verify: options.verify,
+            download_connections: options.connections,
             language: None,
             theme: Theme::System,
             show_details: false,
@@ -87,6 +90,8 @@ impl WindowGeometry {
 
 /// Bounds a person can set in the window.
 pub const ATTEMPTS_RANGE: std::ops::RangeInclusive<u32> = 1..=10;
+/// Bounds of the connections of one download.
+pub const CONNECTIONS_RANGE: std::ops::RangeInclusive<u32> = 1..=crate::transfer::MAX_CONNECTIONS;
 /// Bounds of the stall timeout, seconds.
 pub const STALL_TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 5..=600;
 
@@ -102,6 +107,9 @@ impl Settings {
                     .clamp(*STALL_TIMEOUT_RANGE.start(), *STALL_TIMEOUT_RANGE.end()),
             ),
             verify: self.verify,
+            connections: self
+                .download_connections
+                .clamp(*CONNECTIONS_RANGE.start(), *CONNECTIONS_RANGE.end()),
             ..Options::default()
         }
     }
@@ -133,7 +141,12 @@ impl Settings {
         }
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
         let temporary = path.with_extension("json.tmp");
-        std::fs::write(&temporary, text)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        // Readable by the user only: nothing secret is in it, but nothing needs to be shared.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::io::Write::write_all(&mut options.open(&temporary)?, text.as_bytes())?;
         std::fs::rename(&temporary, path)
     }
 }
@@ -162,6 +175,7 @@ mod tests {
             max_attempts: 5,
             stall_timeout_secs: 90,
             verify: false,
+            download_connections: 3,
             language: Some(Language::JAPANESE),
             theme: Theme::Dark,
             show_details: true,
@@ -174,6 +188,12 @@ mod tests {
         };
         mine.save(&path).unwrap();
         assert_eq!(Settings::load(&path), (mine, None));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "readable by the user only");
+        }
         std::fs::write(&path, r#"{"max_attempts": 7}"#).unwrap();
         let (partial, notice) = Settings::load(&path);
         assert_eq!(

@@ -710,3 +710,95 @@ fn check_link_proves_a_download_link_and_leaves_an_upload_link_unsent() {
     );
     assert_eq!(pg.received().len(), before);
 }
+
+#[test]
+fn no_secret_in_any_text_the_window_shows_copies_or_saves() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use support::fault_server::{FaultServer, Reply, ok, status};
+    use support::secrets::{echoing_body, links, secrets};
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let failing = Arc::new(AtomicBool::new(false));
+    let mode = failing.clone();
+    let server = runtime.block_on(FaultServer::start(move |_, _| {
+        if mode.load(Ordering::SeqCst) {
+            let mut reply = status(403, "x");
+            if let Reply::Respond { body, .. } = &mut reply {
+                *body = echoing_body();
+            }
+            reply
+        } else {
+            ok(
+                Vec::new(),
+                vec![(
+                    "ETag".to_owned(),
+                    "\"5d41402abc4b2a76b9719d911017c592\"".to_owned(),
+                )],
+            )
+        }
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("config/settings.json");
+    let file = dir.path().join("hello.txt");
+    std::fs::write(&file, "hello").unwrap();
+    let secrets = secrets();
+    for fail in [false, true] {
+        failing.store(fail, Ordering::SeqCst);
+        for (provider, url) in links(server.port) {
+            let what = format!("{provider} fail={fail}");
+            let mut harness = window_with(
+                &runtime,
+                settings(Language::ENGLISH, true),
+                Some(settings_path.clone()),
+            );
+            paste(&mut harness, &url);
+            choose_file(&mut harness, &file);
+            wait_for_text(&mut harness, "5 B");
+            harness.get_by_label("Upload hello.txt").click();
+            wait_until(&mut harness, "the answer", |h| {
+                h.query_by_label("Copy details").is_some()
+            });
+            let mut buttons = vec![
+                "Copy summary",
+                "Copy request (signature removed)",
+                "Copy details",
+            ];
+            if fail {
+                buttons.push("Copy message for the link's creator");
+            }
+            for button in buttons {
+                press(&mut harness, button);
+                harness.step();
+                let copied = copied_texts(&harness);
+                assert!(!copied.is_empty(), "{what}: {button} copied something");
+                for text in copied {
+                    secrets.assert_absent(&format!("{what}: {button}"), &text);
+                }
+                harness.run();
+            }
+            // Every label on screen: the verdict, the result card, the details, the session list.
+            for secret in &secrets.0 {
+                let shown: Vec<String> = harness
+                    .query_all_by_label_contains(secret)
+                    .map(|node| format!("{node:?}"))
+                    .collect();
+                assert!(shown.is_empty(), "{what}: on screen: {shown:?}");
+            }
+            // Closing and opening the details panel saves the settings.
+            for _ in 0..2 {
+                harness
+                    .query_all_by_label("Details")
+                    .next()
+                    .unwrap()
+                    .click();
+                harness.run();
+            }
+            wait_until(&mut harness, "the settings file", |_| {
+                settings_path.exists()
+            });
+            secrets.assert_absent(&what, &std::fs::read_to_string(&settings_path).unwrap());
+        }
+    }
+    assert!(server.seen().len() >= 8, "the uploads ran");
+}

@@ -120,6 +120,7 @@ fn describe(command: &str, argument: &str) -> Option<T> {
         (_, "attempts") => T::CliHelpAttempts,
         (_, "stall_timeout") => T::CliHelpStall,
         (_, "no_verify") => T::CliHelpNoVerify,
+        (_, "connections") => T::CliHelpConnections,
         (_, "output") => T::CliHelpOutput,
         (_, "overwrite") => T::CliHelpOverwrite,
         ("explain", "file") => T::CliHelpExplainFile,

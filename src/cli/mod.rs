@@ -178,6 +178,10 @@ pub struct GetArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub overwrite: bool,
+    /// Connections a large download (over 32 MiB) may use at once.
+    #[arg(long, value_name = "N", default_value_t = crate::transfer::DEFAULT_CONNECTIONS,
+        value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::transfer::MAX_CONNECTIONS)))]
+    pub connections: u32,
     /// Print one JSON object for scripts.
     #[arg(long)]
     pub json: bool,
@@ -188,6 +192,8 @@ pub struct GetArgs {
 
 const EXIT_REFUSED: u8 = 1;
 const EXIT_BAD_INPUT: u8 = 2;
+/// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
 
 /// Runs `put` or `get` on the current tokio runtime.
 pub async fn run(command: Command) -> ExitCode {

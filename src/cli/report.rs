@@ -31,6 +31,12 @@ pub struct TransferReport {
     pub verification: VerificationReport,
     /// Attempts made (1 when no retry was needed).
     pub attempts: u32,
+    /// Connections that ran at once at most (1 for an upload, or a download in one stream).
+    pub connections: u32,
+    /// Why a download that could have used several connections used one:
+    /// `ranges-ignored` or `object-changed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_stream_reason: Option<crate::transfer::SingleStreamReason>,
     /// The server's request id.
     pub request_id: Option<String>,
     /// Where a download was saved.
@@ -126,6 +132,8 @@ impl TransferReport {
             etag: None,
             verification: not_completed(),
             attempts,
+            connections: 1,
+            single_stream_reason: None,
             request_id: None,
             saved_to: None,
             error: None,
@@ -139,6 +147,8 @@ impl TransferReport {
                 report.duration_secs = success.elapsed.as_secs_f64();
                 report.etag = success.response.etag.clone();
                 report.verification = VerificationReport::of(&success.verification);
+                report.connections = success.connections;
+                report.single_stream_reason = success.single_stream_reason;
                 report.request_id = success.response.request_id.clone();
                 report.saved_to = success.saved_to.as_ref().map(|p| p.display().to_string());
             }

@@ -90,7 +90,11 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
             &[("target", &present::target_name(&link))]
         )
     );
-    let run = execute(&plan, &args.transfer.options(false)).await;
+    let options = transfer::Options {
+        connections: args.connections,
+        ..args.transfer.options(false)
+    };
+    let run = execute(&plan, &options).await;
     finish(run, &plan, args.json).await
 }
 
@@ -132,7 +136,12 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
     let on_interrupt = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
+            // The transfer stops and removes its partial file; the exit code says why.
             on_interrupt.cancel();
+            // A second Ctrl-C ends at once, whatever is still being cleaned up.
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(i32::from(super::EXIT_INTERRUPTED));
+            }
         }
     });
     let printer = Arc::new(Mutex::new(ProgressPrinter::new()));
@@ -190,10 +199,10 @@ async fn explain_refusal(
 }
 
 async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
-    let code = if matches!(run.outcome, Outcome::Succeeded(_)) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_REFUSED)
+    let code = match run.outcome {
+        Outcome::Succeeded(_) => ExitCode::SUCCESS,
+        Outcome::Cancelled => ExitCode::from(super::EXIT_INTERRUPTED),
+        _ => ExitCode::from(EXIT_REFUSED),
     };
     if json {
         let explanation = match &run.outcome {
@@ -243,6 +252,9 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
                 fill(id, &values),
                 success.verification.describe()
             );
+            if let Some(line) = present::connections_line(&success) {
+                eprintln!("{line}");
+            }
             ExitCode::SUCCESS
         }
         Outcome::Refused(refusal) => {
@@ -272,7 +284,7 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
         }
         Outcome::Cancelled => {
             println!("{}", crate::text::tr(T::CliCancelled));
-            ExitCode::from(EXIT_REFUSED)
+            ExitCode::from(super::EXIT_INTERRUPTED)
         }
     }
 }

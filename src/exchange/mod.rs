@@ -167,6 +167,32 @@ pub struct Success {
     pub saved_to: Option<PathBuf>,
     /// What could be proved about the bytes.
     pub verification: Verification,
+    /// Connections that ran at once at most (1 for an upload or a download in one stream).
+    pub connections: u32,
+    /// Why a download that could have used several connections used one.
+    pub single_stream_reason: Option<SingleStreamReason>,
+}
+
+/// Why a large download ran over one connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SingleStreamReason {
+    /// Asked for a part, the server sent the whole object.
+    RangesIgnored,
+    /// The object changed on the server during the download (another ETag, or 412): the
+    /// download started over in one piece, never mixing two versions.
+    ObjectChanged,
+}
+
+impl SingleStreamReason {
+    /// The reason in words, in the current language.
+    pub fn describe(&self) -> String {
+        crate::text::tr(match self {
+            SingleStreamReason::RangesIgnored => T::OneStreamRangesIgnored,
+            SingleStreamReason::ObjectChanged => T::OneStreamObjectChanged,
+        })
+        .to_owned()
+    }
 }
 
 /// The server's refusal.

@@ -1,9 +1,11 @@
 //! The HTTP engine: send a presigned request exactly as signed, stream the body both ways,
 //! report progress, honour cancel, and never leave a half file where a whole one is expected.
 
+mod hasher;
 pub mod naming;
 mod probe;
 mod progress;
+mod ranges;
 mod run;
 
 use std::path::{Path, PathBuf};
@@ -12,10 +14,11 @@ use std::time::Duration;
 
 pub use crate::exchange::verify::{self, ChecksumAlgorithm, Unverifiable, Verification};
 pub use crate::exchange::{
-    Payload, Plan, Refusal, ResponseFacts, S3_SINGLE_PUT_LIMIT_BYTES, Success,
+    Payload, Plan, Refusal, ResponseFacts, S3_SINGLE_PUT_LIMIT_BYTES, SingleStreamReason, Success,
 };
 pub use probe::{ProbeAnswer, probe, settle_refusal};
 pub use progress::{Progress, ProgressMeter};
+pub use ranges::{DEFAULT_CONNECTIONS, MAX_CONNECTIONS, MIN_BYTES as RANGES_MIN_BYTES};
 pub use run::{Options, http_client, run, run_with};
 pub use tokio_util::sync::CancellationToken;
 

@@ -1,5 +1,6 @@
 //! Progress counting, throttled so a fast transfer does not flood the UI.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// How often progress is reported at most (about 20 times a second).
@@ -14,7 +15,7 @@ pub struct Progress {
     pub total_bytes: Option<u64>,
     /// Time since the transfer started.
     pub elapsed: Duration,
-    /// Speed, bytes per second, smoothed over the last few reports.
+    /// Speed in bytes per second over the last few seconds; 0 while too early to tell.
     pub bytes_per_sec: f64,
     /// Which attempt this is (1 for the first).
     pub attempt: u32,
@@ -45,78 +46,99 @@ impl Progress {
 #[derive(Debug)]
 pub struct ProgressMeter {
     started: Instant,
-    last_report: Option<(Instant, u64)>,
+    last_report: Option<Instant>,
     bytes_done: u64,
-    bytes_at_start: u64,
     total_bytes: Option<u64>,
-    smoothed_bytes_per_sec: Option<f64>,
+    /// (when, bytes done) at each report within the last [`SPEED_WINDOW`], oldest first.
+    samples: VecDeque<(Instant, u64)>,
     attempt: u32,
 }
 
-/// Weight of the newest interval in the smoothed speed.
-const SPEED_SMOOTHING: f64 = 0.3;
+/// The speed is the bytes moved over about this long: long enough that the first burst (what
+/// the socket buffers held) does not pass for the line's speed, short enough to follow it.
+pub const SPEED_WINDOW: Duration = Duration::from_secs(5);
+/// A speed measured over less than this says more about the start than about the line.
+pub const SPEED_SETTLES_AFTER: Duration = Duration::from_secs(1);
 
 impl ProgressMeter {
     /// Starts counting now, for attempt `attempt`.
     pub fn new(total_bytes: Option<u64>, attempt: u32) -> Self {
+        Self::new_at(Instant::now(), total_bytes, attempt)
+    }
+
+    fn new_at(now: Instant, total_bytes: Option<u64>, attempt: u32) -> Self {
         Self {
-            started: Instant::now(),
+            started: now,
             last_report: None,
             bytes_done: 0,
-            bytes_at_start: 0,
             total_bytes,
-            smoothed_bytes_per_sec: None,
+            samples: VecDeque::from([(now, 0)]),
             attempt,
         }
     }
 
     /// Starts again toward `total_bytes` with `already` bytes done (a resumed download).
     pub fn restart(&mut self, total_bytes: Option<u64>, already: u64) {
+        let now = Instant::now();
         *self = Self {
             bytes_done: already,
-            bytes_at_start: already,
-            ..Self::new(total_bytes, self.attempt)
+            samples: VecDeque::from([(now, already)]),
+            ..Self::new_at(now, total_bytes, self.attempt)
         };
     }
 
     /// Counts `bytes` more; returns a snapshot when one is due.
     pub fn advance(&mut self, bytes: u64) -> Option<Progress> {
+        self.advance_at(Instant::now(), bytes)
+    }
+
+    fn advance_at(&mut self, now: Instant, bytes: u64) -> Option<Progress> {
         self.bytes_done += bytes;
-        let now = Instant::now();
         let due = self
             .last_report
-            .is_none_or(|(last, _)| now.duration_since(last) >= REPORT_INTERVAL);
+            .is_none_or(|last| now.duration_since(last) >= REPORT_INTERVAL);
         if !due {
             return None;
         }
-        if let Some((last, last_bytes)) = self.last_report {
-            let secs = now.duration_since(last).as_secs_f64();
-            let instant = (self.bytes_done - last_bytes) as f64 / secs;
-            self.smoothed_bytes_per_sec = Some(match self.smoothed_bytes_per_sec {
-                Some(previous) => previous + SPEED_SMOOTHING * (instant - previous),
-                None => instant,
-            });
+        self.last_report = Some(now);
+        self.samples.push_back((now, self.bytes_done));
+        // Keep one sample at or before the window's start, so the window is always full.
+        while self.samples.len() > 2
+            && self
+                .samples
+                .get(1)
+                .is_some_and(|(at, _)| now.duration_since(*at) >= SPEED_WINDOW)
+        {
+            self.samples.pop_front();
         }
-        self.last_report = Some((now, self.bytes_done));
-        Some(self.snapshot())
+        Some(self.snapshot_at(now))
     }
 
     /// The current state, whether due or not.
     pub fn snapshot(&self) -> Progress {
-        let elapsed = self.started.elapsed();
-        let secs = elapsed.as_secs_f64();
-        let average = if secs > 0.0 {
-            (self.bytes_done - self.bytes_at_start) as f64 / secs
-        } else {
-            0.0
-        };
+        self.snapshot_at(Instant::now())
+    }
+
+    fn snapshot_at(&self, now: Instant) -> Progress {
         Progress {
             bytes_done: self.bytes_done,
             total_bytes: self.total_bytes,
-            elapsed,
-            bytes_per_sec: self.smoothed_bytes_per_sec.unwrap_or(average),
+            elapsed: now.duration_since(self.started),
+            bytes_per_sec: self.speed_at(now),
             attempt: self.attempt,
         }
+    }
+
+    /// Bytes per second over the last [`SPEED_WINDOW`]; 0 until [`SPEED_SETTLES_AFTER`].
+    fn speed_at(&self, now: Instant) -> f64 {
+        let Some(&(since, bytes_then)) = self.samples.front() else {
+            return 0.0;
+        };
+        let span = now.duration_since(since);
+        if span < SPEED_SETTLES_AFTER {
+            return 0.0;
+        }
+        (self.bytes_done - bytes_then) as f64 / span.as_secs_f64()
     }
 
     /// Bytes counted so far.
@@ -139,6 +161,46 @@ mod tests {
         let report = meter.advance(5).unwrap();
         assert_eq!(report.bytes_done, 115);
         assert_eq!(report.fraction(), Some(0.115));
+    }
+
+    #[test]
+    fn the_speed_is_the_line_not_the_first_burst() {
+        let start = Instant::now();
+        let mut meter = ProgressMeter::new_at(start, Some(100 << 20), 1);
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        // 8 MiB arrive at once (the socket buffers), then the line gives 1 MiB/s.
+        let first = meter.advance_at(at(10), 8 << 20).unwrap();
+        assert_eq!(first.bytes_per_sec, 0.0, "no speed from the first burst");
+        assert_eq!(first.eta(), None);
+        let mut last = None;
+        for tick in 1..=80u64 {
+            last = meter
+                .advance_at(at(10 + tick * 100), (1 << 20) / 10)
+                .or(last);
+            if tick == 5 {
+                assert_eq!(last.as_ref().unwrap().bytes_per_sec, 0.0, "under a second");
+            }
+        }
+        let settled = last.unwrap();
+        let mib_per_sec = settled.bytes_per_sec / f64::from(1 << 20);
+        assert!(
+            (0.95..1.05).contains(&mib_per_sec),
+            "after 8 s the window holds only the line: {mib_per_sec} MiB/s"
+        );
+        let eta = settled.eta().unwrap().as_secs_f64();
+        assert!((80.0..90.0).contains(&eta), "{eta} s left");
+    }
+
+    #[test]
+    fn a_resumed_download_counts_its_speed_from_the_resume() {
+        let start = Instant::now();
+        let mut meter = ProgressMeter::new_at(start, Some(10 << 20), 1);
+        meter.restart(Some(10 << 20), 6 << 20);
+        let later = meter.samples[0].0 + Duration::from_secs(2);
+        let progress = meter.advance_at(later, 1 << 20).unwrap();
+        assert_eq!(progress.bytes_done, 7 << 20);
+        let mib_per_sec = progress.bytes_per_sec / f64::from(1 << 20);
+        assert!((0.45..0.55).contains(&mib_per_sec), "{mib_per_sec}");
     }
 
     #[test]

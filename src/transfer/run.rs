@@ -12,10 +12,12 @@ use reqwest::header::{CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue, IF_MAT
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
 
-use super::verify::{self, Checksum, Md5Stream, Verification};
+use super::hasher::Hasher;
+use super::ranges::{self, DEFAULT_CONNECTIONS};
+use super::verify::{self, Checksum, Verification};
 use super::{
     CancellationToken, Outcome, Payload, Plan, ProgressMeter, Refusal, Reporter, ResponseFacts,
-    RetryReason, Success, TransferError, TransferEvent, partial_path,
+    RetryReason, SingleStreamReason, Success, TransferError, TransferEvent, partial_path,
 };
 use crate::diagnose::{ErrorBody, MAX_ERROR_BODY_BYTES};
 use crate::link::RawUrl;
@@ -37,6 +39,8 @@ pub struct Options {
     pub verify: bool,
     /// Send even when the file cannot match a checksum the link fixes (for testers).
     pub send_despite_checksum: bool,
+    /// Connections a large download may use at once (1 to [`MAX_CONNECTIONS`]).
+    pub connections: u32,
 }
 
 impl Default for Options {
@@ -47,6 +51,7 @@ impl Default for Options {
             backoff_base: Duration::from_millis(500),
             verify: true,
             send_despite_checksum: false,
+            connections: DEFAULT_CONNECTIONS,
         }
     }
 }
@@ -176,7 +181,7 @@ pub async fn run_with(
 }
 
 /// Server answers worth another attempt: 500, 503 and the codes S3 uses for passing trouble.
-fn is_retryable_refusal(refusal: &Refusal) -> bool {
+pub(super) fn is_retryable_refusal(refusal: &Refusal) -> bool {
     matches!(refusal.status, 500 | 502 | 503 | 504)
         || matches!(
             refusal.body.code.as_deref(),
@@ -191,7 +196,7 @@ fn is_retryable_refusal(refusal: &Refusal) -> bool {
 }
 
 /// Exponential backoff with jitter: base × 2^(attempt−1), between half and the whole of it.
-fn backoff(base: Duration, attempt: u32) -> Duration {
+pub(super) fn backoff(base: Duration, attempt: u32) -> Duration {
     let full = base
         .saturating_mul(1 << attempt.saturating_sub(1).min(10))
         .min(MAX_BACKOFF);
@@ -283,7 +288,7 @@ fn extra_headers(pairs: &[(String, String)]) -> Result<HeaderMap, TransferError>
 
 /// Counts one attempt's bytes, reports progress, and knows when bytes last moved.
 #[derive(Clone)]
-struct Meter {
+pub(super) struct Meter {
     inner: Arc<Mutex<ProgressMeter>>,
     report: Reporter,
     started: Instant,
@@ -300,7 +305,7 @@ impl Meter {
         }
     }
 
-    fn touch(&self) {
+    pub(super) fn touch(&self) {
         let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.last_activity_ms.store(ms, Ordering::Relaxed);
     }
@@ -313,7 +318,7 @@ impl Meter {
         }
     }
 
-    fn count(&self, bytes: u64) {
+    pub(super) fn count(&self, bytes: u64) {
         self.touch();
         let due = self.inner.lock().ok().and_then(|mut m| m.advance(bytes));
         if let Some(progress) = due {
@@ -367,18 +372,22 @@ async fn upload(
         });
     }
     meter.start(Some(len), 0);
-    let md5 = Arc::new(Mutex::new(Md5Stream::default()));
-    let (body_meter, body_md5, hashing) = (meter.clone(), md5.clone(), options.verify);
+    let hasher = options.verify.then(Hasher::of_bytes);
+    let (body_meter, feed) = (meter.clone(), hasher.as_ref().map(Hasher::feed));
     // Exactly `len` bytes go out even if the file grows meanwhile; a change is caught below.
-    let stream =
-        ReaderStream::with_capacity(file.take(len), IO_BUFFER_BYTES).inspect(move |chunk| {
-            if let Ok(chunk) = chunk {
-                if hashing && let Ok(mut md5) = body_md5.lock() {
-                    md5.update(chunk);
+    // Each chunk is queued for hashing (on its own thread) before it is sent.
+    let stream = ReaderStream::with_capacity(file.take(len), IO_BUFFER_BYTES).then(move |chunk| {
+        let (meter, feed) = (body_meter.clone(), feed.clone());
+        async move {
+            if let Ok(chunk) = &chunk {
+                if let Some(feed) = feed {
+                    feed.bytes(chunk.clone()).await;
                 }
-                body_meter.count(chunk.len() as u64);
+                meter.count(chunk.len() as u64);
             }
-        });
+            chunk
+        }
+    });
     let started = Instant::now();
     let request = client
         .put(url)
@@ -400,7 +409,7 @@ async fn upload(
             now: after.len(),
         });
     }
-    let verification = verify_md5(options, &md5, &facts, path)?;
+    let verification = verify_md5(hasher, &facts, path).await?;
     Ok(Outcome::Succeeded(Box::new(Success {
         status: status.as_u16(),
         bytes,
@@ -408,19 +417,24 @@ async fn upload(
         response: facts,
         saved_to: None,
         verification,
+        connections: 1,
+        single_stream_reason: None,
     })))
 }
 
-fn verify_md5(
-    options: &Options,
-    md5: &Mutex<Md5Stream>,
+/// Compares the hasher's MD5 with the server's (`None`: verification is off).
+pub(super) async fn verify_md5(
+    hasher: Option<Hasher>,
     facts: &ResponseFacts,
     path: &Path,
 ) -> Result<Verification, TransferError> {
-    if !options.verify {
+    let Some(hasher) = hasher else {
         return Ok(Verification::Off);
-    }
-    let computed = md5.lock().map(|m| m.hex()).unwrap_or_default();
+    };
+    let computed = hasher.finish().await.map_err(|e| TransferError::ReadFile {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
     verify::compare_md5(&computed, facts).map_err(|(computed, server)| {
         TransferError::DigestMismatch {
             path: path.to_owned(),
@@ -436,7 +450,8 @@ struct DownloadState {
     partial: Option<PartialFile>,
     writer: Option<tokio::io::BufWriter<tokio::fs::File>>,
     received: u64,
-    md5: Arc<Mutex<Md5Stream>>,
+    /// The MD5 of the bytes received in one stream so far (none while not verifying).
+    hasher: Option<Hasher>,
     /// The ETag of the first answer, when the server also accepts ranges: resumable.
     resume_etag: Option<String>,
     /// Why the object's MD5 cannot be known (no ETag, multipart, KMS): then nothing is hashed.
@@ -447,6 +462,8 @@ struct DownloadState {
     /// A write was under way when an attempt was cut off (a stall), so the bytes on disk may
     /// not match the count: the next attempt starts over instead of resuming.
     write_cut_off: bool,
+    /// Why ranges over several connections were given up for this download.
+    single_stream_reason: Option<SingleStreamReason>,
 }
 
 /// Where a download was asked to go.
@@ -475,6 +492,13 @@ impl Target<'_> {
     }
 }
 
+/// What one request of an attempt led to.
+enum Step {
+    Done(Outcome),
+    /// Ranges were given up: ask again for the whole object over one connection.
+    OneStream,
+}
+
 impl DownloadState {
     async fn attempt(
         &mut self,
@@ -485,6 +509,26 @@ impl DownloadState {
         options: &Options,
         meter: &Meter,
     ) -> Result<Outcome, TransferError> {
+        loop {
+            let step = self
+                .request(client, url.clone(), headers.clone(), target, options, meter)
+                .await?;
+            match step {
+                Step::Done(outcome) => return Ok(outcome),
+                Step::OneStream => continue,
+            }
+        }
+    }
+
+    async fn request(
+        &mut self,
+        client: &reqwest::Client,
+        url: reqwest::Url,
+        headers: HeaderMap,
+        target: &Target<'_>,
+        options: &Options,
+        meter: &Meter,
+    ) -> Result<Step, TransferError> {
         let replace_existing = target.replace_existing;
         if self.partial.is_none() && !replace_existing && target.path.exists() {
             return Err(TransferError::DestinationExists(target.path.to_owned()));
@@ -494,7 +538,7 @@ impl DownloadState {
             self.resume_etag = None;
         }
         let resume_from = self.resume_etag.clone().filter(|_| self.received > 0);
-        let mut request = client.get(url).headers(headers);
+        let mut request = client.get(url.clone()).headers(headers.clone());
         if let Some(etag) = &resume_from {
             // Continue where the last attempt stopped, only if the object is still the same.
             request = request
@@ -514,7 +558,7 @@ impl DownloadState {
                     self.resume_etag = None;
                     return Err(TransferError::Network(refusal.reason.clone()));
                 }
-                return Ok(outcome);
+                return Ok(Step::Done(outcome));
             }
         };
         let status = response.status();
@@ -557,6 +601,37 @@ impl DownloadState {
             self.partial = Some(partial);
             self.writer = Some(tokio::io::BufWriter::with_capacity(IO_BUFFER_BYTES, file));
         }
+        if let Some(etag) = facts.etag.clone()
+            && let Some(total) = expected_total
+            && !resumed
+            && status.as_u16() == 200
+            && total > ranges::MIN_BYTES
+            && options.connections > 1
+            && self.single_stream_reason.is_none()
+            && facts.accept_ranges.as_deref() != Some("none")
+        {
+            let first = ranges::First {
+                response,
+                etag,
+                total,
+            };
+            let whole = Whole {
+                client,
+                url,
+                headers,
+                options,
+                meter,
+                hashing,
+                started,
+                facts,
+                destination,
+                replace_existing,
+            };
+            return self.in_ranges(first, whole).await;
+        }
+        if hashing && self.hasher.is_none() {
+            self.hasher = Some(Hasher::of_bytes());
+        }
         meter.start(expected_total, self.received);
         let write_error = |e: io::Error| TransferError::WriteFile {
             path: destination.to_owned(),
@@ -566,16 +641,18 @@ impl DownloadState {
             .writer
             .as_mut()
             .ok_or_else(|| write_error(io::Error::other("closed")))?;
+        let feed = self.hasher.as_ref().map(Hasher::feed);
         while let Some(chunk) = response.chunk().await.map_err(network_error)? {
-            // Writing is not cancel-safe: mark it, so a cut-off write is known next attempt.
+            // Writing and hashing are not cancel-safe: mark them, so a cut-off attempt is
+            // known to the next one.
             self.write_cut_off = true;
             writer.write_all(&chunk).await.map_err(write_error)?;
-            self.write_cut_off = false;
-            if hashing && let Ok(mut md5) = self.md5.lock() {
-                md5.update(&chunk);
-            }
             self.received += chunk.len() as u64;
             meter.count(chunk.len() as u64);
+            if let Some(feed) = &feed {
+                feed.bytes(chunk).await;
+            }
+            self.write_cut_off = false;
         }
         writer.flush().await.map_err(write_error)?;
         meter.finish();
@@ -595,26 +672,120 @@ impl DownloadState {
         };
         let verification = match &self.unverifiable {
             Some(why) if options.verify => Verification::CouldNotVerify(why.clone()),
-            _ => verify_md5(options, &self.md5, &whole, destination)?,
+            _ if !options.verify => Verification::Off,
+            _ => verify_md5(self.hasher.take(), &whole, destination).await?,
         };
         self.writer = None;
         if let Some(partial) = self.partial.take() {
             partial.finish(destination, replace_existing).await?;
         }
-        Ok(Outcome::Succeeded(Box::new(Success {
+        Ok(Step::Done(Outcome::Succeeded(Box::new(Success {
             status: status.as_u16(),
             bytes: self.received,
             elapsed: started.elapsed(),
             response: facts,
             saved_to: Some(destination.to_owned()),
             verification,
-        })))
+            connections: 1,
+            single_stream_reason: self.single_stream_reason,
+        }))))
+    }
+
+    /// The rest of a large download in byte ranges over several connections, the first answer
+    /// streaming the first range.
+    async fn in_ranges(
+        &mut self,
+        first: ranges::First,
+        whole: Whole<'_>,
+    ) -> Result<Step, TransferError> {
+        let Whole {
+            destination,
+            meter,
+            options,
+            ..
+        } = whole;
+        let partial_path = self
+            .partial
+            .as_ref()
+            .map(|p| p.path.clone())
+            .unwrap_or_default();
+        let write_error = |e: io::Error| TransferError::WriteFile {
+            path: destination.to_owned(),
+            reason: e.to_string(),
+        };
+        let writer = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| write_error(io::Error::other("closed")))?;
+        writer.flush().await.map_err(write_error)?;
+        let file = writer
+            .get_ref()
+            .try_clone()
+            .await
+            .map_err(write_error)?
+            .into_std()
+            .await;
+        // Pre-sized: every range writes in place.
+        file.set_len(first.total).map_err(write_error)?;
+        // Nothing here can be resumed by a later attempt in one stream.
+        self.resume_etag = None;
+        self.received = 0;
+        let hasher = if whole.hashing {
+            Some(Hasher::of_file(&partial_path).map_err(write_error)?)
+        } else {
+            None
+        };
+        let total = first.total;
+        meter.start(Some(total), 0);
+        let job = ranges::Job {
+            client: whole.client.clone(),
+            url: whole.url,
+            headers: whole.headers,
+            file: Arc::new(file),
+            destination: destination.to_owned(),
+            meter: meter.clone(),
+            feed: hasher.as_ref().map(Hasher::feed),
+            connections: options.connections,
+            max_attempts: options.max_attempts.max(RANGE_ATTEMPTS),
+            stall_timeout: options.stall_timeout,
+            backoff_base: options.backoff_base,
+        };
+        match ranges::download(job, first).await? {
+            ranges::End::Complete { connections } => {
+                meter.finish();
+                self.received = total;
+                let verification = match &self.unverifiable {
+                    Some(why) if options.verify => Verification::CouldNotVerify(why.clone()),
+                    _ => verify_md5(hasher, &whole.facts, destination).await?,
+                };
+                self.writer = None;
+                if let Some(partial) = self.partial.take() {
+                    partial.finish(destination, whole.replace_existing).await?;
+                }
+                Ok(Step::Done(Outcome::Succeeded(Box::new(Success {
+                    status: 200,
+                    bytes: total,
+                    elapsed: whole.started.elapsed(),
+                    response: whole.facts,
+                    saved_to: Some(destination.to_owned()),
+                    verification,
+                    connections,
+                    single_stream_reason: None,
+                }))))
+            }
+            ranges::End::OneStream(reason) => {
+                self.single_stream_reason = Some(reason);
+                self.restart().await?;
+                Ok(Step::OneStream)
+            }
+            ranges::End::Refused(outcome) => Ok(Step::Done(outcome)),
+        }
     }
 
     /// Empties the partial file to receive the whole object again.
     async fn restart(&mut self) -> Result<(), TransferError> {
         self.received = 0;
-        self.md5 = Arc::default();
+        self.hasher = None;
         if let Some(writer) = self.writer.as_mut() {
             let failed = |e: io::Error| TransferError::WriteFile {
                 path: self
@@ -630,6 +801,25 @@ impl DownloadState {
         }
         Ok(())
     }
+}
+
+/// Attempts each range may make, at least: a range is small, and one failing should not end a
+/// download that is otherwise moving.
+const RANGE_ATTEMPTS: u32 = 5;
+
+/// What a download in ranges needs from the request that started it.
+struct Whole<'a> {
+    client: &'a reqwest::Client,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    options: &'a Options,
+    meter: &'a Meter,
+    hashing: bool,
+    started: Instant,
+    /// The first answer's facts: the whole object's ETag and digests.
+    facts: ResponseFacts,
+    destination: &'a Path,
+    replace_existing: bool,
 }
 
 /// Refuses a download the disk cannot hold.
@@ -721,14 +911,14 @@ impl Drop for PartialFile {
 /// What the server answered to the request line and headers.
 // Lives for one call, on the stack: boxing the response would only add an allocation.
 #[allow(clippy::large_enum_variant)]
-enum Answer {
+pub(super) enum Answer {
     /// 2xx: the body (for a GET) is to be read.
     Accepted(reqwest::Response, ResponseFacts),
     /// Anything else, read into a refusal.
     Refused(Outcome),
 }
 
-async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransferError> {
+pub(super) async fn send(request: reqwest::RequestBuilder) -> Result<Answer, TransferError> {
     let response = request.send().await.map_err(network_error)?;
     let facts = response_facts(response.headers());
     if response.status().is_success() {

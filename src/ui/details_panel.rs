@@ -239,6 +239,9 @@ pub fn answer_section_ui(
         );
         if let Outcome::Succeeded(success) = outcome {
             ui.label(success.verification.describe());
+            if let Some(line) = present::connections_line(success) {
+                ui.label(line);
+            }
         }
         if let Some(explained) = explained
             && explained.diagnosis.causes.len() > 1
@@ -323,6 +326,10 @@ fn answer_report(plan: &Plan, outcome: &Outcome) -> String {
         Outcome::Succeeded(success) => {
             out.push_str(&success.verification.describe());
             out.push('\n');
+            if let Some(line) = present::connections_line(success) {
+                out.push_str(&line);
+                out.push('\n');
+            }
             (
                 success.status,
                 &success.response,

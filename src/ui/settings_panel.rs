@@ -1,6 +1,6 @@
-//! "Transfer settings": attempts, stall timeout and verification.
+//! "Transfer settings": attempts, stall timeout, connections and verification.
 
-use crate::settings::{ATTEMPTS_RANGE, STALL_TIMEOUT_RANGE, Settings};
+use crate::settings::{ATTEMPTS_RANGE, CONNECTIONS_RANGE, STALL_TIMEOUT_RANGE, Settings};
 use crate::text::{T, tr};
 
 /// The settings section; returns whether anything changed.
@@ -23,6 +23,15 @@ pub fn settings_ui(ui: &mut egui::Ui, settings: &mut Settings) -> bool {
                         egui::DragValue::new(&mut settings.stall_timeout_secs)
                             .range(STALL_TIMEOUT_RANGE)
                             .suffix(" s"),
+                    )
+                    .labelled_by(label.id)
+                    .changed();
+                ui.end_row();
+                let label = ui.label(tr(T::SettingsConnections));
+                changed |= ui
+                    .add(
+                        egui::DragValue::new(&mut settings.download_connections)
+                            .range(CONNECTIONS_RANGE),
                     )
                     .labelled_by(label.id)
                     .changed();

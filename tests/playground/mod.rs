@@ -168,8 +168,36 @@ impl Playground {
     }
 
     fn bucket(&self) -> Bucket {
-        let endpoint = self.endpoint().parse().expect("endpoint URL");
+        Self::bucket_at(&self.endpoint())
+    }
+
+    fn bucket_at(endpoint: &str) -> Bucket {
+        let endpoint = endpoint.parse().expect("endpoint URL");
         Bucket::new(endpoint, UrlStyle::Path, BUCKET, REGION).expect("bucket")
+    }
+
+    /// A SigV4 download link signed for `http://{via}`, a relay in front of the playground
+    /// (the signature covers the host the client connects to).
+    #[allow(dead_code)]
+    pub fn sign_v4_get_via(
+        &self,
+        via: std::net::SocketAddr,
+        key: &str,
+        expires: Duration,
+    ) -> String {
+        let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY);
+        let bucket = Self::bucket_at(&format!("http://{via}"));
+        let mut action = bucket.get_object(Some(&credentials), key);
+        action.query_mut().insert("x-id", "GetObject");
+        action
+            .sign_with_time(expires, &jiff::Timestamp::now())
+            .to_string()
+    }
+
+    /// Where it listens.
+    #[allow(dead_code)]
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
     }
 
     /// A SigV4 presigned link made by a real signer (rusty-s3), signed now.

@@ -2,6 +2,10 @@
 
 #![allow(dead_code)]
 
+pub mod fault_server;
+pub mod relay;
+pub mod secrets;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 

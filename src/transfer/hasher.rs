@@ -1,0 +1,215 @@
+//! MD5 on a thread of its own, so sending and receiving never wait for hashing unless hashing
+//! is the slowest part (a bounded queue lets it set the pace only then).
+//!
+//! Fed either with the bytes themselves, in order (one stream: no second read), or with how far
+//! the file on disk is complete (parallel ranges: the bytes are read back in file order, from
+//! the page cache, as the ranges below a point complete).
+
+use std::io;
+use std::path::Path;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use super::verify::Md5Stream;
+
+/// Chunks waiting for the hasher at most; with 256 KiB chunks, 4 MiB.
+const QUEUE: usize = 16;
+/// What the hasher reads from the file at a time.
+const READ_BYTES: usize = 1024 * 1024;
+
+enum Work {
+    Bytes(Bytes),
+    /// The file is complete up to this offset.
+    FileUpTo(u64),
+    /// Everything was fed: send the digest.
+    Finish,
+}
+
+/// Feeds the hashing thread; cheap to clone.
+#[derive(Clone)]
+pub(super) struct Feed(mpsc::Sender<Work>);
+
+impl Feed {
+    /// Hashes `bytes` next.
+    pub async fn bytes(&self, bytes: Bytes) {
+        // A closed queue means the hasher failed; `finish` reports that.
+        let _ = self.0.send(Work::Bytes(bytes)).await;
+    }
+
+    /// The file holds every byte below `offset`: hash up to there.
+    pub async fn file_up_to(&self, offset: u64) {
+        let _ = self.0.send(Work::FileUpTo(offset)).await;
+    }
+}
+
+/// A running MD5; dropping it stops the thread.
+pub(super) struct Hasher {
+    feed: Option<Feed>,
+    done: oneshot::Receiver<io::Result<String>>,
+}
+
+impl Hasher {
+    /// Starts hashing bytes fed to it. Must run on a tokio runtime.
+    pub fn of_bytes() -> Self {
+        Self::start(None)
+    }
+
+    /// Starts hashing the file at `path` in order, as far as it is said to be complete.
+    pub fn of_file(path: &Path) -> io::Result<Self> {
+        Ok(Self::start(Some(std::fs::File::open(path)?)))
+    }
+
+    fn start(file: Option<std::fs::File>) -> Self {
+        let (tx, mut rx) = mpsc::channel(QUEUE);
+        let (done_tx, done) = oneshot::channel();
+        tokio::task::spawn_blocking(move || {
+            let mut md5 = Md5Stream::default();
+            let mut hashed = 0u64;
+            let mut buffer = Vec::new();
+            let result = 'work: loop {
+                match rx.blocking_recv() {
+                    Some(Work::Finish) => break Ok(md5.hex()),
+                    None => break Err(io::Error::other("hashing stopped before the end")),
+                    Some(Work::Bytes(bytes)) => md5.update(&bytes),
+                    Some(Work::FileUpTo(offset)) => {
+                        let Some(file) = file.as_ref() else {
+                            break Err(io::Error::other("no file to hash"));
+                        };
+                        if buffer.is_empty() {
+                            buffer = vec![0; READ_BYTES];
+                        }
+                        while hashed < offset {
+                            let n = usize::try_from(offset - hashed)
+                                .unwrap_or(usize::MAX)
+                                .min(READ_BYTES);
+                            if let Err(e) = read_at(file, &mut buffer[..n], hashed) {
+                                break 'work Err(e);
+                            }
+                            md5.update(&buffer[..n]);
+                            hashed += n as u64;
+                        }
+                    }
+                }
+            };
+            let _ = done_tx.send(result);
+        });
+        Self {
+            feed: Some(Feed(tx)),
+            done,
+        }
+    }
+
+    /// A handle to feed it with.
+    pub fn feed(&self) -> Feed {
+        self.feed
+            .clone()
+            .unwrap_or_else(|| Feed(mpsc::channel(1).0))
+    }
+
+    /// Waits for everything fed so far to be hashed; the digest as lowercase hex. Feeds still
+    /// held elsewhere need not be dropped: what they send later is not hashed.
+    pub async fn finish(mut self) -> io::Result<String> {
+        if let Some(feed) = self.feed.take() {
+            let _ = feed.0.send(Work::Finish).await;
+        }
+        self.done
+            .await
+            .unwrap_or_else(|_| Err(io::Error::other("the hashing thread ended")))
+    }
+}
+
+/// Reads exactly `buffer.len()` bytes at `offset`, leaving the file's position alone.
+pub(super) fn read_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buffer.len() {
+            let n = std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buffer[done..],
+                offset + done as u64,
+            )?;
+            if n == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+        Ok(())
+    }
+}
+
+/// Writes all of `bytes` at `offset`, leaving the file's position alone (several writers may
+/// share one file).
+pub(super) fn write_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < bytes.len() {
+            let n = std::os::windows::fs::FileExt::seek_write(
+                file,
+                &bytes[done..],
+                offset + done as u64,
+            )?;
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            done += n;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    fn md5_of(bytes: &[u8]) -> String {
+        let mut md5 = Md5Stream::default();
+        md5.update(bytes);
+        md5.hex()
+    }
+
+    #[tokio::test]
+    async fn bytes_fed_in_pieces_hash_as_a_whole() {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let hasher = Hasher::of_bytes();
+        let feed = hasher.feed();
+        for piece in data.chunks(100_001) {
+            feed.bytes(Bytes::copy_from_slice(piece)).await;
+        }
+        assert_eq!(hasher.finish().await.unwrap(), md5_of(&data));
+    }
+
+    #[tokio::test]
+    async fn a_file_is_hashed_in_order_up_to_each_mark() {
+        let data: Vec<u8> = (0..5_000_000u32).map(|i| (i * 13 % 253) as u8).collect();
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&data).unwrap();
+        let hasher = Hasher::of_file(file.path()).unwrap();
+        let feed = hasher.feed();
+        // Marks may repeat or arrive late; only how far the file is complete matters.
+        for mark in [0, 1_000_000, 1_000_000, 3_500_001, 5_000_000] {
+            feed.file_up_to(mark).await;
+        }
+        assert_eq!(hasher.finish().await.unwrap(), md5_of(&data));
+    }
+
+    #[tokio::test]
+    async fn nothing_fed_is_the_md5_of_nothing() {
+        let hasher = Hasher::of_bytes();
+        assert_eq!(
+            hasher.finish().await.unwrap(),
+            "d41d8cd98f00b204e9800998ecf8427e"
+        );
+    }
+}

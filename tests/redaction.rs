@@ -1,0 +1,87 @@
+//! The redaction audit of the command line: a successful and a failing upload and download with
+//! each provider's link (S3 SigV4 with a security token, S3 SigV2, GCS, Azure SAS), plus
+//! `inspect` and `check`, in English and Japanese, as text and as `--json`. The failing server
+//! echoes every secret back in its error body, as real ones do. No secret may appear anywhere.
+//! (The window's texts are audited in `ui.rs`.)
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use support::fault_server::{FaultServer, ok, status};
+use support::secrets::{echoing_body, links, secrets};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_in_any_cli_output() {
+    let failing = Arc::new(AtomicBool::new(false));
+    let mode = failing.clone();
+    let server = FaultServer::start(move |_, _| {
+        if mode.load(Ordering::SeqCst) {
+            let mut reply = status(403, "x");
+            if let support::fault_server::Reply::Respond { body, .. } = &mut reply {
+                *body = echoing_body();
+            }
+            reply
+        } else {
+            ok(
+                b"hello".to_vec(),
+                vec![(
+                    "ETag".to_owned(),
+                    "\"5d41402abc4b2a76b9719d911017c592\"".to_owned(),
+                )],
+            )
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hello.txt");
+    std::fs::write(&file, b"hello").unwrap();
+    let file = file.to_str().unwrap().to_owned();
+    let secrets = secrets();
+    let mut runs = 0;
+    for fail in [false, true] {
+        failing.store(fail, Ordering::SeqCst);
+        for (provider, url) in links(server.port) {
+            for lang in ["C.UTF-8", "ja_JP.UTF-8"] {
+                let out = dir.path().join("out.bin").to_str().unwrap().to_owned();
+                let commands: Vec<Vec<&str>> = vec![
+                    vec!["put", &url, &file],
+                    vec!["put", &url, &file, "--json"],
+                    vec!["get", &url, "-o", &out, "--overwrite"],
+                    vec!["get", &url, "-o", &out, "--overwrite", "--json"],
+                    vec!["check", &url],
+                    vec!["check", &url, "--json"],
+                    vec!["inspect", &url],
+                    vec!["inspect", &url, "--json"],
+                ];
+                for args in commands {
+                    let output =
+                        tokio::task::block_in_place(|| support::presign_desk_in(lang, &args));
+                    let what = format!("{provider} {lang} fail={fail} {}", args.join(" "));
+                    secrets.assert_absent(&what, &String::from_utf8_lossy(&output.stdout));
+                    secrets.assert_absent(&what, &String::from_utf8_lossy(&output.stderr));
+                    runs += 1;
+                }
+            }
+        }
+    }
+    // `explain` of a saved error body, with the link.
+    let body = dir.path().join("body.xml");
+    std::fs::write(&body, echoing_body()).unwrap();
+    for (provider, url) in links(server.port) {
+        for json in [false, true] {
+            let mut args = vec!["explain", body.to_str().unwrap(), "--url", &url];
+            if json {
+                args.push("--json");
+            }
+            let output = support::presign_desk(&args);
+            let what = format!("explain {provider} json={json}");
+            assert!(output.status.code().is_some());
+            secrets.assert_absent(&what, &String::from_utf8_lossy(&output.stdout));
+            secrets.assert_absent(&what, &String::from_utf8_lossy(&output.stderr));
+        }
+    }
+    assert_eq!(runs, 2 * 4 * 2 * 8);
+    assert!(server.seen().len() >= 2 * 4 * 2 * 4, "the transfers ran");
+}
