@@ -326,6 +326,38 @@ mod tests {
     }
 
     #[test]
+    fn connections_are_told_when_several_ran_or_why_one_did() {
+        let success = |connections, reason| Success {
+            status: 200,
+            bytes: 1,
+            elapsed: Duration::from_secs(1),
+            response: crate::transfer::ResponseFacts::default(),
+            saved_to: None,
+            verification: Verification::Off,
+            connections,
+            single_stream_reason: reason,
+        };
+        with_language(Language::ENGLISH, || {
+            assert_eq!(connections_line(&success(1, None)), None);
+            assert_eq!(
+                connections_line(&success(8, None)).as_deref(),
+                Some("Downloaded over 8 connections at once.")
+            );
+            let changed = Some(crate::transfer::SingleStreamReason::ObjectChanged);
+            assert!(
+                connections_line(&success(1, changed))
+                    .is_some_and(|line| line.contains("changed on the server"))
+            );
+        });
+        with_language(Language::JAPANESE, || {
+            assert_eq!(
+                connections_line(&success(4, None)).as_deref(),
+                Some("4本の接続で同時にダウンロードしました。")
+            );
+        });
+    }
+
+    #[test]
     fn the_verdict_says_purpose_target_and_validity() {
         let link = PresignedLink::parse(LINK).unwrap();
         with_language(Language::ENGLISH, || {

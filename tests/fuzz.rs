@@ -9,6 +9,8 @@
 //! how many cases ran, in how long, and the peak memory. CI keeps the short proptest run in
 //! `parse_never_panics.rs`.
 
+mod support;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,6 +19,7 @@ use presign_desk::diagnose::{Answer, Attempt, ErrorBody, creator_message, diagno
 use presign_desk::link::PresignedLink;
 use presign_desk::link::report::{InspectJson, summary_text};
 use presign_desk::transfer::naming;
+use support::fixture_links;
 
 /// The most one case may take, however hostile (release build; a debug build is far slower).
 const CASE_LIMIT: Duration = Duration::from_secs(2);
@@ -176,17 +179,6 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
 
 fn random_bytes(rng: &mut Rng, max: usize) -> Vec<u8> {
     (0..rng.below(max)).map(|_| rng.next() as u8).collect()
-}
-
-fn fixture_links() -> Vec<String> {
-    let json: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/links/links.json")).unwrap();
-    json["links"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect()
 }
 
 fn fixture_bodies() -> Vec<String> {

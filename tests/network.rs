@@ -12,6 +12,7 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use support::fault_server::{FaultServer, SIGNATURE, ok};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 const PROXY_VARIABLES: &[&str] = &[
     "HTTP_PROXY",
@@ -115,12 +116,8 @@ async fn forward(mut client: TcpStream, log: Arc<Mutex<Vec<String>>>) -> std::io
 /// A private CA, and a server certificate it signed for 127.0.0.1 and localhost.
 struct TestCa {
     ca_pem: String,
-    chain: Vec<rustls_pki_types::CertificateDer<'static>>,
-    key: rustls_pki_types::PrivateKeyDer<'static>,
-}
-
-mod rustls_pki_types {
-    pub use tokio_rustls::rustls::pki_types::*;
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
 }
 
 fn test_ca() -> TestCa {
@@ -139,7 +136,7 @@ fn test_ca() -> TestCa {
     TestCa {
         ca_pem: ca_cert.pem(),
         chain: vec![server_cert.der().clone()],
-        key: rustls_pki_types::PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
+        key: PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
     }
 }
 

@@ -1,8 +1,11 @@
 //! `PresignedLink::parse` and everything built on it never panic, whatever is pasted.
 
+mod support;
+
 use presign_desk::link::PresignedLink;
 use presign_desk::link::report::{InspectJson, summary_text};
 use proptest::prelude::*;
+use support::fixture_links;
 
 fn exercise(text: &str) {
     let now = jiff::Timestamp::from_second(1_795_000_000).unwrap();
@@ -13,17 +16,6 @@ fn exercise(text: &str) {
         let _ = link.raw().request_target();
         let _ = presign_desk::transfer::naming::file_name_for(&link);
     }
-}
-
-fn fixture_links() -> Vec<String> {
-    let json: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/links/links.json")).unwrap();
-    json["links"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// One edit of a link: delete, insert or replace a character, or cut it short.

@@ -59,6 +59,23 @@ async fn relay_to(port: u16) -> Relay {
         .unwrap()
 }
 
+/// Downloads `big.bin` from the fault server through the relay over up to `connections`
+/// connections, into a new folder: the outcome, the retries announced, the folder.
+async fn through_the_relay(
+    server: &FaultServer,
+    connections: u32,
+) -> (Outcome, Vec<u32>, tempfile::TempDir) {
+    let relay = relay_to(server.port).await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Plan::download(
+        &server.link_at(relay.addr.port(), "big.bin"),
+        dir.path().join("big.bin"),
+        false,
+    );
+    let (outcome, _, retries) = support::run_with(&plan, &options(connections)).await;
+    (outcome, retries, dir)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_download_runs_in_ranges_on_the_playground() {
     let playground = Playground::start();
@@ -166,15 +183,8 @@ async fn a_reset_range_resumes_and_a_503_means_fewer_connections() {
         serve_object(&served, &tag, seen, true)
     })
     .await;
-    let relay = relay_to(server.port).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (outcome, retries, dir) = through_the_relay(&server, 4).await;
     let out = dir.path().join("big.bin");
-    let plan = Plan::download(
-        &server.link_at(relay.addr.port(), "big.bin"),
-        out.clone(),
-        false,
-    );
-    let (outcome, _, retries) = support::run_with(&plan, &options(4)).await;
     let success = succeeded(&outcome);
     assert!(
         retries.is_empty(),
@@ -227,15 +237,8 @@ async fn an_object_changed_mid_way_is_never_spliced() {
     // A server that checks If-Match answers 412; one that does not sends the new ETag.
     for honour_if_match in [true, false] {
         let (server, new_version) = changing_server(honour_if_match).await;
-        let relay = relay_to(server.port).await;
-        let dir = tempfile::tempdir().unwrap();
+        let (outcome, _, dir) = through_the_relay(&server, 4).await;
         let out = dir.path().join("big.bin");
-        let plan = Plan::download(
-            &server.link_at(relay.addr.port(), "big.bin"),
-            out.clone(),
-            false,
-        );
-        let (outcome, _, _) = support::run_with(&plan, &options(4)).await;
         let success = succeeded(&outcome);
         assert_eq!(
             success.single_stream_reason,
@@ -267,15 +270,8 @@ async fn a_server_that_ignores_range_gets_one_stream() {
         serve_object(&served, &tag, &whole, true)
     })
     .await;
-    let relay = relay_to(server.port).await;
-    let dir = tempfile::tempdir().unwrap();
+    let (outcome, _, dir) = through_the_relay(&server, 8).await;
     let out = dir.path().join("big.bin");
-    let plan = Plan::download(
-        &server.link_at(relay.addr.port(), "big.bin"),
-        out.clone(),
-        false,
-    );
-    let (outcome, _, _) = support::run_with(&plan, &options(8)).await;
     let success = succeeded(&outcome);
     assert_eq!(
         success.single_stream_reason,

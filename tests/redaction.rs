@@ -9,31 +9,12 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use support::fault_server::{FaultServer, ok, status};
-use support::secrets::{echoing_body, links, secrets};
+use support::secrets::{audit_server, echoing_body, links, secrets};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_any_cli_output() {
     let failing = Arc::new(AtomicBool::new(false));
-    let mode = failing.clone();
-    let server = FaultServer::start(move |_, _| {
-        if mode.load(Ordering::SeqCst) {
-            let mut reply = status(403, "x");
-            if let support::fault_server::Reply::Respond { body, .. } = &mut reply {
-                *body = echoing_body();
-            }
-            reply
-        } else {
-            ok(
-                b"hello".to_vec(),
-                vec![(
-                    "ETag".to_owned(),
-                    "\"5d41402abc4b2a76b9719d911017c592\"".to_owned(),
-                )],
-            )
-        }
-    })
-    .await;
+    let server = audit_server(failing.clone()).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hello.txt");
     std::fs::write(&file, b"hello").unwrap();

@@ -715,29 +715,11 @@ fn check_link_proves_a_download_link_and_leaves_an_upload_link_unsent() {
 fn no_secret_in_any_text_the_window_shows_copies_or_saves() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    use support::fault_server::{FaultServer, Reply, ok, status};
-    use support::secrets::{echoing_body, links, secrets};
+    use support::secrets::{audit_server, links, secrets};
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let failing = Arc::new(AtomicBool::new(false));
-    let mode = failing.clone();
-    let server = runtime.block_on(FaultServer::start(move |_, _| {
-        if mode.load(Ordering::SeqCst) {
-            let mut reply = status(403, "x");
-            if let Reply::Respond { body, .. } = &mut reply {
-                *body = echoing_body();
-            }
-            reply
-        } else {
-            ok(
-                Vec::new(),
-                vec![(
-                    "ETag".to_owned(),
-                    "\"5d41402abc4b2a76b9719d911017c592\"".to_owned(),
-                )],
-            )
-        }
-    }));
+    let server = runtime.block_on(audit_server(failing.clone()));
     let dir = tempfile::tempdir().unwrap();
     let settings_path = dir.path().join("config/settings.json");
     let file = dir.path().join("hello.txt");

@@ -45,7 +45,7 @@ impl Feed {
 
 /// A running MD5; dropping it stops the thread.
 pub(super) struct Hasher {
-    feed: Option<Feed>,
+    feed: Feed,
     done: oneshot::Receiver<io::Result<String>>,
 }
 
@@ -95,24 +95,20 @@ impl Hasher {
             let _ = done_tx.send(result);
         });
         Self {
-            feed: Some(Feed(tx)),
+            feed: Feed(tx),
             done,
         }
     }
 
     /// A handle to feed it with.
     pub fn feed(&self) -> Feed {
-        self.feed
-            .clone()
-            .unwrap_or_else(|| Feed(mpsc::channel(1).0))
+        self.feed.clone()
     }
 
     /// Waits for everything fed so far to be hashed; the digest as lowercase hex. Feeds still
     /// held elsewhere need not be dropped: what they send later is not hashed.
-    pub async fn finish(mut self) -> io::Result<String> {
-        if let Some(feed) = self.feed.take() {
-            let _ = feed.0.send(Work::Finish).await;
-        }
+    pub async fn finish(self) -> io::Result<String> {
+        let _ = self.feed.0.send(Work::Finish).await;
         self.done
             .await
             .unwrap_or_else(|_| Err(io::Error::other("the hashing thread ended")))
@@ -136,31 +132,6 @@ pub(super) fn read_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> i
             )?;
             if n == 0 {
                 return Err(io::ErrorKind::UnexpectedEof.into());
-            }
-            done += n;
-        }
-        Ok(())
-    }
-}
-
-/// Writes all of `bytes` at `offset`, leaving the file's position alone (several writers may
-/// share one file).
-pub(super) fn write_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
-    }
-    #[cfg(windows)]
-    {
-        let mut done = 0;
-        while done < bytes.len() {
-            let n = std::os::windows::fs::FileExt::seek_write(
-                file,
-                &bytes[done..],
-                offset + done as u64,
-            )?;
-            if n == 0 {
-                return Err(io::ErrorKind::WriteZero.into());
             }
             done += n;
         }

@@ -8,6 +8,7 @@
 //! answer that ignores `Range` or shows another ETag ends the ranges: the caller starts over in
 //! one stream, so two versions of the object are never spliced.
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -16,7 +17,7 @@ use reqwest::header::{HeaderMap, IF_MATCH, RANGE};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::hasher::{Feed, write_at};
+use super::hasher::Feed;
 use super::run::{Answer, Meter, backoff, is_retryable_refusal, network_error, send};
 use super::{Outcome, SingleStreamReason, TransferError};
 
@@ -35,7 +36,6 @@ const WRITE_BYTES: usize = 1024 * 1024;
 /// The first answer: a `200` for the whole object, streaming from its first byte.
 pub(super) struct First {
     pub response: reqwest::Response,
-    pub etag: String,
     pub total: u64,
 }
 
@@ -44,6 +44,8 @@ pub(super) struct Job {
     pub client: reqwest::Client,
     pub url: reqwest::Url,
     pub headers: HeaderMap,
+    /// The first answer's ETag: every range is asked for with it and must show it.
+    pub etag: String,
     /// The partial file, already `total` long.
     pub file: Arc<std::fs::File>,
     /// Named in messages about writing.
@@ -197,7 +199,7 @@ enum Trouble {
 /// part. Returns once every connection has stopped (no write is left running).
 pub(super) async fn download(job: Job, first: First) -> Result<End, TransferError> {
     let board = Arc::new(Mutex::new(Board::new(first.total, job.connections)));
-    let job = Arc::new((job, first.etag));
+    let job = Arc::new(job);
     let stop = CancellationToken::new();
     let mut first_response = Some(first.response);
     loop {
@@ -233,16 +235,13 @@ pub(super) async fn download(job: Job, first: First) -> Result<End, TransferErro
             None => {}
         }
         if complete {
-            if let Some(feed) = &job.0.feed {
+            if let Some(feed) = &job.feed {
                 feed.file_up_to(first.total).await;
             }
             return Ok(End::Complete { connections: peak });
         }
         // Parts are left over from connections that stopped when the server asked for
-        // fewer: another round with what is allowed now.
-        for part in &mut lock(&board).parts {
-            part.owned = false;
-        }
+        // fewer (they gave their parts back): another round with what is allowed now.
     }
 }
 
@@ -255,12 +254,11 @@ fn lock(board: &Mutex<Board>) -> MutexGuard<'_, Board> {
 /// One connection: fetches parts until none is left, the server asks for fewer connections,
 /// or everything stops.
 async fn connection(
-    job: Arc<(Job, String)>,
+    job: Arc<Job>,
     board: Arc<Mutex<Board>>,
     stop: CancellationToken,
     mut first: Option<(usize, reqwest::Response)>,
 ) {
-    let (job, etag) = (&job.0, &job.1);
     loop {
         let (index, response) = match first.take() {
             Some((index, response)) => (index, Some(response)),
@@ -269,7 +267,7 @@ async fn connection(
                 None => break,
             },
         };
-        let trouble = match fetch(job, etag, &board, index, response, &stop).await {
+        let trouble = match fetch(&job, &board, index, response, &stop).await {
             Ok(()) => continue,
             Err(trouble) => trouble,
         };
@@ -319,7 +317,6 @@ async fn connection(
 /// it goes. Never returns while a write is running.
 async fn fetch(
     job: &Job,
-    etag: &str,
     board: &Mutex<Board>,
     index: usize,
     response: Option<reqwest::Response>,
@@ -327,7 +324,7 @@ async fn fetch(
 ) -> Result<(), Trouble> {
     let mut response = match response {
         Some(response) => response,
-        None => match request(job, etag, board, index, stop).await? {
+        None => match request(job, board, index, stop).await? {
             Some(response) => response,
             None => return Ok(()),
         },
@@ -383,7 +380,6 @@ fn retry(error: TransferError) -> Trouble {
 /// Asks for the rest of part `index`; `None` when everything stopped meanwhile.
 async fn request(
     job: &Job,
-    etag: &str,
     board: &Mutex<Board>,
     index: usize,
     stop: &CancellationToken,
@@ -397,7 +393,7 @@ async fn request(
         .get(job.url.clone())
         .headers(job.headers.clone())
         .header(RANGE, format!("bytes={from}-{}", end - 1))
-        .header(IF_MATCH, etag);
+        .header(IF_MATCH, &job.etag);
     job.meter.touch();
     let answer = tokio::select! {
         () = stop.cancelled() => return Ok(None),
@@ -437,7 +433,7 @@ async fn request(
         )));
     }
     // A server that ignores If-Match still names the object it sends.
-    if facts.etag.as_deref() != Some(etag) {
+    if facts.etag.as_deref() != Some(job.etag.as_str()) {
         return Err(Trouble::Stop(Stop::OneStream(
             SingleStreamReason::ObjectChanged,
         )));
@@ -494,6 +490,31 @@ async fn write(
         feed.file_up_to(complete).await;
     }
     Ok(())
+}
+
+/// Writes all of `bytes` at `offset`, leaving the file's position alone (several writers may
+/// share one file).
+fn write_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < bytes.len() {
+            let n = std::os::windows::fs::FileExt::seek_write(
+                file,
+                &bytes[done..],
+                offset + done as u64,
+            )?;
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            done += n;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -113,21 +113,19 @@ pub async fn run_with(
                         replace_existing,
                         name_from_response,
                     } => {
-                        let target = Target {
-                            path: destination,
-                            replace_existing: *replace_existing,
-                            name_from_response: *name_from_response,
+                        let request = Request {
+                            client,
+                            url: url.clone(),
+                            headers: headers.clone(),
+                            target: Target {
+                                path: destination,
+                                replace_existing: *replace_existing,
+                                name_from_response: *name_from_response,
+                            },
+                            options,
+                            meter: &meter,
                         };
-                        download
-                            .attempt(
-                                client,
-                                url.clone(),
-                                headers.clone(),
-                                &target,
-                                options,
-                                &meter,
-                            )
-                            .await
+                        download.attempt(&request).await
                     }
                 }
             };
@@ -499,36 +497,33 @@ enum Step {
     OneStream,
 }
 
+/// What every request of a download sends and reports to: the same for all its attempts.
+struct Request<'a> {
+    client: &'a reqwest::Client,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    target: Target<'a>,
+    options: &'a Options,
+    meter: &'a Meter,
+}
+
 impl DownloadState {
-    async fn attempt(
-        &mut self,
-        client: &reqwest::Client,
-        url: reqwest::Url,
-        headers: HeaderMap,
-        target: &Target<'_>,
-        options: &Options,
-        meter: &Meter,
-    ) -> Result<Outcome, TransferError> {
+    async fn attempt(&mut self, request: &Request<'_>) -> Result<Outcome, TransferError> {
         loop {
-            let step = self
-                .request(client, url.clone(), headers.clone(), target, options, meter)
-                .await?;
-            match step {
-                Step::Done(outcome) => return Ok(outcome),
-                Step::OneStream => continue,
+            if let Step::Done(outcome) = self.request(request).await? {
+                return Ok(outcome);
             }
         }
     }
 
-    async fn request(
-        &mut self,
-        client: &reqwest::Client,
-        url: reqwest::Url,
-        headers: HeaderMap,
-        target: &Target<'_>,
-        options: &Options,
-        meter: &Meter,
-    ) -> Result<Step, TransferError> {
+    async fn request(&mut self, fixed: &Request<'_>) -> Result<Step, TransferError> {
+        let Request {
+            client,
+            target,
+            options,
+            meter,
+            ..
+        } = fixed;
         let replace_existing = target.replace_existing;
         if self.partial.is_none() && !replace_existing && target.path.exists() {
             return Err(TransferError::DestinationExists(target.path.to_owned()));
@@ -538,7 +533,7 @@ impl DownloadState {
             self.resume_etag = None;
         }
         let resume_from = self.resume_etag.clone().filter(|_| self.received > 0);
-        let mut request = client.get(url.clone()).headers(headers.clone());
+        let mut request = client.get(fixed.url.clone()).headers(fixed.headers.clone());
         if let Some(etag) = &resume_from {
             // Continue where the last attempt stopped, only if the object is still the same.
             request = request
@@ -610,33 +605,21 @@ impl DownloadState {
             && self.single_stream_reason.is_none()
             && facts.accept_ranges.as_deref() != Some("none")
         {
-            let first = ranges::First {
-                response,
+            let first = ranges::First { response, total };
+            let answer = FirstAnswer {
                 etag,
-                total,
-            };
-            let whole = Whole {
-                client,
-                url,
-                headers,
-                options,
-                meter,
                 hashing,
                 started,
                 facts,
                 destination,
-                replace_existing,
             };
-            return self.in_ranges(first, whole).await;
+            return self.in_ranges(fixed, first, answer).await;
         }
         if hashing && self.hasher.is_none() {
             self.hasher = Some(Hasher::of_bytes());
         }
         meter.start(expected_total, self.received);
-        let write_error = |e: io::Error| TransferError::WriteFile {
-            path: destination.to_owned(),
-            reason: e.to_string(),
-        };
+        let write_error = write_failed(destination);
         let writer = self
             .writer
             .as_mut()
@@ -646,7 +629,7 @@ impl DownloadState {
             // Writing and hashing are not cancel-safe: mark them, so a cut-off attempt is
             // known to the next one.
             self.write_cut_off = true;
-            writer.write_all(&chunk).await.map_err(write_error)?;
+            writer.write_all(&chunk).await.map_err(&write_error)?;
             self.received += chunk.len() as u64;
             meter.count(chunk.len() as u64);
             if let Some(feed) = &feed {
@@ -654,7 +637,7 @@ impl DownloadState {
             }
             self.write_cut_off = false;
         }
-        writer.flush().await.map_err(write_error)?;
+        writer.flush().await.map_err(&write_error)?;
         meter.finish();
         if let Some(expected) = expected_total
             && self.received != expected
@@ -670,15 +653,11 @@ impl DownloadState {
             content_md5: facts.content_md5.clone().filter(|_| !resumed),
             ..facts.clone()
         };
-        let verification = match &self.unverifiable {
-            Some(why) if options.verify => Verification::CouldNotVerify(why.clone()),
-            _ if !options.verify => Verification::Off,
-            _ => verify_md5(self.hasher.take(), &whole, destination).await?,
-        };
-        self.writer = None;
-        if let Some(partial) = self.partial.take() {
-            partial.finish(destination, replace_existing).await?;
-        }
+        let hasher = self.hasher.take();
+        let verification = self
+            .verification(options, hasher, &whole, destination)
+            .await?;
+        self.put_in_place(destination, replace_existing).await?;
         Ok(Step::Done(Outcome::Succeeded(Box::new(Success {
             status: status.as_u16(),
             bytes: self.received,
@@ -695,52 +674,40 @@ impl DownloadState {
     /// streaming the first range.
     async fn in_ranges(
         &mut self,
+        fixed: &Request<'_>,
         first: ranges::First,
-        whole: Whole<'_>,
+        answer: FirstAnswer<'_>,
     ) -> Result<Step, TransferError> {
-        let Whole {
-            destination,
-            meter,
-            options,
-            ..
-        } = whole;
-        let partial_path = self
-            .partial
-            .as_ref()
-            .map(|p| p.path.clone())
-            .unwrap_or_default();
-        let write_error = |e: io::Error| TransferError::WriteFile {
-            path: destination.to_owned(),
-            reason: e.to_string(),
-        };
+        let (destination, meter, options) = (answer.destination, fixed.meter, fixed.options);
+        let write_error = write_failed(destination);
         let writer = self
             .writer
             .as_mut()
             .ok_or_else(|| write_error(io::Error::other("closed")))?;
-        writer.flush().await.map_err(write_error)?;
+        writer.flush().await.map_err(&write_error)?;
         let file = writer
             .get_ref()
             .try_clone()
             .await
-            .map_err(write_error)?
+            .map_err(&write_error)?
             .into_std()
             .await;
         // Pre-sized: every range writes in place.
-        file.set_len(first.total).map_err(write_error)?;
+        file.set_len(first.total).map_err(&write_error)?;
         // Nothing here can be resumed by a later attempt in one stream.
         self.resume_etag = None;
         self.received = 0;
-        let hasher = if whole.hashing {
-            Some(Hasher::of_file(&partial_path).map_err(write_error)?)
-        } else {
-            None
+        let hasher = match (&self.partial, answer.hashing) {
+            (Some(partial), true) => Some(Hasher::of_file(&partial.path).map_err(&write_error)?),
+            _ => None,
         };
         let total = first.total;
         meter.start(Some(total), 0);
         let job = ranges::Job {
-            client: whole.client.clone(),
-            url: whole.url,
-            headers: whole.headers,
+            client: fixed.client.clone(),
+            url: fixed.url.clone(),
+            headers: fixed.headers.clone(),
+            etag: answer.etag,
             file: Arc::new(file),
             destination: destination.to_owned(),
             meter: meter.clone(),
@@ -754,19 +721,16 @@ impl DownloadState {
             ranges::End::Complete { connections } => {
                 meter.finish();
                 self.received = total;
-                let verification = match &self.unverifiable {
-                    Some(why) if options.verify => Verification::CouldNotVerify(why.clone()),
-                    _ => verify_md5(hasher, &whole.facts, destination).await?,
-                };
-                self.writer = None;
-                if let Some(partial) = self.partial.take() {
-                    partial.finish(destination, whole.replace_existing).await?;
-                }
+                let verification = self
+                    .verification(options, hasher, &answer.facts, destination)
+                    .await?;
+                self.put_in_place(destination, fixed.target.replace_existing)
+                    .await?;
                 Ok(Step::Done(Outcome::Succeeded(Box::new(Success {
                     status: 200,
                     bytes: total,
-                    elapsed: whole.started.elapsed(),
-                    response: whole.facts,
+                    elapsed: answer.started.elapsed(),
+                    response: answer.facts,
                     saved_to: Some(destination.to_owned()),
                     verification,
                     connections,
@@ -782,22 +746,43 @@ impl DownloadState {
         }
     }
 
+    /// What can be proved about the bytes: the hasher's MD5 against the whole object's digests,
+    /// or why there is nothing to compare with.
+    async fn verification(
+        &self,
+        options: &Options,
+        hasher: Option<Hasher>,
+        digests: &ResponseFacts,
+        destination: &Path,
+    ) -> Result<Verification, TransferError> {
+        match &self.unverifiable {
+            Some(why) if options.verify => Ok(Verification::CouldNotVerify(why.clone())),
+            _ => verify_md5(hasher, digests, destination).await,
+        }
+    }
+
+    /// Moves the complete file to its destination.
+    async fn put_in_place(
+        &mut self,
+        destination: &Path,
+        replace_existing: bool,
+    ) -> Result<(), TransferError> {
+        self.writer = None;
+        match self.partial.take() {
+            Some(partial) => partial.finish(destination, replace_existing).await,
+            None => Ok(()),
+        }
+    }
+
     /// Empties the partial file to receive the whole object again.
     async fn restart(&mut self) -> Result<(), TransferError> {
         self.received = 0;
         self.hasher = None;
-        if let Some(writer) = self.writer.as_mut() {
-            let failed = |e: io::Error| TransferError::WriteFile {
-                path: self
-                    .partial
-                    .as_ref()
-                    .map(|p| p.path.clone())
-                    .unwrap_or_default(),
-                reason: e.to_string(),
-            };
-            writer.flush().await.map_err(failed)?;
-            writer.get_mut().set_len(0).await.map_err(failed)?;
-            writer.get_mut().rewind().await.map_err(failed)?;
+        if let (Some(writer), Some(partial)) = (self.writer.as_mut(), &self.partial) {
+            let failed = write_failed(&partial.path);
+            writer.flush().await.map_err(&failed)?;
+            writer.get_mut().set_len(0).await.map_err(&failed)?;
+            writer.get_mut().rewind().await.map_err(&failed)?;
         }
         Ok(())
     }
@@ -807,19 +792,23 @@ impl DownloadState {
 /// download that is otherwise moving.
 const RANGE_ATTEMPTS: u32 = 5;
 
-/// What a download in ranges needs from the request that started it.
-struct Whole<'a> {
-    client: &'a reqwest::Client,
-    url: reqwest::Url,
-    headers: HeaderMap,
-    options: &'a Options,
-    meter: &'a Meter,
+/// What a download in ranges takes from the first answer.
+struct FirstAnswer<'a> {
+    /// The whole object's ETag, which every range must show.
+    etag: String,
     hashing: bool,
     started: Instant,
-    /// The first answer's facts: the whole object's ETag and digests.
+    /// The whole object's digests.
     facts: ResponseFacts,
     destination: &'a Path,
-    replace_existing: bool,
+}
+
+/// A failed write to `path` as the error people see.
+fn write_failed(path: &Path) -> impl Fn(io::Error) -> TransferError + '_ {
+    move |e| TransferError::WriteFile {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    }
 }
 
 /// Refuses a download the disk cannot hold.
@@ -850,10 +839,7 @@ impl PartialFile {
             .create_new(true)
             .open(&path)
             .await
-            .map_err(|e| TransferError::WriteFile {
-                path: destination.to_owned(),
-                reason: e.to_string(),
-            })?;
+            .map_err(write_failed(destination))?;
         Ok((
             Self {
                 path,
@@ -870,10 +856,7 @@ impl PartialFile {
         destination: &Path,
         replace_existing: bool,
     ) -> Result<(), TransferError> {
-        let write_error = |e: io::Error| TransferError::WriteFile {
-            path: destination.to_owned(),
-            reason: e.to_string(),
-        };
+        let write_error = write_failed(destination);
         if replace_existing {
             tokio::fs::rename(&self.path, destination)
                 .await

@@ -57,6 +57,18 @@ pub async fn run_with(
     (outcome, progress, retries)
 }
 
+/// The real links in `tests/fixtures/links` (made by boto3, the JS SDK, the GCS and Azure SDKs).
+pub fn fixture_links() -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/links/links.json")).unwrap();
+    json["links"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// Writes `len` bytes of a repeatable, non-uniform pattern to `path`, in pieces.
 pub fn write_pattern(path: &Path, len: u64) {
     use std::io::Write;

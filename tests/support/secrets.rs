@@ -4,6 +4,34 @@
 
 #![allow(dead_code)]
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::fault_server::{FaultServer, Reply, ok, status};
+
+/// A server that accepts every upload and serves "hello" (with its MD5 as ETag), or, while
+/// `failing` holds, refuses everything with [`echoing_body`].
+pub async fn audit_server(failing: Arc<AtomicBool>) -> FaultServer {
+    FaultServer::start(move |_, _| {
+        if failing.load(Ordering::SeqCst) {
+            let mut reply = status(403, "x");
+            if let Reply::Respond { body, .. } = &mut reply {
+                *body = echoing_body();
+            }
+            reply
+        } else {
+            ok(
+                b"hello".to_vec(),
+                vec![(
+                    "ETag".to_owned(),
+                    "\"5d41402abc4b2a76b9719d911017c592\"".to_owned(),
+                )],
+            )
+        }
+    })
+    .await
+}
+
 /// Secrets, each in the form it has in the link and in the forms it may take once decoded.
 pub struct Secrets(pub Vec<String>);
 
