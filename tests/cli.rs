@@ -359,6 +359,12 @@ fn explain_reads_a_body_and_says_why() {
     assert_eq!(json["code"], "ExpiredToken");
     assert_eq!(json["message"], "The provided token has expired.");
     assert_eq!(json["causes"][0]["id"], "temporary-credentials");
+    // Each cause carries its own remedy, and the diagnosis the first cause's.
+    let first = &json["causes"][0];
+    assert!(first["actions"].as_array().is_some_and(|a| !a.is_empty()));
+    assert_eq!(first["ask_whom"], "creator");
+    assert_eq!(json["ask"], first["ask"]);
+    assert_eq!(json["actions"], first["actions"]);
     assert!(json["title"].as_str().unwrap().contains("credentials"));
     assert!(!json["explanation"].as_str().unwrap().is_empty());
     assert!(json["actions"].as_array().is_some_and(|a| !a.is_empty()));
@@ -403,7 +409,7 @@ fn a_failed_put_prints_the_explanation() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("The file type sent does not match the link"),
+        stderr.contains("the file type sent does not match the link"),
         "{stderr}"
     );
     assert!(
@@ -436,7 +442,7 @@ fn a_failed_put_prints_the_explanation() {
     let mut english = put.to_vec();
     english.extend(["--lang", "en"]);
     let out = presign_desk_in("ja_JP.UTF-8", &english);
-    assert!(text(&out.stderr).contains("The file type sent does not match the link"));
+    assert!(text(&out.stderr).contains("the file type sent does not match the link"));
 }
 
 #[test]

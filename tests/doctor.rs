@@ -351,3 +351,102 @@ async fn an_upload_refused_right_after_its_headers_ends_with_the_servers_answer(
         assert!(sent < GIB / 4, "close={close}: {sent} bytes were sent");
     }
 }
+
+#[tokio::test]
+async fn a_link_the_inspector_finds_unusable_is_explained_by_that_finding() {
+    let pg = Playground::start();
+    // Cut short where a mail program wraps: the signature and the rest are gone.
+    let url = pg.sign_v4(Method::Put, "doctor/cut.csv", HOUR);
+    let cut = &url[..url.find("&X-Amz-SignedHeaders").unwrap()];
+    let (status, d) = refused_upload(cut, None).await;
+    assert!(matches!(status, 400 | 403), "{status}");
+    assert_eq!(
+        first(&d),
+        (CauseId::LinkIncomplete, Strength::Proven),
+        "{d:#?}"
+    );
+    assert!(
+        d.explanation.contains("X-Amz-Signature"),
+        "{}",
+        d.explanation
+    );
+    assert!(!d.title.contains("not allowed"), "{}", d.title);
+    // No signature at all.
+    let plain = format!("{}/playground/doctor/plain.csv", pg.endpoint());
+    let (_, d) = refused_upload(&plain, None).await;
+    assert_eq!(
+        first(&d),
+        (CauseId::NotPresigned, Strength::Proven),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn check_of_an_upload_link_that_does_not_say_so_says_it_may_be_one() {
+    let pg = Playground::start();
+    let url = pg.sign_v4_without_operation(Method::Put, "doctor/unsaid.txt", HOUR);
+    let out = presign_desk(&["check", "--json", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out);
+    assert_eq!(report["result"], "refused");
+    assert_eq!(report["causes"][0]["id"], "method-mismatch", "{report:#}");
+    let title = report["title"].as_str().unwrap();
+    assert!(
+        title.starts_with("Perhaps this is an upload link"),
+        "not stated as fact: {title}"
+    );
+    let text = presign_desk(&["check", &url]);
+    let stderr = String::from_utf8_lossy(&text.stderr);
+    assert!(
+        !stderr.contains("Details"),
+        "a window word in the terminal: {stderr}"
+    );
+}
+
+#[test]
+fn put_json_carries_a_cause_for_its_own_refusal_and_the_bytes_a_refusal_cost() {
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.csv");
+    std::fs::write(&file, "a,b\n1,2\n").unwrap();
+    // The empty body's checksum, as 2025 SDKs sign it: PresignDesk does not send.
+    let url = format!(
+        "{}&x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32",
+        pg.sign_v4(Method::Put, "doctor/sum.csv", HOUR)
+    );
+    let out = presign_desk(&["put", "--json", &url, &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out);
+    assert_eq!(report["result"], "failed");
+    assert_eq!(report["causes"][0]["id"], "sdk-checksum", "{report:#}");
+    assert_eq!(report["causes"][0]["strength"], "proven");
+    assert!(report["error"].is_string());
+    assert!(pg.received().is_empty(), "nothing was sent");
+
+    // A refusal after the whole body went: its bytes are counted.
+    let url = pg.sign_v4_with(
+        Method::Put,
+        "doctor/typed.csv",
+        HOUR,
+        Some("text/csv"),
+        jiff::Timestamp::now(),
+    );
+    let out = presign_desk(&[
+        "put",
+        "--json",
+        "--content-type",
+        "text/plain",
+        &url,
+        &file.display().to_string(),
+    ]);
+    let report = json_of(&out);
+    assert_eq!(report["result"], "refused");
+    assert_eq!(report["bytes"], 8, "{report:#}");
+    assert_eq!(report["causes"][0]["id"], "content-type-mismatch");
+    for field in ["actions", "ask", "ask_whom", "title"] {
+        assert!(
+            report["causes"][0].get(field).is_some(),
+            "{field}: {report:#}"
+        );
+    }
+}

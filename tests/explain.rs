@@ -12,7 +12,9 @@ use presign_desk::diagnose::{
 };
 use presign_desk::link::{Operation, PresignedLink};
 use presign_desk::text::errors;
+use presign_desk::text::{Language, with_language};
 use presign_desk::transfer::Outcome;
+use support::echo;
 
 const HOUR: Duration = Duration::from_secs(3600);
 const NOW: &str = "2026-11-24T06:30:00Z";
@@ -32,13 +34,11 @@ fn explain(
 ) -> presign_desk::diagnose::Diagnosis {
     let link = url.map(|u| PresignedLink::parse(u).unwrap());
     let attempt = Attempt {
-        link: link.as_ref(),
-        operation,
-        sent_content_type: sent.map(str::to_owned),
         guessed_content_type: Some("text/csv".into()),
         file_len_bytes: Some(10),
-        download_probe: None,
-    };
+        ..Attempt::new(link.as_ref(), operation)
+    }
+    .sending_content_type(sent);
     let body = ErrorBody::parse(body.as_bytes());
     let answer = Answer {
         status: Some(status),
@@ -73,15 +73,6 @@ fn documented_bodies_give_the_right_first_cause() {
             403,
             "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><StringToSign>PUT\n\ntext/plain\n1795600000\n/b/k.csv</StringToSign><SignatureProvided>abc=</SignatureProvided></Error>",
             ContentTypeMismatch,
-        ),
-        (
-            "sigv4 canonical request shows the method",
-            Some(V4_PUT.trim_end_matches("&x-id=PutObject")),
-            Put,
-            None,
-            403,
-            "<Error><Code>SignatureDoesNotMatch</Code><Message>...</Message><CanonicalRequest>GET\n/k.csv\nX-Amz-Algorithm=AWS4-HMAC-SHA256\nhost:b.s3.us-east-1.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>",
-            MethodMismatch,
         ),
         (
             "sigv4 path changed on the way",
@@ -263,7 +254,13 @@ fn documented_bodies_give_the_right_first_cause() {
         let diagnosis = explain(*url, *operation, *sent, *status, body, None);
         let ids: Vec<CauseId> = diagnosis.causes.iter().map(|c| c.id).collect();
         assert_eq!(ids.first(), Some(first), "{name}: {ids:?}");
-        assert_eq!(diagnosis.title, diagnosis.causes[0].title, "{name}");
+        // The first cause owns the title, the explanation and the remedy.
+        let cause = &diagnosis.causes[0];
+        assert_eq!(diagnosis.title, cause.title, "{name}");
+        assert_eq!(diagnosis.explanation, cause.text, "{name}");
+        assert_eq!(diagnosis.actions, cause.actions, "{name}");
+        assert_eq!(diagnosis.ask, cause.ask, "{name}");
+        assert_eq!(diagnosis.ask_whom, cause.ask_whom, "{name}");
         let everything = format!(
             "{diagnosis:?}{}",
             serde_json::to_string(&diagnosis).unwrap()
@@ -315,7 +312,19 @@ fn every_catalogued_code_has_its_texts() {
                 None,
             );
             assert_eq!(diagnosis.code.as_deref(), Some(entry.code));
-            assert_eq!(diagnosis.ask, entry.ask, "{}", entry.code);
+            // The remedy is the first cause's; the code's own entry only when no cause is
+            // known beyond what the server stated.
+            let first = &diagnosis.causes[0];
+            assert_eq!(diagnosis.ask, first.ask, "{}", entry.code);
+            assert_eq!(diagnosis.actions, first.actions, "{}", entry.code);
+            if first.id == CauseId::ServerStated {
+                assert_eq!(diagnosis.actions, [entry.action], "{}", entry.code);
+                assert!(
+                    diagnosis.ask == entry.ask || diagnosis.ask.is_empty(),
+                    "{}",
+                    entry.code
+                );
+            }
             // A known code always has a cause, and the title is the first cause's.
             assert!(!diagnosis.causes.is_empty(), "{}: no cause", entry.code);
             assert_eq!(diagnosis.title, diagnosis.causes[0].title, "{}", entry.code);
@@ -346,7 +355,7 @@ fn expiry_is_measured_on_the_servers_clock_when_it_says() {
     assert_eq!(d.causes[0].id, CauseId::Expired);
     assert!(
         d.explanation
-            .contains("expired 1 h 0 min ago (2026-11-24 07:00:00 UTC)"),
+            .contains("expired 1 h ago (2026-11-24 07:00:00 UTC)"),
         "{}",
         d.explanation
     );
@@ -418,8 +427,13 @@ const OFFSETS: &[(i64, &str, bool)] = &[
     (-180, "3 min", false),
     (1200, "20 min", false),
     (-1200, "20 min", false),
-    (32_400, "9 h 0 min", true),
-    (-32_400, "9 h 0 min", true),
+    (32_400, "9 h", true),
+    (-32_400, "9 h", true),
+    // Off by a minute or two from whole hours: said as the whole hours, with the zone hint.
+    (32_340, "9 h", true),
+    (-32_460, "9 h", true),
+    (19_800, "5 h 30 min", true),
+    (-7_980, "2 h 13 min", false),
     (93_600, "1 d 2 h", true),
     (-93_600, "1 d 2 h", true),
 ];
@@ -470,6 +484,10 @@ fn request_time_too_skewed_names_the_signers_clock_and_by_how_much() {
                 first.text
             );
             assert_eq!(d.title, first.title);
+            // The remedy never turns to this computer's clock.
+            let remedy = format!("{} {:?} {}", d.title, d.actions, d.ask);
+            assert!(!remedy.contains("this computer"), "{remedy}");
+            assert!(!first.text.contains(" 0 min"), "{}", first.text);
         }
         // No echo: the link's signing time against the response's Date.
         let d = explain(
@@ -498,7 +516,8 @@ fn request_time_too_skewed_names_the_signers_clock_and_by_how_much() {
         "{:?}",
         d.causes
     );
-    assert!(!d.explanation.contains("Set the clock"));
+    let remedy = format!("{} {:?} {}", d.title, d.actions, d.ask);
+    assert!(!remedy.contains("this computer"), "{remedy}");
 }
 
 #[test]
@@ -600,9 +619,10 @@ fn an_expired_link_signed_whole_hours_ago_suspects_the_signers_time_zone_after_e
         )
     };
     for (after, suspect) in [
-        (32_400, Some("9 h 0 min")),
+        (32_400, Some("9 h")),
+        (32_400 - 90, Some("9 h")),
         (93_600, Some("1 d 2 h")),
-        (7_200, Some("2 h 0 min")),
+        (7_200, Some("2 h")),
         (3_600 + 180, None),
         (3_600 + 1_200, None),
         (8_400, None),
@@ -639,13 +659,15 @@ fn what_the_servers_echo_proves_outranks_what_the_link_suggests() {
     // The link signs content-type; the server's echo shows a double-encoded path and exactly
     // the type that was sent.
     let link = "https://b.s3.us-east-1.amazonaws.com/a%20b.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAX%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature=abc";
-    let body = "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><CanonicalRequest>PUT\n/a%2520b.csv\nX-Amz-Algorithm=AWS4-HMAC-SHA256\ncontent-type:text/csv\nhost:b.s3.us-east-1.amazonaws.com\n\ncontent-type;host\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>";
+    let typed = [("content-type", "text/csv")];
+    let signed = ["content-type", "host"];
+    let body = echo::signature_mismatch(&link.replace("a%20b", "a%2520b"), "PUT", &typed, &signed);
     let d = explain(
         Some(link),
         Operation::Put,
         Some("text/csv"),
         403,
-        body,
+        &body,
         None,
     );
     assert_eq!(
@@ -654,6 +676,7 @@ fn what_the_servers_echo_proves_outranks_what_the_link_suggests() {
         "{:?}",
         ids(&d)
     );
+    assert!(d.explanation.contains("encoded twice"), "{}", d.explanation);
     assert!(
         d.causes
             .iter()
@@ -661,8 +684,9 @@ fn what_the_servers_echo_proves_outranks_what_the_link_suggests() {
         "the echo shows the type sent, and a proven cause explains the refusal: {:?}",
         ids(&d)
     );
-    // The same echo with the path intact: the signed type stays the likely cause.
-    let intact = body.replace("/a%2520b.csv", "/a%20b.csv");
+    // The same echo with the path intact: the signed type stays the likely cause, read from
+    // the echo.
+    let intact = echo::signature_mismatch(link, "PUT", &typed, &signed);
     let d = explain(
         Some(link),
         Operation::Put,
@@ -673,11 +697,258 @@ fn what_the_servers_echo_proves_outranks_what_the_link_suggests() {
     );
     assert_eq!(
         (d.causes[0].id, d.causes[0].strength),
-        (CauseId::ContentTypeMismatch, Strength::Likely)
+        (CauseId::ContentTypeMismatch, Strength::Likely),
+        "{:?}",
+        ids(&d)
+    );
+    assert!(
+        d.explanation
+            .contains("received the file type (Content-Type) text/csv")
     );
     // Ranked by strength: nothing proven ever follows something weaker.
     let strengths: Vec<Strength> = d.causes.iter().map(|c| c.strength).collect();
     assert!(strengths.is_sorted(), "{strengths:?}");
+}
+
+/// A download link that states its operation and signs only the host: everything it asks for
+/// is in the link, so the echo can show all of it.
+fn stated_get(host: &str) -> String {
+    format!("{}&x-id=GetObject&X-Amz-Meta-Note=a%2Bb%20c", v4_link(host))
+}
+
+#[test]
+fn every_change_to_the_query_on_the_way_is_proven_and_named() {
+    let link = stated_get(AWS_HOST);
+    let signed = ["host"];
+    // How the request was sent (what a tool or a proxy did to the link), and what the
+    // explanation must name.
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "a parameter encoded twice",
+            link.replace(
+                "AKIAX%2F20261124%2Fus-east-1%2Fs3%2Faws4_request",
+                "AKIAX%252F20261124%252Fus-east-1%252Fs3%252Faws4_request",
+            ),
+            "X-Amz-Credential (encoded twice)",
+            "X-Amz-Credential（二重にエンコードされた）",
+        ),
+        (
+            "a parameter decoded (a plus sign read as a space)",
+            link.replace("a%2Bb", "a+b"),
+            "X-Amz-Meta-Note (decoded)",
+            "X-Amz-Meta-Note（デコードされた）",
+        ),
+        (
+            "a parameter dropped",
+            link.replace("&x-id=GetObject", ""),
+            "x-id (dropped)",
+            "x-id（削除された）",
+        ),
+        (
+            "a parameter added by a proxy",
+            format!("{link}&session=42"),
+            "session (added)",
+            "session（追加された）",
+        ),
+        (
+            "a name's case changed",
+            link.replace("X-Amz-Date=", "x-amz-date="),
+            "X-Amz-Date (changed in case)",
+            "X-Amz-Date（大文字と小文字が変わった）",
+        ),
+        (
+            "another value",
+            link.replace("X-Amz-Expires=3600", "X-Amz-Expires=7200"),
+            "X-Amz-Expires (changed)",
+            "X-Amz-Expires（変更された）",
+        ),
+    ];
+    for (name, sent, english, japanese) in cases {
+        let body = echo::signature_mismatch(&sent, "GET", &[], &signed);
+        for (language, words) in [(Language::ENGLISH, english), (Language::JAPANESE, japanese)] {
+            let d = with_language(language, || {
+                explain(Some(&link), Operation::Get, None, 403, &body, None)
+            });
+            assert_eq!(
+                (d.causes[0].id, d.causes[0].strength),
+                (CauseId::UrlAltered, Strength::Proven),
+                "{name}: {:?}",
+                ids(&d)
+            );
+            assert!(d.explanation.contains(words), "{name}: {}", d.explanation);
+            // A proven change leaves no guess about the file type in front of it.
+            assert!(
+                d.causes
+                    .iter()
+                    .all(|c| c.id != CauseId::ContentTypeMismatch),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_echo_of_exactly_what_the_link_asks_for_points_at_the_link_itself() {
+    let link = stated_get(OTHER_HOST);
+    let body = echo::signature_mismatch(&link, "GET", &[], &["host"]);
+    let d = explain(Some(&link), Operation::Get, None, 403, &body, None);
+    assert_eq!(
+        ids(&d),
+        vec![(CauseId::WrongSecretOrTampered, Strength::Likely)],
+        "nothing else is left: {:?}",
+        d.causes
+    );
+    assert!(
+        d.explanation
+            .contains("received exactly what the link asks for")
+    );
+    assert_eq!(d.ask_whom, presign_desk::diagnose::Whom::Creator);
+    // Without the echo, the same refusal proves nothing: the secret is only possible.
+    let d = explain(
+        Some(&link),
+        Operation::Get,
+        None,
+        403,
+        "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error>",
+        None,
+    );
+    assert_eq!(d.causes[0].strength, Strength::Possible);
+    assert!(d.title.starts_with("Perhaps"), "{}", d.title);
+}
+
+#[test]
+fn a_proxy_that_changes_the_host_the_method_or_the_file_type_is_named() {
+    let link = stated_get(AWS_HOST);
+    // The echo shows the host the storage received.
+    let via_proxy = link.replace(AWS_HOST, "proxy.internal:8080");
+    let body = echo::signature_mismatch(&via_proxy, "GET", &[], &["host"]);
+    let d = explain(Some(&link), Operation::Get, None, 403, &body, None);
+    assert_eq!(d.causes[0].id, CauseId::UrlAltered, "{:?}", ids(&d));
+    assert!(
+        d.explanation.contains("proxy.internal:8080"),
+        "{}",
+        d.explanation
+    );
+    assert_eq!(d.ask_whom, presign_desk::diagnose::Whom::Nobody);
+    // A PUT that arrived as a GET: a known method that the echo contradicts.
+    let d = explain(
+        Some(&link),
+        Operation::Put,
+        None,
+        403,
+        &echo::signature_mismatch(&link, "GET", &[], &["host"]),
+        None,
+    );
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::UrlAltered, Strength::Proven),
+        "{:?}",
+        ids(&d)
+    );
+    // A charset added to the type on the way.
+    let typed = V4_PUT;
+    let body = echo::signature_mismatch(
+        typed,
+        "PUT",
+        &[("content-type", "text/csv; charset=utf-8")],
+        &["content-type", "host"],
+    );
+    let d = explain(
+        Some(typed),
+        Operation::Put,
+        Some("text/csv"),
+        403,
+        &body,
+        None,
+    );
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::ContentTypeMismatch, Strength::Proven),
+        "{:?}",
+        ids(&d)
+    );
+    assert!(d.explanation.contains("charset=utf-8"), "{}", d.explanation);
+    assert_eq!(d.fix, None, "no type the app sends would arrive unchanged");
+}
+
+#[test]
+fn a_link_that_does_not_name_its_operation_and_signs_a_file_type_is_an_upload_link() {
+    let s3 = V4_PUT.trim_end_matches("&x-id=PutObject");
+    let gcs = "https://storage.googleapis.com/b/k?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=a%2F20261124%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date=20261124T060000Z&X-Goog-Expires=3600&X-Goog-SignedHeaders=content-type%3Bhost&X-Goog-Signature=ab";
+    for (link, words) in [(s3, "upload link"), (gcs, "upload URL")] {
+        let bare = "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error>";
+        let echoed = echo::signature_mismatch(link, "GET", &[], &["content-type", "host"]);
+        for body in [bare.to_owned(), echoed] {
+            let d = explain(Some(link), Operation::Get, None, 403, &body, None);
+            assert_eq!(
+                (d.causes[0].id, d.causes[0].strength),
+                (CauseId::MethodMismatch, Strength::Likely),
+                "{link}: {:?}",
+                ids(&d)
+            );
+            assert!(d.title.contains(words), "{}", d.title);
+            assert!(d.title.starts_with("Most likely"), "{}", d.title);
+        }
+    }
+    // The explain command without --method: the echo says the request was a GET.
+    let link = PresignedLink::parse(s3).unwrap();
+    let body = ErrorBody::parse(
+        echo::signature_mismatch(s3, "GET", &[], &["content-type", "host"]).as_bytes(),
+    );
+    let attempt = Attempt {
+        operation_known: false,
+        ..Attempt::new(Some(&link), Operation::Put)
+    };
+    let answer = Answer {
+        status: Some(403),
+        body: &body,
+        date: None,
+        error_code_header: None,
+    };
+    let d = diagnose(&attempt, &answer, NOW.parse().unwrap());
+    assert_eq!(d.causes[0].id, CauseId::MethodMismatch, "{:?}", ids(&d));
+}
+
+#[test]
+fn a_legacy_string_to_sign_and_an_azure_one_are_read_too() {
+    // SigV2: the third line is the type the server received.
+    let body = "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><StringToSign>PUT\n\ntext/plain; charset=UTF-8\n1795600000\n/b/k.csv</StringToSign></Error>";
+    let d = explain(
+        Some(V2_PUT),
+        Operation::Put,
+        Some("text/plain"),
+        403,
+        body,
+        None,
+    );
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::ContentTypeMismatch, Strength::Proven),
+        "{:?}",
+        ids(&d)
+    );
+    // Azure: the string to sign in the detail names the SAS field that differs.
+    let link = AZURE_PUT.replace("sp=cw", "sp=rcw");
+    let detail = |sp: &str| {
+        format!(
+            "<Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request.</Message><AuthenticationErrorDetail>Signature did not match. String to sign used was {sp}\n\n2026-11-24T06:00:00Z\n/blob/acct/c/b.bin\n\n\nhttps\n2024-11-04\nb\n</AuthenticationErrorDetail></Error>"
+        )
+    };
+    let d = explain(Some(&link), Operation::Put, None, 403, &detail("cw"), None);
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::UrlAltered, Strength::Proven),
+        "{:?}",
+        ids(&d)
+    );
+    assert!(d.explanation.contains("sp (changed)"), "{}", d.explanation);
+    let d = explain(Some(&link), Operation::Put, None, 403, &detail("rcw"), None);
+    assert_eq!(
+        d.causes[0].id,
+        CauseId::WrongSecretOrTampered,
+        "the SAS arrived as signed: {:?}",
+        ids(&d)
+    );
 }
 
 #[test]
@@ -748,18 +1019,20 @@ fn azure_and_gcs_are_explained_in_their_own_words() {
         "{}",
         d.explanation
     );
-    // A GCS echo whose method is not the one used proves a method mismatch.
-    let d = explain(
-        Some(gcs),
-        Operation::Put,
-        None,
-        403,
-        "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><StringToSign>GOOG4-RSA-SHA256\n20261124T060000Z</StringToSign><CanonicalRequest>GET\n/b/k\nX-Goog-Algorithm=GOOG4-RSA-SHA256\nhost:storage.googleapis.com\n\nhost\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>",
-        None,
-    );
+    // A GCS echo of a parameter encoded twice on the way, in GCS's format.
+    let body = echo::signature_mismatch(
+        &gcs.replace("a%2F20261124", "a%252F20261124"),
+        "GET",
+        &[],
+        &["host"],
+    )
+    .replace("X-Amz-", "X-Goog-");
+    let d = explain(Some(gcs), Operation::Get, None, 403, &body, None);
     assert_eq!(
         (d.causes[0].id, d.causes[0].strength),
-        (CauseId::MethodMismatch, Strength::Proven)
+        (CauseId::UrlAltered, Strength::Proven),
+        "{:?}",
+        ids(&d)
     );
 }
 
@@ -917,4 +1190,225 @@ async fn failures_caused_by_hand_against_the_playground() {
         diagnose(&attempt, &answer, jiff::Timestamp::now()).causes[0].id,
         CauseId::ChunkedUpload
     );
+}
+
+/// (name, link, operation, body, Date, first cause, words its remedy must not carry in
+/// English and in Japanese)
+type RemedyCase = (
+    &'static str,
+    String,
+    Operation,
+    &'static str,
+    Option<&'static str>,
+    CauseId,
+    [&'static [&'static str]; 2],
+);
+
+#[test]
+fn the_remedy_follows_the_cause_in_every_language() {
+    // (refusal, the first cause, words its remedy and its message for the creator must not
+    // carry, in English and in Japanese)
+    let skew = "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message></Error>";
+    let not_yet =
+        "<Error><Code>AccessDenied</Code><Message>Request is not yet valid</Message></Error>";
+    let expired = "<Error><Code>AccessDenied</Code><Message>Request has expired</Message><Expires>2026-11-24T07:00:00Z</Expires><ServerTime>2026-11-24T08:00:00Z</ServerTime></Error>";
+    let mismatch = "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error>";
+    let tracked = format!("{}&utm_source=mail", v4_link(AWS_HOST));
+    let get_link = V4_PUT.replace("PutObject", "GetObject");
+    let cases: Vec<RemedyCase> = vec![
+        (
+            "skewed",
+            v4_link(AWS_HOST),
+            Operation::Put,
+            skew,
+            Some("Tue, 24 Nov 2026 15:00:00 GMT"),
+            CauseId::SignerClock,
+            [
+                &["this computer", "permission"],
+                &["このコンピューター", "権限"],
+            ],
+        ),
+        (
+            "not yet valid, signer 9 h ahead",
+            v4_link(AWS_HOST),
+            Operation::Get,
+            not_yet,
+            Some("Mon, 23 Nov 2026 21:00:00 GMT"),
+            CauseId::SignerClock,
+            [
+                &["this computer", "permission", "s3:"],
+                &["このコンピューター", "権限"],
+            ],
+        ),
+        (
+            "expired",
+            V4_PUT.to_owned(),
+            Operation::Put,
+            expired,
+            None,
+            CauseId::Expired,
+            [&["permission", "s3:", "allowed"], &["権限", "許可"]],
+        ),
+        (
+            "tracking parameters",
+            tracked,
+            Operation::Get,
+            mismatch,
+            None,
+            CauseId::UrlAltered,
+            [
+                &["exactly as given", "Content-Type"],
+                &["受け取ったとおり", "Content-Type"],
+            ],
+        ),
+        (
+            "a PUT on a download link",
+            get_link,
+            Operation::Put,
+            mismatch,
+            None,
+            CauseId::MethodMismatch,
+            [
+                &["Content-Type", "file type"],
+                &["Content-Type", "ファイルの種類"],
+            ],
+        ),
+    ];
+    for (name, url, operation, body, date, first, forbidden) in cases {
+        for (language, words) in [Language::ENGLISH, Language::JAPANESE]
+            .into_iter()
+            .zip(forbidden)
+        {
+            with_language(language, || {
+                let d = explain(Some(&url), operation, None, 403, body, date);
+                assert_eq!(d.causes[0].id, first, "{name}: {:?}", ids(&d));
+                let link = PresignedLink::parse(&url).unwrap();
+                let message = creator_message(&Attempt::new(Some(&link), operation), &d, None);
+                let remedy = format!("{} {} {}", d.actions.join(" "), d.ask, d.title);
+                for word in words {
+                    assert!(
+                        !remedy.contains(word),
+                        "{name} ({}): {word} in {remedy}",
+                        language.code()
+                    );
+                    // The message repeats the explanation, which may name what is not the
+                    // cause; what it asks for may not.
+                    let asked = message
+                        .lines()
+                        .find(|l| l.contains(&d.ask))
+                        .unwrap_or_default();
+                    assert!(!asked.contains(word), "{name}: {word} in {asked}");
+                }
+                assert!(message.contains(&d.ask), "{name}: {message}");
+            });
+        }
+    }
+}
+
+#[test]
+fn text_from_the_server_is_never_filled_in() {
+    let link = PresignedLink::parse(V4_PUT).unwrap();
+    let attempt = Attempt::new(Some(&link), Operation::Put);
+    let body = ErrorBody::parse(
+        b"<Error><Code>AccessDenied</Code><Message>Denied {ask} {link} {title}</Message></Error>",
+    );
+    let answer = Answer {
+        status: Some(403),
+        body: &body,
+        date: None,
+        error_code_header: None,
+    };
+    let d = diagnose(&attempt, &answer, NOW.parse().unwrap());
+    let message = with_language(Language::ENGLISH, || creator_message(&attempt, &d, None));
+    assert!(
+        message.contains("(Denied {ask} {link} {title})"),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_cause_in_the_json_carries_its_own_remedy() {
+    let d = explain(
+        Some(&v4_link(OTHER_HOST)),
+        Operation::Put,
+        None,
+        403,
+        "<Error><Code>RequestTimeTooSkewed</Code><Message>m</Message><RequestTime>20261124T060000Z</RequestTime><ServerTime>2026-11-24T06:20:00Z</ServerTime></Error>",
+        None,
+    );
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["causes"][0]["id"], "server-skew-window");
+    assert_eq!(json["causes"][0]["ask_whom"], "operator");
+    assert_eq!(json["ask_whom"], "operator");
+    assert_eq!(json["causes"][1]["id"], "signer-clock");
+    assert_eq!(json["causes"][1]["ask_whom"], "creator");
+    for cause in json["causes"].as_array().unwrap() {
+        assert!(
+            cause["actions"].as_array().is_some_and(|a| !a.is_empty()),
+            "{cause}"
+        );
+        assert!(
+            cause["ask"].is_string() && cause["title"].is_string(),
+            "{cause}"
+        );
+    }
+    assert_ne!(json["causes"][0]["ask"], json["causes"][1]["ask"]);
+}
+
+#[test]
+fn a_bare_skew_refusal_on_another_server_names_its_window_from_the_best_clock() {
+    let link = v4_link(OTHER_HOST);
+    let bare = "<Error><Code>RequestTimeTooSkewed</Code><Message>m</Message></Error>";
+    // The answer's Date, else this computer's clock (40 min after signing here), measures
+    // the link's age.
+    for date in [Some(http_date(SIGNED_AT + 2400)), None] {
+        let link_parsed = PresignedLink::parse(&link).unwrap();
+        let attempt = Attempt::new(Some(&link_parsed), Operation::Put);
+        let body = ErrorBody::parse(bare.as_bytes());
+        let answer = Answer {
+            status: Some(403),
+            body: &body,
+            date: date.as_deref(),
+            error_code_header: None,
+        };
+        let now = jiff::Timestamp::from_second(SIGNED_AT + 2400).unwrap();
+        let d = with_language(Language::ENGLISH, || diagnose(&attempt, &answer, now));
+        assert_eq!(
+            ids(&d),
+            vec![
+                (CauseId::ServerSkewWindow, Strength::Likely),
+                (CauseId::SignerClock, Strength::Possible)
+            ],
+            "{date:?}"
+        );
+        assert!(d.explanation.contains("40 min ago"), "{}", d.explanation);
+        assert!(d.explanation.contains("The link itself is fine"));
+        assert!(d.actions[0].contains("operator"), "{:?}", d.actions);
+    }
+}
+
+#[test]
+fn clock_causes_in_japanese_say_the_offset_as_people_do() {
+    for (offset, ahead) in [(32_400 - 60, true), (-(32_400 + 90), false)] {
+        let d = with_language(Language::JAPANESE, || {
+            explain(
+                Some(&v4_link(AWS_HOST)),
+                Operation::Put,
+                None,
+                403,
+                "<Error><Code>RequestTimeTooSkewed</Code><Message>m</Message></Error>",
+                Some(&http_date(SIGNED_AT - offset)),
+            )
+        });
+        let text = &d.causes[0].text;
+        assert!(text.contains("9時間"), "{text}");
+        assert!(
+            !text.contains("8時間59分") && !text.contains("9時間1分"),
+            "{text}"
+        );
+        assert_eq!(text.contains("進んで"), ahead, "{text}");
+        assert!(text.contains("タイムゾーン"), "{text}");
+        let remedy = format!("{} {}", d.actions.join(""), d.ask);
+        assert!(!remedy.contains("このコンピューター"), "{remedy}");
+    }
 }

@@ -299,13 +299,11 @@ fn body_case(text: &str) {
         .flatten()
         .and_then(|l| PresignedLink::parse(&l).ok());
     let attempt = Attempt {
-        link: link.as_ref(),
-        operation: presign_desk::link::Operation::Put,
-        sent_content_type: Some("text/plain".into()),
         guessed_content_type: Some("text/csv".into()),
         file_len_bytes: Some(5),
-        download_probe: None,
-    };
+        ..Attempt::new(link.as_ref(), presign_desk::link::Operation::Put)
+    }
+    .sending_content_type(Some("text/plain"));
     let answer = Answer {
         status: Some([400, 403, 404, 409, 412, 500, 503][usize::from(selector) % 7]),
         body: &body,

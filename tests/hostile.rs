@@ -56,14 +56,7 @@ fn texts_of(outcome: &Outcome, server: &FaultServer) -> Vec<String> {
         refusal.body.text.len()
     );
     let link = server.link("x.bin");
-    let attempt = Attempt {
-        link: Some(&link),
-        operation: Operation::Get,
-        sent_content_type: None,
-        guessed_content_type: None,
-        file_len_bytes: None,
-        download_probe: None,
-    };
+    let attempt = Attempt::new(Some(&link), Operation::Get);
     let answer = Answer::of_refusal(refusal);
     let diagnosis = diagnose(&attempt, &answer, jiff::Timestamp::now());
     let texts = vec![

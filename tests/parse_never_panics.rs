@@ -106,13 +106,11 @@ fn explain_any(body: &[u8], url: Option<&str>, date: Option<&str>, status: Optio
     let link = url.and_then(|u| PresignedLink::parse(u).ok());
     let body = ErrorBody::parse(body);
     let attempt = Attempt {
-        link: link.as_ref(),
-        operation: presign_desk::link::Operation::Put,
-        sent_content_type: Some("text/plain".into()),
         guessed_content_type: Some("text/csv".into()),
         file_len_bytes: Some(5),
-        download_probe: None,
-    };
+        ..Attempt::new(link.as_ref(), presign_desk::link::Operation::Put)
+    }
+    .sending_content_type(Some("text/plain"));
     let answer = Answer {
         status,
         body: &body,

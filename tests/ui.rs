@@ -230,7 +230,7 @@ fn a_refusal_leads_with_the_cause_and_what_to_do() {
     harness.get_by_label_contains("The link only accepts the file type it was made with");
     harness.get_by_label("Upload data.txt").click();
     // The cause comes first, in words, with what to do; the server's code is in Details.
-    wait_for_text(&mut harness, "The file type sent does not match the link");
+    wait_for_text(&mut harness, "the file type sent does not match the link");
     harness.get_by_label_contains("and text/plain was sent");
     harness.get_by_label("What you can do:");
     harness.get_by_label("What to ask the link's creator for:");
@@ -279,7 +279,7 @@ fn the_one_click_fix_sends_again_without_a_file_type() {
     harness.run();
     harness.get_by_label("File type sent: text/plain");
     harness.get_by_label("Upload notes.txt").click();
-    wait_for_text(&mut harness, "The file type sent does not match the link");
+    wait_for_text(&mut harness, "the file type sent does not match the link");
     harness
         .get_by_label("Send again without a file type")
         .click();

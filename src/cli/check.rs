@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use super::report::CheckReport;
 use super::{CheckArgs, EXIT_REFUSED, parse_link, print_json};
-use crate::diagnose::{Answer, Attempt, diagnose, explanation_text, parse_server_time};
+use crate::diagnose::{explanation_text, this_computer_offset_secs};
+use crate::link::PresignedLink;
 use crate::link::{Finding, Severity};
-use crate::link::{Operation, PresignedLink};
 use crate::secret::Secret;
 use crate::text::{T, fill, tr};
 use crate::transfer::{self, ProbeAnswer};
@@ -70,8 +70,7 @@ pub(super) async fn check(args: &CheckArgs) -> ExitCode {
             report.result = "refused";
             report.request_id = refusal.response.request_id.clone();
             server_clock(&mut report, &link, refusal.response.date.as_deref(), now);
-            let attempt = Attempt::new(Some(&link), Operation::Get);
-            report.explanation = Some(diagnose(&attempt, &Answer::of_refusal(refusal), now));
+            report.explanation = Some(crate::diagnose::of_check(&link, refusal, now));
             false
         }
         Err(error) => {
@@ -132,9 +131,10 @@ fn server_clock(
     now: jiff::Timestamp,
 ) {
     report.server_date = date.map(str::to_owned);
-    if let Some(server) = date.and_then(parse_server_time) {
-        report.clock_offset_secs = Some(now.as_second() - server.as_second());
-        report.expires_in_secs = link.expires_in_secs(server);
+    if let Some(offset) = this_computer_offset_secs(now, date) {
+        report.clock_offset_secs = Some(offset);
+        report.expires_in_secs =
+            link.expires_in_secs(now - jiff::SignedDuration::from_secs(offset));
     }
 }
 

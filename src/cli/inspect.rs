@@ -57,9 +57,11 @@ pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
             .unwrap_or(Operation::Put),
     };
     let attempt = Attempt {
-        sent_content_type: args.sent_content_type.clone(),
+        // Without --method the operation is assumed; the server's echo may correct it.
+        operation_known: args.method.is_some(),
         ..Attempt::new(link.as_ref(), operation)
-    };
+    }
+    .sending_content_type(args.sent_content_type.as_deref());
     let answer = Answer {
         status: args.status,
         body: &body,

@@ -44,7 +44,8 @@ pub struct TransferReport {
     /// Why the transfer could not complete (`failed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// On a refusal: the fields `explain --json` prints.
+    /// On a refusal, the server's or PresignDesk's own (a request it would not send): the
+    /// fields `explain --json` prints.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Diagnosis>,
 }
@@ -154,6 +155,7 @@ impl TransferReport {
             }
             Outcome::Refused(refusal) => {
                 report.result = "refused";
+                report.bytes = refusal.bytes_sent;
                 report.etag = refusal.response.etag.clone();
                 report.request_id = refusal.response.request_id.clone();
                 // The explanation carries the status; without one, say it here.
@@ -177,6 +179,7 @@ impl TransferReport {
                     };
                 }
                 report.error = Some(error.to_string());
+                report.explanation = explanation;
             }
             Outcome::Cancelled => report.result = "cancelled",
         }

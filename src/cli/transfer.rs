@@ -10,8 +10,7 @@ use std::time::{Duration, Instant};
 use super::report::TransferReport;
 use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, parse_link};
 use crate::content_type::{self, ContentTypeChoice};
-use crate::diagnose::{Answer, Attempt, diagnose, explanation_text};
-use crate::link::PresignedLink;
+use crate::diagnose::explanation_text;
 use crate::text::{T, fill};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
 use crate::{format, present, transfer::naming};
@@ -186,16 +185,11 @@ async fn explain_refusal(
     plan: &Plan,
     client: Option<&reqwest::Client>,
 ) -> crate::diagnose::Diagnosis {
-    let link = PresignedLink::parse(plan.url.expose()).ok();
-    let mut attempt = Attempt::of_plan(plan, link.as_ref());
-    if let Some(client) = client {
-        attempt.download_probe = transfer::settle_refusal(client, plan, refusal).await;
-    }
-    diagnose(
-        &attempt,
-        &Answer::of_refusal(refusal),
-        jiff::Timestamp::now(),
-    )
+    let probe = match client {
+        Some(client) => transfer::settle_refusal(client, plan, refusal).await,
+        None => None,
+    };
+    crate::diagnose::of_refusal(plan, refusal, probe, jiff::Timestamp::now())
 }
 
 async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
@@ -209,6 +203,7 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
             Outcome::Refused(refusal) => {
                 Some(explain_refusal(refusal, plan, run.client.as_ref()).await)
             }
+            Outcome::Failed(error) => crate::diagnose::of_local(plan, error),
             _ => None,
         };
         let report = TransferReport::new(
@@ -280,6 +275,10 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
         }
         Outcome::Failed(error) => {
             println!("{}", fill(T::CliFailed, &[("reason", &error.to_string())]));
+            // A request PresignDesk would not send is explained as a refusal is.
+            if let Some(diagnosis) = crate::diagnose::of_local(plan, &error) {
+                eprintln!("\n{}", explanation_text(&diagnosis));
+            }
             ExitCode::from(EXIT_REFUSED)
         }
         Outcome::Cancelled => {

@@ -1,213 +1,221 @@
-//! Understand what a server said when it refused a request. Pure: bytes in, values out.
+//! From a refusal to what happened, why, and what to do: evidence from the error body (the
+//! server's code and its echo of the request), the clocks, the link's own fields and the
+//! request that was sent, ranked into causes with stable ids. Each cause owns its remedy: its
+//! title, why, what to do and whom to ask. Pure.
 //!
-//! This first part reads the error body into named elements, with every secret redacted; the
-//! explanations in plain language build on [`ErrorBody`].
+//! - [`attempt`]: what was tried and what came back; when a download probe would settle more.
+//! - [`echo`]: the server's echo of the request, compared part by part.
+//! - [`clock`]: the signer's clock and the best clock to judge it by.
+//! - `provider`: the provider's own fields and words.
+//! - `signature`, `rank`: the causes, ranked by proof.
+//! - [`cause`], `render`: what a cause owns, and the causes in words.
 
-mod explain;
-mod xml;
+pub mod attempt;
+pub mod cause;
+pub mod clock;
+pub mod echo;
+mod provider;
+mod rank;
+mod render;
+mod signature;
 
-pub use explain::{
-    Answer, Attempt, Cause, CauseId, Diagnosis, Fix, ProbeVerdict, Strength, creator_message,
-    diagnose, explanation_text, parse_server_time,
-};
+use std::collections::BTreeMap;
 
+use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::secret::REDACTED;
-use crate::text::{T, label_value};
+pub use crate::exchange::{BodyFormat, ErrorBody, MAX_ERROR_BODY_BYTES, readable, redact_text};
+pub use attempt::{Answer, Attempt, ProbeVerdict, Purpose, wants_download_probe};
+pub use cause::{Basis, Cause, CauseId, Strength, Topic, Whom};
+pub use clock::{parse_server_time, this_computer_offset_secs};
+pub use render::{basis_text, creator_message, explanation_text, stated};
 
-/// The most of an error body the app reads; anything longer is cut.
-pub const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
+use crate::exchange::{Plan, Refusal, TransferError};
+use crate::link::{PresignedLink, Provider, SignatureScheme};
+use crate::text::errors::{self, ErrorText};
+use crate::text::{T, fill, tr};
 
-/// Elements whose whole text is a secret (the S3 `ExpiredToken` error echoes the token).
-const SECRET_ELEMENTS: &[&str] = &[
-    "token-0",
-    "signatureprovided",
-    "stringtosignbytes",
-    "canonicalrequestbytes",
-    "x-amz-security-token",
-];
-
-/// Query parameters whose values are secrets, when they show up inside a body's text.
-const SECRET_PARAMS: &[&str] = &[
-    "X-Amz-Signature=",
-    "X-Amz-Security-Token=",
-    "X-Goog-Signature=",
-    "Signature=",
-    "sig=",
-];
-
-/// What kind of text the body was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BodyFormat {
-    /// An XML error document (S3, GCS, Azure).
-    Xml,
-    /// An HTML page (a proxy, a captive portal, a CDN).
-    Html,
-    /// JSON.
-    Json,
-    /// Anything else that is text.
-    Text,
-    /// No body at all.
-    Empty,
-}
-
-/// A server's error body, read and redacted.
+/// A retry the app can make that would fix the cause.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ErrorBody {
-    /// What kind of text it was.
-    pub format: BodyFormat,
-    /// The error code (`SignatureDoesNotMatch`...), when the body has one.
+#[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
+pub enum Fix {
+    /// Send again with no Content-Type header.
+    SendWithoutContentType,
+    /// Send again with this Content-Type.
+    SendWithContentType(String),
+}
+
+impl Fix {
+    /// What to type on the command line for the same fix.
+    pub fn command_line_hint(&self) -> String {
+        match self {
+            Fix::SendWithoutContentType => tr(T::FixCliWithoutContentType).to_owned(),
+            Fix::SendWithContentType(value) => fill(T::FixCliWithContentType, &[("type", value)]),
+        }
+    }
+
+    /// The button's label.
+    pub fn label(&self) -> String {
+        match self {
+            Fix::SendWithoutContentType => tr(T::FixWithoutContentType).to_owned(),
+            Fix::SendWithContentType(value) => fill(T::FixWithContentType, &[("type", value)]),
+        }
+    }
+}
+
+/// The explanation of a refusal: the first cause's title, why and remedy, then every cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    /// `aws`, `s3-compatible`, `gcs`, `azure` or `unknown`.
+    pub provider: Provider,
+    /// HTTP status (none for a request PresignDesk refused to send).
+    pub status: Option<u16>,
+    /// The server's error code.
     pub code: Option<String>,
-    /// The server's message, when the body has one.
+    /// The server's message.
     pub message: Option<String>,
-    /// Every other element in document order, secrets redacted.
-    pub elements: Vec<(String, String)>,
-    /// The body as text, secrets redacted, cut at [`MAX_ERROR_BODY_BYTES`].
-    pub text: String,
-    /// Whether the body was longer than what was read.
-    pub truncated: bool,
+    /// What happened, in one line: the first cause's title.
+    pub title: String,
+    /// Why, in one or two sentences: the first cause's.
+    pub explanation: String,
+    /// What the person can do: the first cause's.
+    pub actions: Vec<String>,
+    /// What to ask for: the first cause's (empty when there is nobody to ask).
+    pub ask: String,
+    /// Whom to ask.
+    pub ask_whom: Whom,
+    /// Every cause, most proven first.
+    pub causes: Vec<Cause>,
+    /// Every element of the error, redacted.
+    pub details: BTreeMap<String, String>,
+    /// A retry the app can make that would fix the first cause.
+    pub fix: Option<Fix>,
 }
 
-impl ErrorBody {
-    /// Reads an error body. Never fails: a body that is not XML is kept as redacted text.
-    pub fn parse(body: &[u8]) -> Self {
-        let truncated = body.len() > MAX_ERROR_BODY_BYTES;
-        let body = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];
-        let text = String::from_utf8_lossy(body);
-        let trimmed = text.trim_start_matches('\u{feff}').trim();
-        let format = if trimmed.is_empty() {
-            BodyFormat::Empty
-        } else if trimmed.starts_with('{') || trimmed.starts_with('[') {
-            BodyFormat::Json
-        } else if starts_with_ignore_case(trimmed, "<!doctype html")
-            || starts_with_ignore_case(trimmed, "<html")
-        {
-            BodyFormat::Html
-        } else if trimmed.starts_with('<') {
-            BodyFormat::Xml
-        } else {
-            BodyFormat::Text
-        };
+/// Explains a refusal. `now` is this computer's clock (used only to judge the link's age when
+/// the server states no time).
+pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> Diagnosis {
+    let (provider, family) = provider::family(attempt.link, answer.error_code_header.is_some());
+    let body = answer.body;
+    let code = answer.code().map(str::to_owned);
+    let entry: ErrorText = code
+        .as_deref()
+        .and_then(|c| errors::for_code(family, c))
+        .unwrap_or_else(|| errors::for_status(answer.status.unwrap_or(0)));
 
-        let mut code = None;
-        let mut message = None;
-        let mut elements = Vec::new();
-        if format == BodyFormat::Xml {
-            for (name, value) in xml::leaf_elements(trimmed) {
-                let value = redact_element(&name, &value);
-                match name.as_str() {
-                    "Code" if code.is_none() => code = Some(value),
-                    "Message" if message.is_none() => message = Some(value),
-                    _ => elements.push((name, value)),
-                }
-            }
-        }
-        ErrorBody {
-            format,
-            code,
-            message,
-            elements,
-            text: redact_text(trimmed),
-            truncated,
-        }
+    let found = rank::rank(attempt, answer, family, now);
+    let mut causes: Vec<Cause> = found.iter().map(|f| render::cause(f, family)).collect();
+    // A refusal always has a cause: at the least, what the server itself stated.
+    if causes.is_empty() {
+        causes.push(render::server_stated(&entry, entry.code));
     }
-
-    /// The value of the first element named `name`.
-    pub fn element(&self, name: &str) -> Option<&str> {
-        self.elements
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn redact_element(name: &str, value: &str) -> String {
-    if SECRET_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
-        REDACTED.to_owned()
-    } else {
-        redact_text(value)
-    }
-}
-
-/// Replaces every secret that may hide in a body's text: elements that echo a token or a
-/// signature, and signature or token query parameters inside canonical requests.
-pub fn redact_text(text: &str) -> String {
-    let mut out = xml::replace_element_texts(text, |name| {
-        SECRET_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
-    });
-    for param in SECRET_PARAMS {
-        out = redact_param_values(&out, param);
-    }
-    out
-}
-
-fn redact_param_values(text: &str, param: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = find_param(rest, param) {
-        let value_start = at + param.len();
-        out.push_str(&rest[..value_start]);
-        out.push_str(REDACTED);
-        let value_len = rest[value_start..]
-            .find(|c: char| c == '&' || c == '<' || c == '"' || c.is_whitespace())
-            .unwrap_or(rest.len() - value_start);
-        rest = &rest[value_start + value_len..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Finds `param` where it starts a query parameter (not inside a longer name).
-fn find_param(text: &str, param: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = text[from..].find(param) {
-        let at = from + i;
-        let before = text[..at].chars().next_back();
-        if matches!(
-            before,
-            None | Some('?' | '&' | ';' | '\n' | ' ' | '>' | '"')
-        ) {
-            return Some(at);
-        }
-        from = at + param.len();
-    }
-    None
-}
-
-fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
-    text.get(..prefix.len())
-        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-}
-
-#[cfg(test)]
-mod tests;
-
-/// The body as lines a person can read: code, message, then every other element.
-pub fn readable(body: &ErrorBody) -> String {
-    let mut out = String::new();
-    if let Some(code) = &body.code {
-        out.push_str(&label_value(T::BodyCode, code));
-        out.push('\n');
+    let fix = match causes.first().map(|c| c.key) {
+        Some(
+            "content-type-mismatch.sent"
+            | "content-type-mismatch.none"
+            | "content-type-mismatch.received",
+        ) => content_type_fix(attempt),
+        _ => None,
+    };
+    let mut details: BTreeMap<String, String> = body.elements.iter().cloned().collect();
+    if let Some(code) = &code {
+        details.insert("Code".into(), code.clone());
     }
     if let Some(message) = &body.message {
-        out.push_str(&label_value(T::ServerMessage, message));
-        out.push('\n');
+        details.insert("Message".into(), message.clone());
     }
-    for (name, value) in &body.elements {
-        if value.contains('\n') {
-            out.push_str(&format!("{name}:\n"));
-            for line in value.lines() {
-                out.push_str(&format!("    {line}\n"));
-            }
-        } else {
-            out.push_str(&format!("{name}: {value}\n"));
+    let first = causes[0].clone();
+    Diagnosis {
+        provider,
+        status: answer.status,
+        code,
+        message: body.message.clone(),
+        title: first.title,
+        explanation: first.text,
+        actions: first.actions,
+        ask: first.ask,
+        ask_whom: first.ask_whom,
+        causes,
+        details,
+        fix,
+    }
+}
+
+/// Explains `refusal` of `plan`, with what a download probe of the same link showed: the one
+/// way every front explains a refusal.
+pub fn of_refusal(
+    plan: &Plan,
+    refusal: &Refusal,
+    probe: Option<ProbeVerdict>,
+    now: Timestamp,
+) -> Diagnosis {
+    let link = PresignedLink::parse(plan.url.expose()).ok();
+    let mut attempt = Attempt::of_plan(plan, link.as_ref());
+    attempt.download_probe = probe;
+    attempt.sent_despite_checksum = refusal.sent_despite_checksum;
+    diagnose(&attempt, &Answer::of_refusal(refusal), now)
+}
+
+/// Explains the refusal of a check: a download of the link's first byte, whatever the link is
+/// for.
+pub fn of_check(link: &PresignedLink, refusal: &Refusal, now: Timestamp) -> Diagnosis {
+    let attempt = Attempt {
+        purpose: Purpose::Check,
+        ..Attempt::new(Some(link), crate::link::Operation::Get)
+    };
+    diagnose(&attempt, &Answer::of_refusal(refusal), now)
+}
+
+/// A request PresignDesk refused to send, explained as a server's refusal is: a checksum the
+/// file cannot match, a file too large for one request, a link that cannot be sent unchanged.
+/// `None` for failures that are no refusal (the network, a file that cannot be read).
+pub fn of_local(plan: &Plan, error: &TransferError) -> Option<Diagnosis> {
+    use cause::{Found, kind};
+    let link = PresignedLink::parse(plan.url.expose()).ok();
+    let found = match error {
+        TransferError::ChecksumMismatch { .. } => {
+            let attempt = Attempt {
+                sent_despite_checksum: true,
+                ..Attempt::of_plan(plan, link.as_ref())
+            };
+            provider::sdk_checksum(&attempt, false)?
         }
+        TransferError::TooLarge { len, limit } => Found::new(&kind::TOO_LARGE)
+            .with("size", crate::format::bytes(*len))
+            .with("max", crate::format::bytes(*limit))
+            .proven(Basis::Local),
+        TransferError::CannotSendUnchanged => Found::new(&kind::NOT_SENDABLE).proven(Basis::Local),
+        _ => return None,
+    };
+    let (provider, family) = provider::family(link.as_ref(), false);
+    let cause = render::cause(&found, family);
+    Some(Diagnosis {
+        provider,
+        status: None,
+        code: None,
+        message: None,
+        title: cause.title.clone(),
+        explanation: cause.text.clone(),
+        actions: cause.actions.clone(),
+        ask: cause.ask.clone(),
+        ask_whom: cause.ask_whom,
+        causes: vec![cause],
+        details: BTreeMap::new(),
+        fix: None,
+    })
+}
+
+/// The retry most likely to carry the signed type. Legacy links (SigV2, GCS V2) sign the type
+/// always and are mostly made with none; V4 links that list `content-type` were made with one,
+/// most likely the one the file's name suggests.
+fn content_type_fix(attempt: &Attempt<'_>) -> Option<Fix> {
+    let legacy = attempt
+        .link
+        .is_some_and(|l| matches!(l.scheme, SignatureScheme::AwsSigV2 | SignatureScheme::GcsV2));
+    let guess = attempt.guessed_content_type.clone();
+    match (attempt.sent_content_type(), legacy) {
+        (Some(_), true) => Some(Fix::SendWithoutContentType),
+        (None, _) => guess.map(Fix::SendWithContentType),
+        (Some(sent), false) => guess.filter(|g| g != sent).map(Fix::SendWithContentType),
     }
-    if body.format != BodyFormat::Xml && body.format != BodyFormat::Empty {
-        out.push_str(&body.text);
-        out.push('\n');
-    }
-    out.trim_end().to_owned()
 }

@@ -3,15 +3,20 @@
 //! engine in `transfer` fills them, the explainer in `diagnose` reads them, and neither
 //! depends on the other.
 
+pub mod body;
+mod error;
 pub mod verify;
+mod xml;
+
+pub use error::TransferError;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::diagnose::ErrorBody;
 use crate::link::{Operation, PresignedLink, Provider, SignatureScheme};
 use crate::secret::Secret;
 use crate::text::{T, fill};
+pub use body::{BodyFormat, ErrorBody, MAX_ERROR_BODY_BYTES, readable, redact_text};
 use verify::{ChecksumAlgorithm, Verification};
 
 /// What to send and where the body comes from or goes to.
@@ -206,6 +211,10 @@ pub struct Refusal {
     pub body: ErrorBody,
     /// The response's facts.
     pub response: ResponseFacts,
+    /// Bytes of the body sent before the refusal (an upload refused mid-way sent some).
+    pub bytes_sent: u64,
+    /// The file was sent although it cannot match a checksum the link fixes (for testing).
+    pub sent_despite_checksum: bool,
 }
 
 /// The response headers that matter to a person, as received.

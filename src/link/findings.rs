@@ -13,7 +13,7 @@ use crate::text::{T, fill, tr};
 pub const MAX_EXPIRES_SECS: i64 = 604_800;
 
 /// The CRC32 of an empty body, as 2025+ AWS SDKs put it into presigned PUT links.
-const EMPTY_BODY_CRC32: &str = "AAAAAA==";
+pub const EMPTY_BODY_CRC32: &str = "AAAAAA==";
 
 /// The stable id of a finding; tests, the JSON output and translations rely on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -147,6 +147,20 @@ pub fn for_code(family: Family, code: &str) -> Option<ErrorText> {
     None
 }
 
+/// A field (`title`, `why`, `action`, `ask`) of the cause texts under `causes.<key>`, in the
+/// family's own words where it has them (`causes.<key>.in-gcs.<field>`), in the current
+/// language (English when it lacks it).
+pub fn cause_field(key: &str, family: Family, field: &str) -> Option<&'static str> {
+    let language = language::current();
+    let own = match family {
+        Family::S3 => None,
+        Family::Gcs => Some("in-gcs"),
+        Family::Azure => Some("in-azure"),
+    };
+    own.and_then(|own| catalogue::text_at(language, &format!("causes.{key}.{own}.{field}")))
+        .or_else(|| catalogue::text_at(language, &format!("causes.{key}.{field}")))
+}
+
 /// The texts for an HTTP status when no code is known.
 pub fn for_status(status: u16) -> ErrorText {
     let code = match status {

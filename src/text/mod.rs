@@ -35,6 +35,8 @@ ids! {
     SpanMinutesSeconds,
     SpanMinutes,
     SpanSeconds,
+    SpanHours,
+    SpanDays,
     SpanUnderMinute,
     DurationMillis,
     DurationSeconds,
@@ -129,7 +131,9 @@ ids! {
     CancelledDownload,
     WhatToDo,
     WhatToAsk,
+    WhatToAskOperator,
     CopyForCreator,
+    CopyForOperator,
     ShowServerAnswer,
     Copied,
     CopiedSecret,
@@ -251,64 +255,26 @@ ids! {
     SeverityError,
     SeverityWarning,
     SeverityInfo,
-    CauseContentTypeMismatchTitle,
-    CauseContentTypeSent,
-    CauseContentTypeNone,
-    CauseContentTypeReceived,
-    CauseMethodMismatchTitle,
-    CauseMethodMismatch,
-    CauseMethodMaybe,
-    CauseUrlAlteredTitle,
-    CauseUrlAltered,
-    CauseUrlAlteredParams,
-    CauseWrongSecretTitle,
-    CauseWrongSecret,
-    CauseExpiredTitle,
-    CauseExpired,
-    CauseExpiredPlain,
-    CauseSignerClockTitle,
-    CauseSignerClockBehind,
-    CauseSignerClockAhead,
     CauseSignerClockZone,
-    CauseSignerClockUnknown,
-    CauseSignerClockNotYetValid,
-    CauseSignerClockAfterExpiry,
-    CauseServerSkewWindowTitle,
-    CauseServerSkewWindow,
     CauseStrengthLine,
+    TitleLikely,
+    TitlePossible,
+    BasisServerSaid,
+    BasisServerEcho,
+    BasisLink,
+    BasisProbe,
+    BasisLocal,
+    ChangeEncodedTwice,
+    ChangeDecoded,
+    ChangeAdded,
+    ChangeDropped,
+    ChangeCase,
+    ChangeOther,
+    ParamChange,
+    NotSentNone,
     StrengthProven,
     StrengthLikely,
     StrengthPossible,
-    CauseTemporaryCredentialsTitle,
-    CauseTemporaryCredentials,
-    CauseWrongRegionTitle,
-    CauseWrongRegion,
-    CauseRedirectTitle,
-    CauseRedirect,
-    CauseLegacyUnsupportedTitle,
-    CauseLegacyUnsupported,
-    CauseChunkedTitle,
-    CauseChunked,
-    CauseTooLargeTitle,
-    CauseTooLarge,
-    CauseSdkChecksumTitle,
-    CauseSdkChecksum,
-    CauseUnsignedHeadersTitle,
-    CauseUnsignedHeaders,
-    CauseTwoAuthTitle,
-    CauseTwoAuth,
-    CauseMissingBlobTypeTitle,
-    CauseMissingBlobType,
-    CauseNotFoundTitle,
-    CauseNotFound,
-    CausePermissionTitle,
-    CausePermission,
-    CausePermissionGcs,
-    CausePermissionAzure,
-    CauseRetryableTitle,
-    CauseRetryable,
-    CauseExpiryTooLongTitle,
-    CauseExpiryTooLong,
     VerbUpload,
     VerbDownload,
     FixWithoutContentType,
@@ -316,6 +282,7 @@ ids! {
     FixCliWithoutContentType,
     FixCliWithContentType,
     CreatorMessage,
+    OperatorMessage,
     ErrReadFile,
     ErrFileChanged,
     ErrWriteFile,
@@ -414,12 +381,33 @@ pub fn heading(label: T) -> String {
     fill(T::Heading, &[("label", tr(label))])
 }
 
-/// `text` with each `{name}` replaced by its value.
+/// `text` with each `{name}` replaced by its value, in one pass: a value that itself holds
+/// `{…}` (a server's message, a file name) is never expanded.
 pub fn fill_text(text: &str, values: &[(&str, &str)]) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (close, *v))
+        });
+        match value {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -437,5 +425,14 @@ mod tests {
         let japanese = with_language(Language::JAPANESE, || fill(T::ServerRefused, &values));
         assert!(japanese.contains("403") && japanese.contains("AccessDenied"));
         assert_ne!(japanese, "The server refused: HTTP 403 AccessDenied");
+    }
+
+    #[test]
+    fn values_are_never_expanded_again() {
+        assert_eq!(
+            fill_text("{a} and {b} {unknown} {", &[("a", "{b}"), ("b", "x{a}")]),
+            "{b} and x{a} {unknown} {"
+        );
+        assert_eq!(fill_text("{}{a}", &[("a", "1")]), "{}1");
     }
 }

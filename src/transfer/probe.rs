@@ -72,24 +72,6 @@ pub async fn probe(client: &reqwest::Client, url: &Secret) -> Result<ProbeAnswer
     })
 }
 
-/// Whether a refused upload is worth a download probe: a signature refusal, on a link that
-/// does not say which operation it was made for, with no echo of the method in the answer.
-fn wants_download_probe(
-    plan: &crate::exchange::Plan,
-    link: Option<&crate::link::PresignedLink>,
-    refusal: &Refusal,
-) -> bool {
-    let code = refusal
-        .body
-        .code
-        .as_deref()
-        .or(refusal.response.error_code.as_deref());
-    plan.operation() == crate::link::Operation::Put
-        && link.is_some_and(|l| l.operation.is_none())
-        && matches!(code, Some("SignatureDoesNotMatch" | "AuthenticationFailed"))
-        && refusal.body.element("CanonicalRequest").is_none()
-}
-
 /// What a download probe of `plan`'s link shows about a refusal, when it can show anything:
 /// a signature refusal of an upload whose link does not say its operation is probed once.
 pub async fn settle_refusal(
@@ -99,7 +81,7 @@ pub async fn settle_refusal(
 ) -> Option<crate::diagnose::ProbeVerdict> {
     use crate::diagnose::ProbeVerdict;
     let link = crate::link::PresignedLink::parse(plan.url.expose()).ok();
-    if !wants_download_probe(plan, link.as_ref(), refusal) {
+    if !crate::diagnose::wants_download_probe(plan, link.as_ref(), refusal) {
         return None;
     }
     Some(match probe(client, &plan.url).await {

@@ -19,7 +19,7 @@ use super::{
     CancellationToken, Outcome, Payload, Plan, ProgressMeter, Refusal, Reporter, ResponseFacts,
     RetryReason, SingleStreamReason, Success, TransferError, TransferEvent, partial_path,
 };
-use crate::diagnose::{ErrorBody, MAX_ERROR_BODY_BYTES};
+use crate::exchange::{ErrorBody, MAX_ERROR_BODY_BYTES};
 use crate::link::RawUrl;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -87,8 +87,9 @@ pub async fn run_with(
     let work = async {
         let url = wire_url(plan.url.expose())?;
         let headers = extra_headers(&plan.headers)?;
+        let mut sent_despite_checksum = false;
         if let Payload::Upload { path, len_bytes } = &plan.payload {
-            preflight_upload(plan, path, *len_bytes, options).await?;
+            sent_despite_checksum = preflight_upload(plan, path, *len_bytes, options).await?;
         }
         let mut download = DownloadState::default();
         let mut attempt = 1;
@@ -97,7 +98,7 @@ pub async fn run_with(
             let one = async {
                 match &plan.payload {
                     Payload::Upload { path, len_bytes } => {
-                        upload(
+                        let sent = upload(
                             client,
                             url.clone(),
                             headers.clone(),
@@ -106,7 +107,15 @@ pub async fn run_with(
                             options,
                             &meter,
                         )
-                        .await
+                        .await;
+                        match sent {
+                            Ok(Outcome::Refused(mut refusal)) => {
+                                refusal.bytes_sent = meter.bytes();
+                                refusal.sent_despite_checksum = sent_despite_checksum;
+                                Ok(Outcome::Refused(refusal))
+                            }
+                            other => other,
+                        }
                     }
                     Payload::Download {
                         destination,
@@ -207,18 +216,19 @@ pub(super) fn backoff(base: Duration, attempt: u32) -> Duration {
 }
 
 /// Checks before sending anything: the single-request size limit and the checksums the link
-/// fixes for the body.
+/// fixes for the body. Returns whether the file is sent although it cannot match them (the
+/// tester asked for it), which then explains the refusal.
 async fn preflight_upload(
     plan: &Plan,
     path: &Path,
     len: u64,
     options: &Options,
-) -> Result<(), TransferError> {
+) -> Result<bool, TransferError> {
     if let Some(limit) = plan.single_put_limit_bytes.filter(|limit| len > *limit) {
         return Err(TransferError::TooLarge { len, limit });
     }
-    if plan.expected_checksums.is_empty() || options.send_despite_checksum {
-        return Ok(());
+    if plan.expected_checksums.is_empty() {
+        return Ok(false);
     }
     let mut sums: Vec<Checksum> = plan
         .expected_checksums
@@ -243,6 +253,9 @@ async fn preflight_upload(
     for ((algorithm, expected), sum) in plan.expected_checksums.iter().zip(sums) {
         let actual = sum.base64();
         if &actual != expected {
+            if options.send_despite_checksum {
+                return Ok(true);
+            }
             return Err(TransferError::ChecksumMismatch {
                 algorithm: algorithm.name().to_owned(),
                 expected: expected.clone(),
@@ -250,7 +263,7 @@ async fn preflight_upload(
             });
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// The `Url` reqwest needs, refusing any link the URL library would rewrite beyond
@@ -322,6 +335,14 @@ impl Meter {
         if let Some(progress) = due {
             (self.report)(TransferEvent::Progress(progress));
         }
+    }
+
+    /// Bytes counted so far.
+    fn bytes(&self) -> u64 {
+        self.inner
+            .lock()
+            .map(|m| m.bytes_done())
+            .unwrap_or_default()
     }
 
     /// Reports the final count (however recent the last report) and returns it.
@@ -929,6 +950,8 @@ pub(super) async fn refusal(mut response: reqwest::Response, facts: ResponseFact
         reason: status.canonical_reason().unwrap_or_default().to_owned(),
         body: ErrorBody::parse(&body),
         response: facts,
+        bytes_sent: 0,
+        sent_despite_checksum: false,
     }
 }
 

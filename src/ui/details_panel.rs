@@ -249,9 +249,20 @@ pub fn answer_section_ui(
             ui.label(egui::RichText::new(tr(T::OtherCauses)).strong());
             for cause in &explained.diagnosis.causes[1..] {
                 ui.add(
-                    egui::Label::new(format!("• {} ({})", cause.text, cause.strength.text()))
-                        .wrap(),
+                    egui::Label::new(
+                        egui::RichText::new(format!(
+                            "• {} ({})",
+                            cause.title,
+                            cause.strength.text()
+                        ))
+                        .strong(),
+                    )
+                    .wrap(),
                 );
+                ui.add(egui::Label::new(&cause.text).wrap());
+                if let Some(action) = cause.actions.first() {
+                    ui.add(egui::Label::new(label_value(T::WhatToDo, action)).wrap());
+                }
             }
         }
         if let Outcome::Refused(refusal) = outcome {

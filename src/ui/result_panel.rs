@@ -98,10 +98,17 @@ fn refusal_ui(ui: &mut egui::Ui, explained: &Explained, commands: &mut Vec<Comma
     }
     ui.add(egui::Label::new(&diagnosis.explanation).wrap());
     ui.add_space(4.0);
+    let ask_heading = match diagnosis.ask_whom {
+        crate::diagnose::Whom::Operator => T::WhatToAskOperator,
+        _ => T::WhatToAsk,
+    };
     for (heading, text) in [
         (T::WhatToDo, diagnosis.actions.join(" ")),
-        (T::WhatToAsk, diagnosis.ask.clone()),
+        (ask_heading, diagnosis.ask.clone()),
     ] {
+        if text.is_empty() {
+            continue;
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new(crate::text::heading(heading)).strong());
             ui.label(text);
@@ -114,7 +121,11 @@ fn refusal_ui(ui: &mut egui::Ui, explained: &Explained, commands: &mut Vec<Comma
         {
             commands.push(Command::ApplyFix(fix.clone()));
         }
-        if ui.button(tr(T::CopyForCreator)).clicked() {
+        let copy_label = match diagnosis.ask_whom {
+            crate::diagnose::Whom::Operator => T::CopyForOperator,
+            _ => T::CopyForCreator,
+        };
+        if ui.button(tr(copy_label)).clicked() {
             commands.push(Command::Copy(explained.creator_message.clone()));
         }
         if ui.button(tr(T::TryAgain)).clicked() {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::content_type::ContentTypeChoice;
-use crate::diagnose::{Answer, Attempt, Diagnosis, ProbeVerdict, creator_message, diagnose};
+use crate::diagnose::{Attempt, Diagnosis, ProbeVerdict, creator_message};
 use crate::link::{Operation, PresignedLink};
 use crate::secret::Secret;
 use crate::text::{Language, language};
@@ -76,11 +76,12 @@ impl Explained {
             return None;
         };
         let link = PresignedLink::parse(plan.url.expose()).ok();
-        let mut attempt = Attempt::of_plan(plan, link.as_ref());
-        attempt.download_probe = probe;
-        let diagnosis = diagnose(&attempt, &Answer::of_refusal(refusal), Timestamp::now());
-        let creator_message =
-            creator_message(&attempt, &diagnosis, refusal.response.request_id.as_deref());
+        let diagnosis = crate::diagnose::of_refusal(plan, refusal, probe, Timestamp::now());
+        let creator_message = creator_message(
+            &Attempt::of_plan(plan, link.as_ref()),
+            &diagnosis,
+            refusal.response.request_id.as_deref(),
+        );
         Some(Box::new(Self {
             language: language::current(),
             diagnosis,
@@ -184,11 +185,9 @@ impl CheckState {
         link: &PresignedLink,
     ) -> Self {
         let diagnosis = match answer.as_ref() {
-            Ok(crate::transfer::ProbeAnswer::Refused(refusal)) => Some(Box::new(diagnose(
-                &Attempt::new(Some(link), Operation::Get),
-                &Answer::of_refusal(refusal),
-                Timestamp::now(),
-            ))),
+            Ok(crate::transfer::ProbeAnswer::Refused(refusal)) => Some(Box::new(
+                crate::diagnose::of_check(link, refusal, Timestamp::now()),
+            )),
             _ => None,
         };
         CheckState::Done {

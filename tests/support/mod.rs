@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod echo;
 pub mod fault_server;
 pub mod relay;
 pub mod secrets;

@@ -1,0 +1,281 @@
+//! The causes of a signature mismatch, ranked by what the server's echo, the link and the
+//! request prove. Pure.
+
+use super::attempt::{Attempt, ProbeVerdict, Purpose};
+use super::cause::{Basis, Found, Strength, kind};
+use super::echo::{self, Change, Part, Reading};
+use super::provider::operation_words;
+use crate::exchange::ErrorBody;
+use crate::link::{Operation, SignatureScheme};
+use crate::text::{T, fill, tr};
+
+/// Everything a signature refusal's evidence shows, most proven first within its order.
+pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
+    let link = attempt.link;
+    let sent = echo::Sent {
+        method: attempt.operation_known.then(|| attempt.operation.method()),
+        headers: &attempt.sent_headers,
+    };
+    let reading = echo::read(
+        body.element("CanonicalRequest"),
+        body.element("StringToSign"),
+        body.element("AuthenticationErrorDetail"),
+        link,
+        &sent,
+    );
+    // The echo shows the method the request arrived with.
+    let used = match reading.as_ref().and_then(|r| r.method.as_deref()) {
+        Some("GET") => Operation::Get,
+        Some("PUT") => Operation::Put,
+        _ => attempt.operation,
+    };
+    let mut causes = Vec::new();
+
+    // Parameters no signer adds, inside a query the signature covers: changed after signing.
+    if let Some(link) = link {
+        let added = link.params_added_after_signing();
+        if !added.is_empty() {
+            causes.push(
+                Found::new(&kind::ALTERED_PARAMS)
+                    .with("params", added.join(", "))
+                    .proven(Basis::Link),
+            );
+        }
+    }
+    if let Some(reading) = &reading {
+        causes.extend(echo_differences(reading));
+    }
+
+    let mut unknowns = 0;
+    causes.extend(method_causes(attempt, used, &mut unknowns));
+    let other_proof = causes.iter().any(|c| c.strength == Strength::Proven);
+    causes.extend(content_type_cause(
+        attempt,
+        used,
+        reading.as_ref(),
+        other_proof,
+        &mut unknowns,
+    ));
+    // Headers the link signs beyond host and content-type were sent as typed: their values
+    // are the signer's to say.
+    if let Some(link) = link {
+        let typed: Vec<&str> = link
+            .signed_headers
+            .iter()
+            .map(String::as_str)
+            .filter(|h| *h != "host" && *h != "content-type")
+            .filter(|h| attempt.sent_header(h).is_some())
+            .collect();
+        if !typed.is_empty() {
+            unknowns += 1;
+            causes.push(
+                Found::new(&kind::HEADER_MISMATCH)
+                    .with("header", typed.join(", "))
+                    .possible(),
+            );
+        }
+    }
+
+    // The server received exactly what the link asks for: the link itself is at fault (a
+    // wrong secret, or signed again after it was sent), unless a value the link does not
+    // state remains open.
+    let proven = causes.iter().any(|c| c.strength == Strength::Proven);
+    let secret = match &reading {
+        Some(r) if r.matches() && !proven => {
+            let mut found = Found::new(&kind::SECRET_ECHO_MATCHES);
+            found.basis = Basis::ServerEcho;
+            if unknowns == 0 {
+                found
+            } else {
+                found.possible()
+            }
+        }
+        _ => Found::new(&kind::SECRET).possible(),
+    };
+    causes.push(secret);
+    causes
+}
+
+/// The differences the echo names, each a proven cause.
+fn echo_differences(reading: &Reading) -> Vec<Found> {
+    let mut causes = Vec::new();
+    let mut params = Vec::new();
+    for d in &reading.differences {
+        let received = d.received.clone().unwrap_or_default();
+        let expected = d.expected.clone().unwrap_or_default();
+        match &d.part {
+            Part::Param(name) => params.push(fill(
+                T::ParamChange,
+                &[("name", name), ("change", change_words(d.change))],
+            )),
+            Part::Path => causes.push(
+                Found::new(&kind::ALTERED_PATH)
+                    .with("received", received)
+                    .with("expected", expected)
+                    .with("change", change_words(d.change))
+                    .proven(Basis::ServerEcho),
+            ),
+            Part::Host => causes.push(
+                Found::new(&kind::ALTERED_HOST)
+                    .with("received", received)
+                    .with("expected", expected)
+                    .proven(Basis::ServerEcho),
+            ),
+            Part::Method => causes.push(
+                Found::new(&kind::ALTERED_METHOD)
+                    .with("received", received)
+                    .with("sent", expected)
+                    .proven(Basis::ServerEcho),
+            ),
+            Part::Header(name) if name == "content-type" => causes.push(
+                Found::new(&kind::TYPE_ALTERED)
+                    .with("sent", expected)
+                    .with("received", none_if_empty(&received))
+                    .proven(Basis::ServerEcho),
+            ),
+            Part::Header(name) => causes.push(
+                Found::new(&kind::ALTERED_HEADER)
+                    .with("header", name.clone())
+                    .with("sent", expected)
+                    .with("received", none_if_empty(&received))
+                    .proven(Basis::ServerEcho),
+            ),
+        }
+    }
+    if !params.is_empty() {
+        causes.insert(
+            0,
+            Found::new(&kind::ALTERED_QUERY)
+                .with("changes", params.join(", "))
+                .proven(Basis::ServerEcho),
+        );
+    }
+    if !reading.missing_headers.is_empty() {
+        causes.push(
+            Found::new(&kind::HEADER_MISSING_ASK)
+                .with("header", reading.missing_headers.join(", "))
+                .proven(Basis::ServerEcho),
+        );
+    }
+    causes
+}
+
+fn none_if_empty(text: &str) -> String {
+    if text.is_empty() {
+        tr(T::NotSentNone).to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A change in words (`encoded twice`).
+pub(super) fn change_words(change: Change) -> &'static str {
+    tr(match change {
+        Change::EncodedTwice => T::ChangeEncodedTwice,
+        Change::Decoded => T::ChangeDecoded,
+        Change::Added => T::ChangeAdded,
+        Change::Dropped => T::ChangeDropped,
+        Change::CaseChanged => T::ChangeCase,
+        Change::OtherValue => T::ChangeOther,
+    })
+}
+
+/// The method the link was made for (its own fields say), a probe's verdict, or what its
+/// signed headers suggest, against the one used.
+fn method_causes(attempt: &Attempt<'_>, used: Operation, unknowns: &mut u32) -> Vec<Found> {
+    let link = attempt.link;
+    let stated = |made_for: Operation, basis| {
+        Found::new(&kind::METHOD_STATED)
+            .with("made_for", operation_words(made_for))
+            .with("used", operation_words(used))
+            .proven(basis)
+    };
+    if let Some(made_for) = link.and_then(|l| l.operation) {
+        return if made_for != used {
+            vec![stated(made_for, Basis::Link)]
+        } else {
+            Vec::new()
+        };
+    }
+    // An Azure SAS does not sign the method: its permissions decide, and refusing them has a
+    // code of its own.
+    if link.is_some_and(|l| l.scheme == SignatureScheme::AzureSas) {
+        return Vec::new();
+    }
+    match attempt.download_probe {
+        Some(ProbeVerdict::MadeForDownload) if used == Operation::Put => {
+            return vec![stated(Operation::Get, Basis::Probe)];
+        }
+        Some(ProbeVerdict::NotForDownload) => return Vec::new(),
+        _ => {}
+    }
+    *unknowns += 1;
+    // Only an upload sends a Content-Type: a V4 link that signs one was made for uploading.
+    let signs_type_v4 = link.is_some_and(|l| {
+        matches!(l.scheme, SignatureScheme::AwsSigV4 | SignatureScheme::GcsV4)
+            && l.signed_headers.iter().any(|h| h == "content-type")
+    });
+    let other = match used {
+        Operation::Put => Operation::Get,
+        Operation::Get => Operation::Put,
+    };
+    let found = match (attempt.purpose, used) {
+        (Purpose::Check, Operation::Get) => {
+            let found = Found::new(&kind::METHOD_CHECK);
+            if signs_type_v4 {
+                found
+            } else {
+                found.possible()
+            }
+        }
+        (_, Operation::Get) if signs_type_v4 => Found::new(&kind::METHOD_UPLOAD_LINK),
+        _ => Found::new(&kind::METHOD_MAYBE)
+            .with("other", operation_words(other))
+            .with("used", operation_words(used))
+            .possible(),
+    };
+    vec![found]
+}
+
+/// The Content-Type: the server's own reading of it, else the link says it is signed.
+fn content_type_cause(
+    attempt: &Attempt<'_>,
+    used: Operation,
+    reading: Option<&Reading>,
+    other_proof: bool,
+    unknowns: &mut u32,
+) -> Option<Found> {
+    let link = attempt.link;
+    let signs_type = link.is_none_or(|l| l.signs_content_type());
+    if used != Operation::Put || !signs_type {
+        return None;
+    }
+    let sent = attempt.sent_content_type();
+    let echoed = reading.and_then(|r| r.content_type.as_deref());
+    // An echo that shows a type other than the one sent already named it as changed on the
+    // way; one that shows exactly the type sent, beside a proven cause, clears it.
+    if echoed.is_some_and(|r| !r.is_empty() && Some(r) != sent)
+        || (echoed.is_some_and(|r| r == sent.unwrap_or_default()) && other_proof)
+    {
+        return None;
+    }
+    *unknowns += 1;
+    let found = match (reading.and_then(|r| r.content_type.as_deref()), sent) {
+        (Some(received), _) if !received.is_empty() => {
+            Found::new(&kind::TYPE_RECEIVED).with("received", received)
+        }
+        (_, Some(sent)) => Found::new(&kind::TYPE_SENT).with("sent", sent),
+        (_, None) => Found::new(&kind::TYPE_NONE).with(
+            "guess",
+            attempt
+                .guessed_content_type
+                .as_deref()
+                .unwrap_or("application/octet-stream"),
+        ),
+    };
+    Some(if link.is_some() {
+        found
+    } else {
+        found.possible()
+    })
+}

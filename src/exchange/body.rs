@@ -1,0 +1,204 @@
+//! A server's error body, read into named elements with every secret redacted. The explainer
+//! (`diagnose`) reads these values; the engine fills them.
+
+use serde::Serialize;
+
+use crate::secret::REDACTED;
+use crate::text::{T, label_value};
+
+/// The most of an error body the app reads; anything longer is cut.
+pub const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
+
+/// Elements whose whole text is a secret (the S3 `ExpiredToken` error echoes the token).
+const SECRET_ELEMENTS: &[&str] = &[
+    "token-0",
+    "signatureprovided",
+    "stringtosignbytes",
+    "canonicalrequestbytes",
+    "x-amz-security-token",
+];
+
+/// Query parameters whose values are secrets, when they show up inside a body's text.
+const SECRET_PARAMS: &[&str] = &[
+    "X-Amz-Signature=",
+    "X-Amz-Security-Token=",
+    "X-Goog-Signature=",
+    "Signature=",
+    "sig=",
+];
+
+/// What kind of text the body was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyFormat {
+    /// An XML error document (S3, GCS, Azure).
+    Xml,
+    /// An HTML page (a proxy, a captive portal, a CDN).
+    Html,
+    /// JSON.
+    Json,
+    /// Anything else that is text.
+    Text,
+    /// No body at all.
+    Empty,
+}
+
+/// A server's error body, read and redacted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorBody {
+    /// What kind of text it was.
+    pub format: BodyFormat,
+    /// The error code (`SignatureDoesNotMatch`...), when the body has one.
+    pub code: Option<String>,
+    /// The server's message, when the body has one.
+    pub message: Option<String>,
+    /// Every other element in document order, secrets redacted.
+    pub elements: Vec<(String, String)>,
+    /// The body as text, secrets redacted, cut at [`MAX_ERROR_BODY_BYTES`].
+    pub text: String,
+    /// Whether the body was longer than what was read.
+    pub truncated: bool,
+}
+
+impl ErrorBody {
+    /// Reads an error body. Never fails: a body that is not XML is kept as redacted text.
+    pub fn parse(body: &[u8]) -> Self {
+        let truncated = body.len() > MAX_ERROR_BODY_BYTES;
+        let body = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];
+        let text = String::from_utf8_lossy(body);
+        let trimmed = text.trim_start_matches('\u{feff}').trim();
+        let format = if trimmed.is_empty() {
+            BodyFormat::Empty
+        } else if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            BodyFormat::Json
+        } else if starts_with_ignore_case(trimmed, "<!doctype html")
+            || starts_with_ignore_case(trimmed, "<html")
+        {
+            BodyFormat::Html
+        } else if trimmed.starts_with('<') {
+            BodyFormat::Xml
+        } else {
+            BodyFormat::Text
+        };
+
+        let mut code = None;
+        let mut message = None;
+        let mut elements = Vec::new();
+        if format == BodyFormat::Xml {
+            for (name, value) in super::xml::leaf_elements(trimmed) {
+                let value = redact_element(&name, &value);
+                match name.as_str() {
+                    "Code" if code.is_none() => code = Some(value),
+                    "Message" if message.is_none() => message = Some(value),
+                    _ => elements.push((name, value)),
+                }
+            }
+        }
+        ErrorBody {
+            format,
+            code,
+            message,
+            elements,
+            text: redact_text(trimmed),
+            truncated,
+        }
+    }
+
+    /// The value of the first element named `name`.
+    pub fn element(&self, name: &str) -> Option<&str> {
+        self.elements
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn redact_element(name: &str, value: &str) -> String {
+    if SECRET_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
+        REDACTED.to_owned()
+    } else {
+        redact_text(value)
+    }
+}
+
+/// Replaces every secret that may hide in a body's text: elements that echo a token or a
+/// signature, and signature or token query parameters inside canonical requests.
+pub fn redact_text(text: &str) -> String {
+    let mut out = super::xml::replace_element_texts(text, |name| {
+        SECRET_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
+    });
+    for param in SECRET_PARAMS {
+        out = redact_param_values(&out, param);
+    }
+    out
+}
+
+fn redact_param_values(text: &str, param: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = find_param(rest, param) {
+        let value_start = at + param.len();
+        out.push_str(&rest[..value_start]);
+        out.push_str(REDACTED);
+        let value_len = rest[value_start..]
+            .find(|c: char| c == '&' || c == '<' || c == '"' || c.is_whitespace())
+            .unwrap_or(rest.len() - value_start);
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Finds `param` where it starts a query parameter (not inside a longer name).
+fn find_param(text: &str, param: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(param) {
+        let at = from + i;
+        let before = text[..at].chars().next_back();
+        if matches!(
+            before,
+            None | Some('?' | '&' | ';' | '\n' | ' ' | '>' | '"')
+        ) {
+            return Some(at);
+        }
+        from = at + param.len();
+    }
+    None
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+#[cfg(test)]
+#[path = "body_tests.rs"]
+mod tests;
+
+/// The body as lines a person can read: code, message, then every other element.
+pub fn readable(body: &ErrorBody) -> String {
+    let mut out = String::new();
+    if let Some(code) = &body.code {
+        out.push_str(&label_value(T::BodyCode, code));
+        out.push('\n');
+    }
+    if let Some(message) = &body.message {
+        out.push_str(&label_value(T::ServerMessage, message));
+        out.push('\n');
+    }
+    for (name, value) in &body.elements {
+        if value.contains('\n') {
+            out.push_str(&format!("{name}:\n"));
+            for line in value.lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+        } else {
+            out.push_str(&format!("{name}: {value}\n"));
+        }
+    }
+    if body.format != BodyFormat::Xml && body.format != BodyFormat::Empty {
+        out.push_str(&body.text);
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
+}
