@@ -2,8 +2,10 @@
 # Screenshots of the window in each state a person meets, taken from the release binary in a
 # real window under Xvfb against the playground on 127.0.0.1, into docs/screenshots/:
 #
-#   empty.png, ready.png, running.png, success.png, failure-details.png,
-#   japanese.png (ready, in Japanese), japanese-failure.png
+#   empty.png, ready.png, running.png, success.png, failure-details.png, download-done.png,
+#   cut-short.png, download-link-with-file.png, small-800x600.png, small-560x440.png, and the
+#   same in Japanese: japanese.png (ready), japanese-failure.png, japanese-download-done.png,
+#   japanese-cut-short.png, japanese-download-link-with-file.png, japanese-small-800x600.png
 #
 # The machine needs no CJK system font: Japanese renders with the font the app bundles.
 set -euo pipefail
@@ -24,17 +26,21 @@ printf '品目,数量,金額\n用紙,10,5000\n' >"$files/見積.csv"
 head -c $((1024 * 1024 * 1024)) /dev/zero >"$files/backup.tar"
 
 # shot NAME SETTINGS-JSON ACTION [gui arguments...]; ACTION is "none", or "enter:SECONDS" to
-# press Enter and wait that long before the picture.
+# press Enter and wait that long before the picture. SIZE=WxH sets the window's size first.
+# Downloads go to the shot's own home folder.
 shot() {
     local name=$1 settings=$2 action=$3
     shift 3
-    local config=$work/config-$name
-    mkdir -p "$config/presigndesk"
+    local config=$work/config-$name home=$work/home-$name
+    mkdir -p "$config/presigndesk" "$home/Downloads"
     printf '%s\n' "$settings" >"$config/presigndesk/settings.json"
-    XDG_CONFIG_HOME=$config "$bin" gui "$@" >/dev/null 2>&1 &
+    HOME=$home XDG_CONFIG_HOME=$config XDG_DOWNLOAD_DIR=$home/Downloads "$bin" gui "$@" >/dev/null 2>&1 &
     local app=$!
     local window
     window=$(xdotool search --sync --pid "$app" --name PresignDesk | head -1)
+    if [ -n "${SIZE:-}" ]; then
+        xdotool windowsize --sync "$window" "${SIZE%x*}" "${SIZE#*x}"
+    fi
     sleep 2
     xdotool windowfocus --sync "$window"
     case $action in
@@ -60,3 +66,24 @@ shot failure-details "$english_details" enter:1.5 \
 shot japanese "$japanese" none "$(link "Upload to a Japanese name")" --file "$files/見積.csv"
 shot japanese-failure "$japanese_details" enter:1.5 \
     "$(link "Upload with a signed Content-Type")" --file "$files/notes.txt"
+
+# The states a person meets after the first steps.
+upload=$(link "Upload (SigV4), any Content-Type")
+download=$(link "Download hello.txt (SigV4)")
+cut=${upload%%&X-Amz-SignedHeaders*}
+for lang in en ja; do
+    prefix=""
+    settings=$english
+    settings_details=$english_details
+    if [ "$lang" = ja ]; then
+        prefix="japanese-"
+        settings=$japanese
+        settings_details=$japanese_details
+    fi
+    shot "${prefix}download-done" "$settings" enter:1.5 "$download"
+    shot "${prefix}cut-short" "$settings" none "$cut" --file "$files/report.csv"
+    shot "${prefix}download-link-with-file" "$settings" none "$download" --file "$files/report.csv"
+    SIZE=800x600 shot "${prefix}small-800x600" "$settings_details" enter:1.5 \
+        "$(link "Upload with a signed Content-Type")" --file "$files/notes.txt"
+done
+SIZE=560x440 shot small-560x440 "$english_details" none "$upload" --file "$files/report.csv"

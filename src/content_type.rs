@@ -42,6 +42,21 @@ impl ContentTypeChoice {
     }
 }
 
+/// The note under the file type when the link fixes it: legacy links (which most often fix
+/// none), and V4 links that sign `content-type`.
+pub fn fixed_type_notice(link: &PresignedLink) -> Option<crate::text::T> {
+    if matches!(
+        link.scheme,
+        SignatureScheme::AwsSigV2 | SignatureScheme::GcsV2
+    ) {
+        Some(crate::text::T::FileTypeFixedLegacy)
+    } else if link.signs_content_type() {
+        Some(crate::text::T::FileTypeFixed)
+    } else {
+        None
+    }
+}
+
 /// The type a file's name suggests, if its extension is known.
 pub fn guess_for_path(path: &Path) -> Option<String> {
     mime_guess::from_path(path).first_raw().map(str::to_owned)
@@ -115,6 +130,21 @@ mod tests {
             default_choice(Some(&v2), Path::new("a.csv")).value,
             "text/csv"
         );
+    }
+
+    #[test]
+    fn the_notice_says_when_the_link_fixes_the_type() {
+        use crate::text::T;
+        let v4 = "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-SignedHeaders=host&X-Amz-Signature=a";
+        let plain = PresignedLink::parse(v4).unwrap();
+        assert_eq!(fixed_type_notice(&plain), None);
+        let typed = PresignedLink::parse(&v4.replace("=host", "=content-type%3Bhost")).unwrap();
+        assert_eq!(fixed_type_notice(&typed), Some(T::FileTypeFixed));
+        let legacy = PresignedLink::parse(
+            "https://b.s3.amazonaws.com/k?AWSAccessKeyId=A&Expires=1&Signature=s",
+        )
+        .unwrap();
+        assert_eq!(fixed_type_notice(&legacy), Some(T::FileTypeFixedLegacy));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 
 use crate::content_type::ContentTypeChoice;
-use crate::link::{LinkError, Operation, PresignedLink};
+use crate::link::{Finding, LinkError, Operation, PresignedLink};
 use crate::text::{T, fill, tr};
 use crate::transfer::Plan;
 
@@ -40,6 +40,9 @@ pub enum Blocker {
     Link(LinkError),
     /// The link has expired (the user may send it anyway).
     Expired,
+    /// The link's findings say it cannot work as it is: cut short, altered, no signature…
+    /// (the user may send it anyway, for testing).
+    CannotWork(Vec<Finding>),
     /// No file chosen.
     NoFile,
     /// The file's state is not known yet (being checked).
@@ -55,11 +58,26 @@ pub enum Blocker {
 }
 
 impl Blocker {
+    /// Whether the reason shows under the button: what shows nowhere else (the link's and the
+    /// file's own problems show where they are).
+    pub fn shown_under_button(&self) -> bool {
+        matches!(
+            self,
+            Blocker::Expired | Blocker::CannotWork(_) | Blocker::NoFile | Blocker::NoName
+        )
+    }
+
+    /// Whether the tester may send it anyway.
+    pub fn may_send_anyway(&self) -> bool {
+        matches!(self, Blocker::Expired | Blocker::CannotWork(_))
+    }
+
     /// The reason in words.
     pub fn message(&self) -> String {
         match self {
             Blocker::Link(e) => e.to_string(),
             Blocker::Expired => tr(T::ExpiredButtonReason).to_owned(),
+            Blocker::CannotWork(_) => tr(T::CannotWorkButtonReason).to_owned(),
             Blocker::NoFile => tr(T::NoFileChosen).to_owned(),
             Blocker::Checking => tr(T::Checking).to_owned(),
             Blocker::File(FileState::Folder) => tr(T::FileIsFolder).to_owned(),
@@ -98,23 +116,77 @@ pub struct DownloadForm {
 impl DownloadForm {
     /// Where the file would be saved.
     pub fn destination(&self) -> PathBuf {
-        PathBuf::from(self.folder.trim()).join(self.name.trim())
+        file_path(&self.folder).join(self.name.trim())
     }
 }
 
-/// Builds the plan the inputs describe, or says what stands in the way. `send_expired` is the
-/// tester's explicit "send it anyway".
+impl UploadForm {
+    /// The file, as the path typed or pasted names it.
+    pub fn file(&self) -> PathBuf {
+        file_path(&self.path)
+    }
+}
+
+/// A path as a person types or pastes it: surrounding spaces and quotes (a file manager's
+/// "copy path"), or a `file://` address (a file dragged into a text field), taken off.
+pub fn file_path(text: &str) -> PathBuf {
+    let mut text = text.trim();
+    for (open, close) in [('"', '"'), ('\'', '\''), ('“', '”'), ('‘', '’')] {
+        if let Some(inner) = text.strip_prefix(open).and_then(|t| t.strip_suffix(close)) {
+            text = inner.trim();
+        }
+    }
+    let lower = text.get(..7).map(str::to_ascii_lowercase);
+    if lower.as_deref() == Some("file://") {
+        let rest = &text[7..];
+        let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+        let decoded = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+        // file:///C:/Users/… names a Windows path.
+        let windows_drive = decoded.len() > 3
+            && decoded.as_bytes()[0] == b'/'
+            && decoded.as_bytes()[2] == b':'
+            && decoded.as_bytes()[1].is_ascii_alphabetic();
+        return PathBuf::from(if windows_drive {
+            decoded[1..].to_owned()
+        } else {
+            decoded.into_owned()
+        });
+    }
+    PathBuf::from(text)
+}
+
+/// The operation the form performs: the one a link states decides, unless the tester
+/// overrode it (in the details); a link that does not say takes the person's choice.
+pub fn operation(
+    link: Option<&PresignedLink>,
+    overridden: Option<Operation>,
+    chosen: Operation,
+) -> Operation {
+    match link.and_then(|l| l.operation) {
+        Some(stated) => overridden.unwrap_or(stated),
+        None => chosen,
+    }
+}
+
+/// Builds the plan the inputs describe, or says what stands in the way. `send_anyway` is the
+/// tester's explicit "send it anyway" for a link that is expired or cannot work as it is.
 pub fn prepare(
     link: &Result<PresignedLink, LinkError>,
     operation: Operation,
     upload: &UploadForm,
     download: &DownloadForm,
-    send_expired: bool,
+    send_anyway: bool,
     now: Timestamp,
 ) -> Result<Plan, Blocker> {
     let link = link.as_ref().map_err(|e| Blocker::Link(e.clone()))?;
-    if link.is_expired(now) && !send_expired {
-        return Err(Blocker::Expired);
+    if !send_anyway {
+        if link.is_expired(now) {
+            return Err(Blocker::Expired);
+        }
+        let findings = crate::link::findings::cannot_work(&link.findings(now, Some(operation)));
+        if !findings.is_empty() {
+            return Err(Blocker::CannotWork(findings));
+        }
     }
     match operation {
         Operation::Put => {
@@ -125,7 +197,7 @@ pub fn prepare(
                 None => Err(Blocker::Checking),
                 Some(FileState::File { len_bytes }) => Ok(Plan::upload(
                     link,
-                    PathBuf::from(upload.path.trim()),
+                    upload.file(),
                     *len_bytes,
                     upload.content_type.header_value(),
                 )),
@@ -157,7 +229,7 @@ mod tests {
     use super::*;
     use crate::transfer::Payload;
 
-    const LINK: &str = "http://127.0.0.1:9000/b/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-Signature=x&X-Amz-SignedHeaders=host";
+    const LINK: &str = "http://127.0.0.1:9000/b/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=A%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-Signature=x&X-Amz-SignedHeaders=host";
 
     fn now() -> Timestamp {
         "2026-11-24T06:30:00Z".parse().unwrap()
@@ -207,6 +279,61 @@ mod tests {
                 name_from_response: false,
             }
         );
+    }
+
+    #[test]
+    fn paths_as_people_paste_them() {
+        for (typed, path) in [
+            ("/tmp/report.csv", "/tmp/report.csv"),
+            ("  '/tmp/my report.csv'  ", "/tmp/my report.csv"),
+            ("\"/tmp/見積.csv\"", "/tmp/見積.csv"),
+            ("file:///tmp/my%20report.csv", "/tmp/my report.csv"),
+            ("file://localhost/tmp/a.csv", "/tmp/a.csv"),
+            ("file:///home/u/%E8%A6%8B%E7%A9%8D.csv", "/home/u/見積.csv"),
+            ("file:///C:/Users/u/a.csv", "C:/Users/u/a.csv"),
+        ] {
+            assert_eq!(file_path(typed), PathBuf::from(path), "{typed}");
+        }
+    }
+
+    #[test]
+    fn a_link_that_states_its_operation_decides_unless_overridden() {
+        let get = PresignedLink::parse(&format!("{LINK}&x-id=GetObject")).unwrap();
+        let unsaid = PresignedLink::parse(LINK).unwrap();
+        assert_eq!(operation(Some(&get), None, Operation::Put), Operation::Get);
+        assert_eq!(
+            operation(Some(&get), Some(Operation::Put), Operation::Get),
+            Operation::Put
+        );
+        assert_eq!(
+            operation(Some(&unsaid), None, Operation::Put),
+            Operation::Put
+        );
+        assert_eq!(
+            operation(Some(&unsaid), Some(Operation::Get), Operation::Put),
+            Operation::Put,
+            "the override is for a link that states its operation"
+        );
+        assert_eq!(operation(None, None, Operation::Get), Operation::Get);
+    }
+
+    #[test]
+    fn a_link_that_cannot_work_asks_first() {
+        let (up, down) = forms();
+        let cut = PresignedLink::parse(&LINK.replace("&X-Amz-Signature=x", ""));
+        let blocked = prepare(&cut, Operation::Put, &up, &down, false, now()).unwrap_err();
+        let Blocker::CannotWork(findings) = &blocked else {
+            panic!("{blocked:?}")
+        };
+        assert_eq!(findings[0].id.as_str(), "missing-parameters");
+        assert!(blocked.shown_under_button() && blocked.may_send_anyway());
+        assert!(prepare(&cut, Operation::Put, &up, &down, true, now()).is_ok());
+        let unsigned = PresignedLink::parse("http://127.0.0.1:9000/b/k.csv");
+        assert!(matches!(
+            prepare(&unsigned, Operation::Put, &up, &down, false, now()),
+            Err(Blocker::CannotWork(_))
+        ));
+        assert!(!Blocker::Checking.shown_under_button());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use crate::diagnose::CauseId;
 use crate::format;
 use crate::link::{ExpiryStatus, Operation, PresignedLink};
 use crate::text::{T, fill, tr};
@@ -61,7 +62,7 @@ pub fn verdict(link: &PresignedLink, now: Timestamp) -> Verdict {
         Some(Operation::Get) => fill(T::PurposeDownload, &[("target", &target)]),
         None => fill(T::PurposeUnknown, &[("target", &target)]),
     };
-    let (tone, validity) = match link.expiry_status(now) {
+    let (mut tone, mut validity) = match link.expiry_status(now) {
         ExpiryStatus::Valid { secs_left } => (
             if secs_left < EXPIRY_WARNING_SECS {
                 Tone::Warning
@@ -76,6 +77,20 @@ pub fn verdict(link: &PresignedLink, now: Timestamp) -> Verdict {
         ),
         ExpiryStatus::Unknown => (Tone::Neutral, tr(T::NoExpiry).to_owned()),
     };
+    // A link that cannot work as it is (cut short, no signature…) is not shown as good, however
+    // long its validity.
+    if tone != Tone::Bad
+        && !crate::link::findings::cannot_work(&link.findings(now, link.operation)).is_empty()
+    {
+        tone = Tone::Bad;
+    }
+    // Temporary credentials can end the link before its stated expiry: the sentence says so.
+    if link.credential_kind() == crate::link::CredentialKind::Temporary && !link.is_expired(now) {
+        validity = fill(T::ValidForTemporary, &[("validity", &validity)]);
+        if tone == Tone::Good {
+            tone = Tone::Warning;
+        }
+    }
     Verdict {
         tone,
         text: format!("{purpose} · {validity}"),
@@ -179,9 +194,26 @@ pub fn retry_notice(
     )
 }
 
+/// The most characters of a file name the big button shows.
+const BUTTON_NAME_CHARS: usize = 36;
+
+/// A long name cut in the middle, keeping its end (the extension): `quarterly-…-final.csv`.
+pub fn short_name(name: &str, max_chars: usize) -> String {
+    let count = name.chars().count();
+    if count <= max_chars {
+        return name.to_owned();
+    }
+    let tail = max_chars / 3;
+    let head = max_chars - tail - 1;
+    let start: String = name.chars().take(head).collect();
+    let end: String = name.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// The big button's label, named for the action and the file: `Upload 見積.csv`.
 pub fn action_label(operation: Operation, name: Option<&str>) -> String {
-    match (operation, name.map(str::trim).filter(|n| !n.is_empty())) {
+    let name = name.map(|n| short_name(n.trim(), BUTTON_NAME_CHARS));
+    match (operation, name.as_deref().filter(|n| !n.is_empty())) {
         (Operation::Put, Some(name)) => fill(T::UploadNamed, &[("name", name)]),
         (Operation::Get, Some(name)) => fill(T::DownloadNamed, &[("name", name)]),
         (Operation::Put, None) => tr(T::Upload).to_owned(),
@@ -262,6 +294,142 @@ pub fn curl_command(plan: &Plan) -> String {
 /// `text` in single quotes for a POSIX shell.
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// The program and arguments that open `path` with the system's own program (`reveal`: show it
+/// in its folder instead) on `os` (`std::env::consts::OS`).
+pub fn opener(path: &Path, reveal: bool, os: &str) -> (&'static str, Vec<std::ffi::OsString>) {
+    let path = path.as_os_str().to_owned();
+    match (os, reveal) {
+        ("macos", true) => ("open", vec!["-R".into(), path]),
+        ("macos", false) => ("open", vec![path]),
+        ("windows", true) => {
+            let mut select = std::ffi::OsString::from("/select,");
+            select.push(&path);
+            ("explorer", vec![select])
+        }
+        ("windows", false) => ("explorer", vec![path]),
+        // Linux and the BSDs: the desktop's opener; a folder opens in the file manager.
+        (_, true) => (
+            "xdg-open",
+            vec![
+                Path::new(&path)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .as_os_str()
+                    .to_owned(),
+            ],
+        ),
+        (_, false) => ("xdg-open", vec![path]),
+    }
+}
+
+/// Where an upload went, when the stored name differs from the file's: `fa-106/見積.csv`.
+pub fn stored_as(plan: &Plan) -> Option<String> {
+    let Payload::Upload { path, .. } = &plan.payload else {
+        return None;
+    };
+    let link = PresignedLink::parse(plan.url.expose()).ok()?;
+    let key = link.key.as_deref()?;
+    let last = key.rsplit('/').next().unwrap_or(key);
+    (last != file_name(path) || key.contains('/')).then(|| target_name(&link))
+}
+
+/// Whether trying the same request again can help: a passing problem of the server or the
+/// network. Not for a refusal whose cause is the link or the request.
+pub fn retry_can_help(outcome: &crate::transfer::Outcome, first_cause: Option<CauseId>) -> bool {
+    use crate::transfer::Outcome;
+    match outcome {
+        Outcome::Failed(error) => {
+            error.is_retryable() || matches!(error, crate::transfer::TransferError::Connect(_))
+        }
+        Outcome::Refused(_) => first_cause == Some(CauseId::Retryable),
+        Outcome::Succeeded(_) | Outcome::Cancelled => false,
+    }
+}
+
+/// The most of a server's answer the details show as readable text.
+pub const ANSWER_SHOWN_BYTES: usize = 64 * 1024;
+
+/// `text` cut at `max_bytes` (on a character boundary), saying it was cut.
+pub fn bounded(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_owned();
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n{}", &text[..end], tr(T::AnswerCut))
+}
+
+/// The request and what came back as text for a support ticket, redacted: the same in the
+/// window's "Copy details" and on the terminal after a refusal.
+pub fn ticket(plan: &Plan, outcome: &crate::transfer::Outcome) -> String {
+    use crate::transfer::Outcome;
+    let mut out = plan.describe();
+    let (status, facts, object) = match outcome {
+        Outcome::Succeeded(success) => {
+            out.push_str(&success.verification.describe());
+            out.push('\n');
+            if let Some(line) = connections_line(success) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            (
+                success.status,
+                &success.response,
+                plan.operation() == Operation::Get,
+            )
+        }
+        Outcome::Refused(refusal) => {
+            out.push_str(&crate::diagnose::readable(&refusal.body));
+            out.push('\n');
+            (refusal.status, &refusal.response, false)
+        }
+        Outcome::Failed(error) => {
+            out.push_str(&error.to_string());
+            out.push('\n');
+            return out;
+        }
+        Outcome::Cancelled => return out,
+    };
+    for (label, value) in fact_rows(status, facts, object) {
+        out.push_str(&crate::text::label_value(label, &value));
+        out.push('\n');
+    }
+    out
+}
+
+/// The response's facts a person reads, labelled; `object` adds the type and length, which
+/// describe the object only in a download's answer.
+pub fn fact_rows(
+    status: u16,
+    facts: &crate::transfer::ResponseFacts,
+    object: bool,
+) -> Vec<(T, String)> {
+    let mut rows = vec![(T::Status, status.to_string())];
+    if object && let Some(kind) = &facts.content_type {
+        rows.push((T::ContentTypeLabel, kind.clone()));
+    }
+    if object && let Some(len) = facts.content_length {
+        rows.push((T::ContentLength, format!("{len} ({})", format::bytes(len))));
+    }
+    let optional = [
+        (T::ETag, &facts.etag),
+        (T::VersionId, &facts.version_id),
+        (T::RequestId, &facts.request_id),
+        (T::HostId, &facts.host_id),
+        (T::ServerDate, &facts.date),
+        (T::Location, &facts.location),
+    ];
+    rows.extend(
+        optional
+            .into_iter()
+            .filter_map(|(label, value)| value.clone().map(|v| (label, v))),
+    );
+    rows
 }
 
 /// Whether "check" may send the link: a download link, or one that does not say, is tried for
@@ -414,6 +582,109 @@ mod tests {
                 .unwrap();
         }
         assert_eq!(shown.len(), 5, "{shown:#?}");
+    }
+
+    #[test]
+    fn a_link_that_cannot_work_is_not_shown_as_good() {
+        let cut = LINK.replace("&X-Amz-Signature=abc123", "");
+        let link = PresignedLink::parse(&cut).unwrap();
+        assert_eq!(verdict(&link, at("2026-11-24T06:00:30Z")).tone, Tone::Bad);
+    }
+
+    #[test]
+    fn temporary_credentials_are_in_the_sentence() {
+        let temp = LINK.replace("AKIAEXAMPLE", "ASIAEXAMPLE");
+        let link = PresignedLink::parse(&temp).unwrap();
+        with_language(Language::ENGLISH, || {
+            let v = verdict(&link, at("2026-11-24T06:00:30Z"));
+            assert!(v.text.contains("valid for 1 h 59 min"), "{}", v.text);
+            assert!(v.text.contains("temporary credentials"), "{}", v.text);
+            assert_eq!(v.tone, Tone::Warning);
+        });
+    }
+
+    #[test]
+    fn long_names_are_cut_in_the_middle_and_keep_their_extension() {
+        assert_eq!(short_name("report.csv", 36), "report.csv");
+        let long = "quarterly-figures-for-the-board-meeting-in-december-final-v3.csv";
+        let short = short_name(long, 36);
+        assert_eq!(short.chars().count(), 36);
+        assert!(
+            short.ends_with("final-v3.csv") && short.contains('…'),
+            "{short}"
+        );
+        let japanese = "見積書".repeat(20) + ".pdf";
+        assert_eq!(short_name(&japanese, 36).chars().count(), 36);
+        with_language(Language::ENGLISH, || {
+            assert_eq!(
+                action_label(Operation::Put, Some(long)),
+                format!("Upload {short}")
+            );
+        });
+    }
+
+    #[test]
+    fn each_system_opens_a_file_and_shows_it_in_its_folder() {
+        let path = Path::new("/home/u/Downloads/hello.txt");
+        let args = |v: Vec<std::ffi::OsString>| -> Vec<String> {
+            v.into_iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        let (program, a) = opener(path, false, "linux");
+        assert_eq!(
+            (program, args(a)),
+            ("xdg-open", vec![path.display().to_string()])
+        );
+        let (program, a) = opener(path, true, "linux");
+        assert_eq!(
+            (program, args(a)),
+            ("xdg-open", vec!["/home/u/Downloads".to_owned()])
+        );
+        let (program, a) = opener(path, true, "macos");
+        assert_eq!(
+            (program, args(a)),
+            ("open", vec!["-R".to_owned(), path.display().to_string()])
+        );
+        let (program, a) = opener(path, true, "windows");
+        assert_eq!(program, "explorer");
+        assert!(args(a)[0].starts_with("/select,"));
+    }
+
+    #[test]
+    fn an_upload_says_where_it_went_when_the_name_differs() {
+        let link = PresignedLink::parse(LINK).unwrap();
+        let plan = Plan::upload(&link, "/tmp/見積.csv".into(), 1, None);
+        assert_eq!(stored_as(&plan), None, "stored under its own name");
+        let other = Plan::upload(&link, "/tmp/quote.csv".into(), 1, None);
+        assert_eq!(stored_as(&other).as_deref(), Some("fa-106/見積.csv"));
+    }
+
+    #[test]
+    fn trying_again_is_offered_only_where_it_can_help() {
+        use crate::transfer::{Outcome, TransferError};
+        assert!(retry_can_help(
+            &Outcome::Failed(TransferError::Network("reset".into())),
+            None
+        ));
+        assert!(!retry_can_help(
+            &Outcome::Failed(TransferError::CannotSendUnchanged),
+            None
+        ));
+        let refusal = || {
+            Outcome::Refused(Box::new(crate::transfer::Refusal {
+                status: 403,
+                reason: String::new(),
+                body: crate::exchange::ErrorBody::parse(b""),
+                response: Default::default(),
+                bytes_sent: 0,
+                sent_despite_checksum: false,
+            }))
+        };
+        assert!(!retry_can_help(&refusal(), Some(CauseId::Expired)));
+        assert!(retry_can_help(&refusal(), Some(CauseId::Retryable)));
+        assert_eq!(bounded("abcdef", 3), format!("abc\n{}", tr(T::AnswerCut)));
+        assert_eq!(bounded("見積", 4), format!("見\n{}", tr(T::AnswerCut)));
     }
 
     #[test]

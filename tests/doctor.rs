@@ -279,6 +279,43 @@ fn put_and_get_print_one_json_object() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains(signature));
 }
 
+/// A server that reads a whole upload, then refuses its signature (as servers that check the
+/// payload do). Returns a link to it that signs the Content-Type.
+fn refuse_after_body() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0u8; len];
+            let _ = stream.read_exact(&mut body);
+            let answer = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error>";
+            let _ = stream.write_all(
+                format!(
+                    "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    format!(
+        "http://127.0.0.1:{port}/bucket/typed.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date={}&X-Amz-Expires=3600&X-Amz-SignedHeaders=content-type%3Bhost&x-id=PutObject&X-Amz-Signature=0123abcd",
+        jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ")
+    )
+}
+
 /// A server that reads the request's headers, answers 403 at once, and then either closes
 /// the connection or keeps it open without reading. Returns its link and the count of body
 /// bytes it read.
@@ -423,14 +460,9 @@ fn put_json_carries_a_cause_for_its_own_refusal_and_the_bytes_a_refusal_cost() {
     assert!(report["error"].is_string());
     assert!(pg.received().is_empty(), "nothing was sent");
 
-    // A refusal after the whole body went: its bytes are counted.
-    let url = pg.sign_v4_with(
-        Method::Put,
-        "doctor/typed.csv",
-        HOUR,
-        Some("text/csv"),
-        jiff::Timestamp::now(),
-    );
+    // A refusal after the whole body went (a server that reads it all, then says no): its
+    // bytes are counted.
+    let url = refuse_after_body();
     let out = presign_desk(&[
         "put",
         "--json",

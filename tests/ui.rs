@@ -4,113 +4,17 @@
 mod playground;
 mod support;
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+use support::window::*;
+
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use playground::{Method, Playground};
-use presign_desk::settings::Settings;
 use presign_desk::text::Language;
-use presign_desk::ui::{Launch, PresignDeskApp};
+use presign_desk::ui::PresignDeskApp;
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-/// Settings of a person who speaks `language` and has the details panel as given.
-fn settings(language: Language, show_details: bool) -> Settings {
-    Settings {
-        language: Some(language),
-        show_details,
-        ..Settings::default()
-    }
-}
-
-/// The window in English, details closed, as a new user sees it.
-fn window(runtime: &tokio::runtime::Runtime) -> Harness<'static, PresignDeskApp> {
-    window_with(runtime, settings(Language::ENGLISH, false), None)
-}
-
-/// The window with these settings, saved to `settings_path` when given. The app's fonts are
-/// installed as the real window installs them; a glyph no font has fails the test.
-fn window_with(
-    runtime: &tokio::runtime::Runtime,
-    settings: Settings,
-    settings_path: Option<std::path::PathBuf>,
-) -> Harness<'static, PresignDeskApp> {
-    let app = PresignDeskApp::new(runtime.handle().clone(), Launch::default()).with_settings(
-        settings,
-        settings_path,
-        None,
-    );
-    Harness::builder()
-        .with_size([1200.0, 900.0])
-        .with_max_steps(32)
-        .with_context_setup(presign_desk::ui::install_fonts)
-        .build_ui_state(|ui, app: &mut PresignDeskApp| app.ui(ui), app)
-}
-
-/// Steps the window until `done` holds (background work repaints later than `run` waits).
-fn wait_until(
-    harness: &mut Harness<'_, PresignDeskApp>,
-    what: &str,
-    done: impl Fn(&Harness<'_, PresignDeskApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "{what} never happened");
-        std::thread::sleep(Duration::from_millis(10));
-        harness.step();
-    }
-}
-
-/// Steps the window until `text` shows.
-fn wait_for_text(harness: &mut Harness<'_, PresignDeskApp>, text: &str) {
-    wait_until(harness, text, |h| {
-        h.query_all_by_label_contains(text).next().is_some()
-    });
-}
-
-/// The texts the last frame put on the clipboard.
-fn copied_texts(harness: &Harness<'_, PresignDeskApp>) -> Vec<String> {
-    harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn type_into(harness: &mut Harness<'_, PresignDeskApp>, label: &str, text: &str) {
-    harness.get_by_label(label).focus();
-    harness.run();
-    harness.get_by_label(label).type_text(text);
-    harness.run();
-}
-
-/// Pastes `text` with Ctrl+V while no field has focus, as the platform delivers it.
-fn paste(harness: &mut Harness<'_, PresignDeskApp>, text: &str) {
-    harness.event(egui::Event::Paste(text.to_owned()));
-    harness.run();
-}
-
-fn choose_file(harness: &mut Harness<'_, PresignDeskApp>, file: &Path) {
-    type_into(harness, "File path", &file.display().to_string());
-}
-
-fn choose_file_ja(harness: &mut Harness<'_, PresignDeskApp>, file: &Path) {
-    type_into(harness, "ファイルのパス", &file.display().to_string());
-}
-
-/// Scrolls the control named `label` into view, as a person would, and clicks it.
-fn press(harness: &mut Harness<'_, PresignDeskApp>, label: &str) {
-    harness.get_by_label(label).scroll_to_me();
-    harness.run();
-    harness.get_by_label(label).click();
-}
 
 #[test]
 fn paste_read_the_verdict_choose_a_file_upload_and_see_success() {
@@ -314,8 +218,13 @@ fn a_file_dropped_anywhere_is_taken_for_upload() {
     std::fs::write(&file, [0x89, b'P', b'N', b'G']).unwrap();
 
     let mut harness = window(&runtime);
-    // Starting from a download: a drop means "upload this".
-    paste(&mut harness, &pg.sign_v4(Method::Get, "k", HOUR));
+    // A link that does not say what it is for, set to download: a drop means "upload this".
+    paste(
+        &mut harness,
+        &pg.sign_v4_without_operation(Method::Get, "k", HOUR),
+    );
+    harness.get_by_label("Download the file").click();
+    harness.run();
     harness.get_by_label("Download k");
     harness
         .input_mut()
@@ -406,7 +315,10 @@ fn an_expired_link_disables_the_button_with_the_reason() {
     harness.get_by_label("Upload late.txt").click();
     harness.run();
     assert!(harness.query_by_label_contains("Uploaded").is_none());
-    assert!(harness.state().history.is_empty(), "nothing was sent");
+    assert!(
+        harness.state().session().history.is_empty(),
+        "nothing was sent"
+    );
 
     // A tester can still send it on purpose, and sees the server's answer.
     harness.get_by_label("Send it anyway (for testing)").click();
@@ -471,7 +383,7 @@ fn copy_as_curl_and_the_session_list_for_testers() {
     type_into(&mut harness, "Link", " changed");
     press(&mut harness, "Use again");
     harness.run();
-    assert_eq!(harness.state().link_text, url);
+    assert_eq!(harness.state().form().link_text, url);
     wait_for_text(&mut harness, "1 B");
     harness.get_by_label("table.csv");
     harness.get_by_label("File type sent: none");
@@ -617,7 +529,7 @@ fn closing_during_a_transfer_asks_first_then_cancels_cleanly() {
         .type_text(&dir.path().display().to_string());
     harness.run();
     wait_until(&mut harness, "the destination checked", |h| {
-        h.state().readiness().is_ok()
+        h.state().form().readiness(jiff::Timestamp::now()).is_ok()
     });
     harness.get_by_label("Download large.bin").click();
     wait_until(&mut harness, "bytes arriving", |_| {
@@ -639,7 +551,7 @@ fn closing_during_a_transfer_asks_first_then_cancels_cleanly() {
     harness.get_by_label("Keep it running").click();
     harness.run();
     assert!(harness.query_by_label("A transfer is running").is_none());
-    assert!(harness.state().run.is_running());
+    assert!(harness.state().is_running());
 
     harness
         .input_mut()
@@ -654,7 +566,7 @@ fn closing_during_a_transfer_asks_first_then_cancels_cleanly() {
     wait_until(&mut harness, "the window to close", |h| {
         viewport_commands(h).contains(&egui::ViewportCommand::Close)
     });
-    assert!(!harness.state().run.is_running());
+    assert!(!harness.state().is_running());
     assert!(
         support::files_in(dir.path()).is_empty(),
         "nothing half-written is left"

@@ -216,7 +216,7 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
         return super::print_json(&report).err().unwrap_or(code);
     }
     let none = || crate::text::tr(T::None_).to_owned();
-    match run.outcome {
+    match &run.outcome {
         Outcome::Succeeded(success) => {
             let values = [
                 ("size", format::bytes(success.bytes)),
@@ -247,7 +247,7 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
                 fill(id, &values),
                 success.verification.describe()
             );
-            if let Some(line) = present::connections_line(&success) {
+            if let Some(line) = present::connections_line(success) {
                 eprintln!("{line}");
             }
             ExitCode::SUCCESS
@@ -267,16 +267,16 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
                 line.push_str(&format!(": {message}"));
             }
             println!("{line}");
-            let diagnosis = explain_refusal(&refusal, plan, run.client.as_ref()).await;
+            let diagnosis = explain_refusal(refusal, plan, run.client.as_ref()).await;
             eprintln!("\n{}", explanation_text(&diagnosis));
-            eprintln!("{}", plan.describe().trim_end());
-            eprintln!("{}", crate::diagnose::readable(&refusal.body));
+            // The same text as the window's "Copy details", for a ticket.
+            eprintln!("{}", present::ticket(plan, &run.outcome).trim_end());
             ExitCode::from(EXIT_REFUSED)
         }
         Outcome::Failed(error) => {
             println!("{}", fill(T::CliFailed, &[("reason", &error.to_string())]));
             // A request PresignDesk would not send is explained as a refusal is.
-            if let Some(diagnosis) = crate::diagnose::of_local(plan, &error) {
+            if let Some(diagnosis) = crate::diagnose::of_local(plan, error) {
                 eprintln!("\n{}", explanation_text(&diagnosis));
             }
             ExitCode::from(EXIT_REFUSED)

@@ -394,12 +394,17 @@ impl PresignedLink {
     }
 }
 
-/// The findings that stop the link from working and belong beside it in the main flow:
-/// errors, except `expired`, which the expiry line already says.
-pub fn blocking(findings: &[Finding]) -> Vec<Finding> {
+/// The findings that say the link cannot work as it is, which belong beside it in the main
+/// flow and stop the button until the person says to send anyway: errors (except `expired`,
+/// which the expiry line already says and which has its own question), and a link with no
+/// signature at all.
+pub fn cannot_work(findings: &[Finding]) -> Vec<Finding> {
     findings
         .iter()
-        .filter(|f| f.severity == Severity::Error && f.id != FindingId::Expired)
+        .filter(|f| {
+            (f.severity == Severity::Error && f.id != FindingId::Expired)
+                || f.id == FindingId::NotPresigned
+        })
         .cloned()
         .collect()
 }
@@ -411,6 +416,7 @@ fn repair_text(repair: Repair) -> T {
         Repair::AngleBrackets => T::RepairBrackets,
         Repair::BreaksInside => T::RepairBreaks,
         Repair::HtmlEscapedAmpersand => T::RepairAmp,
+        Repair::TextAround => T::RepairTextAround,
     }
 }
 

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::secret::Secret;
-use crate::text::{T, tr};
+use crate::text::{T, fill, tr};
 pub use findings::{Finding, FindingId, Severity};
 pub use paste::Repair;
 pub use split::{QueryParam, RawUrl};
@@ -122,6 +122,8 @@ pub enum LinkError {
     NoHost,
     /// Whitespace or a control character inside the link (a wrapped or broken paste).
     BrokenInside,
+    /// A pasted text holds this many different links: which one is meant is not known.
+    SeveralLinks(usize),
 }
 
 impl std::fmt::Display for LinkError {
@@ -131,6 +133,9 @@ impl std::fmt::Display for LinkError {
             LinkError::NotHttp => T::ErrNotHttp,
             LinkError::NoHost => T::ErrNoHost,
             LinkError::BrokenInside => T::ErrBrokenInside,
+            LinkError::SeveralLinks(count) => {
+                return f.write_str(&fill(T::ErrSeveralLinks, &[("count", &count.to_string())]));
+            }
         };
         f.write_str(tr(id))
     }
@@ -196,6 +201,9 @@ impl PresignedLink {
     /// of the link as signed is changed.
     pub fn parse(text: &str) -> Result<Self, LinkError> {
         let clean = paste::clean(text);
+        if clean.links_found > 1 {
+            return Err(LinkError::SeveralLinks(clean.links_found));
+        }
         let raw = RawUrl::split(&clean.text)?;
         let host = raw.host.to_ascii_lowercase();
         let scheme = detect_scheme(&raw);

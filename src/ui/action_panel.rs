@@ -1,20 +1,32 @@
-//! The one big button named for the action and the file; while running, the progress and
-//! Cancel.
+//! The one big button named for the action and the file, and what stops it; while running, the
+//! progress and Cancel; once done, the next step.
 
-use super::Command;
-use super::state::{RetryNotice, RunState};
+use super::session::{RetryNotice, RunState};
+use super::{Command, primary_button, report_control};
+use crate::link::Operation;
 use crate::prepare::Blocker;
 use crate::present;
 use crate::text::{T, tr};
 use crate::transfer::Plan;
 
-/// The button, named `label`, or the progress and Cancel while running.
+/// What the button area shows.
+pub struct Action<'a> {
+    /// Upload or download.
+    pub operation: Operation,
+    /// The button's label (`Upload 見積.csv`).
+    pub label: String,
+    /// Whether the inputs make a request.
+    pub readiness: &'a Result<Plan, Blocker>,
+    /// The tester chose to send a link that cannot work as it is.
+    pub send_anyway: bool,
+    /// The last transfer of this form succeeded and nothing changed since.
+    pub done: bool,
+}
+
+/// The button, or the progress and Cancel while running, or the next step once done.
 pub fn action_ui(
     ui: &mut egui::Ui,
-    label: &str,
-    readiness: &Result<Plan, Blocker>,
-    expired: bool,
-    send_expired: &mut bool,
+    action: &Action<'_>,
     run: &RunState,
     commands: &mut Vec<Command>,
 ) {
@@ -26,8 +38,9 @@ pub fn action_ui(
     } = run
     {
         let fraction = progress.as_ref().and_then(|p| p.fraction()).unwrap_or(0.0);
-        // No animation: it would redraw the window every frame for nothing new.
-        ui.add(egui::ProgressBar::new(fraction).show_percentage());
+        // No animation: it would redraw the window every frame for nothing new. The line under
+        // it says the percentage, once.
+        ui.add(egui::ProgressBar::new(fraction));
         if let Some(progress) = progress {
             ui.label(present::progress_line(progress));
         }
@@ -48,26 +61,50 @@ pub fn action_ui(
         }
         return;
     }
-    let ready = readiness.is_ok();
-    let mut text = egui::RichText::new(label).size(20.0).strong();
-    if ready {
-        text = text.color(ui.visuals().strong_text_color());
+    if action.done {
+        // A finished download's next steps are on its card; an upload's is the next file.
+        if action.operation == Operation::Put {
+            let button =
+                primary_button(ui, tr(T::UploadAnother), 18.0).min_size(egui::vec2(240.0, 40.0));
+            if ui.add(button).clicked() {
+                commands.push(Command::UploadAnother);
+            }
+        }
+        return;
     }
-    let mut button = egui::Button::new(text).min_size(egui::vec2(260.0, 48.0));
-    if ready {
-        // The one thing to press stands out.
-        button = button.fill(ui.visuals().selection.bg_fill);
+    let ready = action.readiness.is_ok();
+    let button = if ready {
+        primary_button(ui, &action.label, 20.0)
+    } else {
+        egui::Button::new(
+            egui::RichText::new(action.label.clone())
+                .size(20.0)
+                .strong(),
+        )
     }
-    if ui.add_enabled(ready, button).clicked() {
+    .min_size(egui::vec2(260.0, 48.0))
+    .truncate();
+    let response = ui.add_enabled(ready, button);
+    report_control(ui, "main button", &response);
+    if response.clicked() {
         commands.push(Command::Start);
     }
     // Problems with the link, the file or the folder show where they are; the button only
     // explains what shows nowhere else.
-    if let Err(blocker @ (Blocker::Expired | Blocker::NoFile | Blocker::NoName)) = readiness {
-        ui.weak(blocker.message());
+    if let Err(blocker) = action.readiness
+        && blocker.shown_under_button()
+    {
+        ui.add(egui::Label::new(egui::RichText::new(blocker.message()).weak()).wrap());
     }
-    if expired {
-        ui.checkbox(send_expired, tr(T::SendAnyway));
+    let may_send_anyway = match action.readiness {
+        Err(blocker) => blocker.may_send_anyway(),
+        Ok(_) => action.send_anyway,
+    };
+    if may_send_anyway {
+        let mut send_anyway = action.send_anyway;
+        if ui.checkbox(&mut send_anyway, tr(T::SendAnyway)).changed() {
+            commands.push(Command::SendAnyway(send_anyway));
+        }
     }
 }
 

@@ -1,12 +1,12 @@
 //! Work the window hands to the tokio runtime, and the messages that come back.
 
 use std::path::PathBuf;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::prepare::{DestinationState, FileState};
-use crate::transfer::{self, CancellationToken, Outcome, Plan, Reporter, TransferEvent};
+use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
 
 /// A dialog that returns faster than this without a choice most likely could not open at all
 /// (no desktop portal): a person takes longer to cancel.
@@ -29,7 +29,7 @@ pub enum Message {
     FilePicked(DialogResult),
     /// The folder chooser closed.
     FolderPicked(DialogResult),
-    /// A running transfer moved.
+    /// A running transfer is about to try again.
     Transfer(TransferEvent),
     /// The transfer ended; with what a download probe showed, when one was made.
     Finished(Outcome, Option<crate::diagnose::ProbeVerdict>),
@@ -37,6 +37,8 @@ pub enum Message {
     Checked(Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>),
     /// The settings could not be saved; why.
     SettingsNotSaved(String),
+    /// A file or folder could not be opened with the system's program; why.
+    OpenFailed(String),
 }
 
 /// What a dialog gave back.
@@ -50,19 +52,23 @@ pub enum DialogResult {
     Unavailable,
 }
 
-/// Sends messages to the window and wakes it.
+/// Sends messages to the window and wakes it. Progress goes to a slot that holds only the
+/// latest value: a fast transfer's twenty reports a second never queue up behind a window that
+/// draws four.
 #[derive(Clone)]
 pub struct Mailbox {
     sender: Sender<Message>,
+    progress: Arc<Mutex<Option<Progress>>>,
     /// The window's context, known from its first frame on.
     ctx: Arc<OnceLock<egui::Context>>,
 }
 
 impl Mailbox {
     /// A mailbox posting to `sender`; it wakes the window once [`Self::attach`] was called.
-    pub fn new(sender: Sender<Message>) -> Self {
+    fn new(sender: Sender<Message>) -> Self {
         Self {
             sender,
+            progress: Arc::default(),
             ctx: Arc::default(),
         }
     }
@@ -73,26 +79,89 @@ impl Mailbox {
     }
 
     fn post(&self, message: Message) {
-        // Progress needs no frame of its own: repaints are coalesced to four a second, which
-        // keeps drawing (software GL on some machines) from competing with the transfer.
-        let coalesce = matches!(message, Message::Transfer(TransferEvent::Progress(_)));
         // The window may be gone while work finishes; then nobody needs the message.
         if self.sender.send(message).is_ok()
             && let Some(ctx) = self.ctx.get()
         {
-            if coalesce {
-                ctx.request_repaint_after(PROGRESS_REPAINT_INTERVAL);
-            } else {
-                ctx.request_repaint();
-            }
+            ctx.request_repaint();
         }
+    }
+
+    /// Keeps `progress` as the latest; the window draws it at most four times a second, which
+    /// keeps drawing (software GL on some machines) from competing with the transfer.
+    fn post_progress(&self, progress: Progress) {
+        if let Ok(mut slot) = self.progress.lock() {
+            *slot = Some(progress);
+        }
+        if let Some(ctx) = self.ctx.get() {
+            ctx.request_repaint_after(PROGRESS_REPAINT_INTERVAL);
+        }
+    }
+
+    /// The latest progress since the last call.
+    pub fn take_progress(&self) -> Option<Progress> {
+        self.progress.lock().ok().and_then(|mut slot| slot.take())
     }
 }
 
+/// The background side of the window: the tokio runtime it hands work to, the HTTP client every
+/// transfer uses, and the mailbox work reports back through.
+pub struct Runtime {
+    handle: tokio::runtime::Handle,
+    /// The client, or why none could be made.
+    pub client: Result<reqwest::Client, String>,
+    /// Where background work posts.
+    pub mailbox: Mailbox,
+    inbox: Receiver<Message>,
+}
+
+impl Runtime {
+    /// Background work on `handle`.
+    pub fn new(handle: tokio::runtime::Handle) -> Self {
+        let (sender, inbox) = channel();
+        Runtime {
+            handle,
+            client: transfer::http_client().map_err(|e| e.without_url().to_string()),
+            mailbox: Mailbox::new(sender),
+            inbox,
+        }
+    }
+
+    /// The next message that arrived, if any.
+    pub fn next_message(&self) -> Option<Message> {
+        self.inbox.try_recv().ok()
+    }
+}
+
+/// Opens `path` with the system's program for it, or shows it in its folder (`reveal`), off
+/// the UI thread.
+pub fn open_path(runtime: &Runtime, path: PathBuf, reveal: bool) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn_blocking(move || {
+        let (program, args) = crate::present::opener(&path, reveal, std::env::consts::OS);
+        let started = std::process::Command::new(program)
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        match started {
+            Ok(mut child) => {
+                // Reap the opener when it ends (it hands the file over and exits).
+                std::thread::spawn(move || {
+                    let _ = child.wait();
+                });
+            }
+            Err(e) => mailbox.post(Message::OpenFailed(e.to_string())),
+        }
+    });
+}
+
 /// Checks what is at `path`, off the UI thread.
-pub fn check_file(runtime: &tokio::runtime::Handle, mailbox: Mailbox, path: String) {
-    runtime.spawn(async move {
-        let state = match tokio::fs::metadata(path.trim()).await {
+pub fn check_file(runtime: &Runtime, path: String) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn(async move {
+        let state = match tokio::fs::metadata(crate::prepare::file_path(&path)).await {
             Ok(meta) if meta.is_dir() => FileState::Folder,
             Ok(meta) => FileState::File {
                 len_bytes: meta.len(),
@@ -104,14 +173,10 @@ pub fn check_file(runtime: &tokio::runtime::Handle, mailbox: Mailbox, path: Stri
 }
 
 /// Checks the download folder and whether the name is taken, off the UI thread.
-pub fn check_destination(
-    runtime: &tokio::runtime::Handle,
-    mailbox: Mailbox,
-    folder: String,
-    name: String,
-) {
-    runtime.spawn(async move {
-        let folder_path = PathBuf::from(folder.trim());
+pub fn check_destination(runtime: &Runtime, folder: String, name: String) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn(async move {
+        let folder_path = crate::prepare::file_path(&folder);
         let folder_exists = tokio::fs::metadata(&folder_path)
             .await
             .is_ok_and(|m| m.is_dir());
@@ -131,14 +196,11 @@ pub fn check_destination(
 }
 
 /// Finds `name (1)`, `name (2)`... free in `folder`, off the UI thread.
-pub fn find_free_name(
-    runtime: &tokio::runtime::Handle,
-    mailbox: Mailbox,
-    folder: String,
-    name: String,
-) {
-    runtime.spawn_blocking(move || {
-        let path = transfer::naming::keep_both_name(folder.trim().as_ref(), name.trim(), |p| {
+pub fn find_free_name(runtime: &Runtime, folder: String, name: String) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn_blocking(move || {
+        let folder = crate::prepare::file_path(&folder);
+        let path = transfer::naming::keep_both_name(&folder, name.trim(), |p| {
             p.symlink_metadata().is_ok()
         });
         let free = path
@@ -150,13 +212,9 @@ pub fn find_free_name(
 }
 
 /// Opens the file chooser (or the folder chooser) without blocking the window.
-pub fn pick(
-    runtime: &tokio::runtime::Handle,
-    mailbox: Mailbox,
-    folder: bool,
-    start_in: Option<PathBuf>,
-) {
-    runtime.spawn(async move {
+pub fn pick(runtime: &Runtime, folder: bool, start_in: Option<PathBuf>) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn(async move {
         let started = Instant::now();
         let mut dialog = rfd::AsyncFileDialog::new();
         if let Some(dir) = start_in.filter(|d| d.is_dir()) {
@@ -182,16 +240,19 @@ pub fn pick(
 
 /// Starts a transfer; progress and the outcome come back as messages.
 pub fn start_transfer(
-    runtime: &tokio::runtime::Handle,
-    mailbox: Mailbox,
+    runtime: &Runtime,
     client: reqwest::Client,
     plan: Plan,
     options: transfer::Options,
     cancel: CancellationToken,
 ) {
+    let mailbox = runtime.mailbox.clone();
     let progress_mailbox = mailbox.clone();
-    let report: Reporter = Arc::new(move |event| progress_mailbox.post(Message::Transfer(event)));
-    runtime.spawn(async move {
+    let report: Reporter = Arc::new(move |event| match event {
+        TransferEvent::Progress(progress) => progress_mailbox.post_progress(progress),
+        other => progress_mailbox.post(Message::Transfer(other)),
+    });
+    runtime.handle.spawn(async move {
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;
         // A signature refusal on a link that does not say its operation: a download probe
         // settles whether it was made for download.
@@ -204,13 +265,9 @@ pub fn start_transfer(
 }
 
 /// "Check link": a `GET` of the link's first byte, which changes nothing.
-pub fn check_link(
-    runtime: &tokio::runtime::Handle,
-    mailbox: Mailbox,
-    client: reqwest::Client,
-    url: crate::secret::Secret,
-) {
-    runtime.spawn(async move {
+pub fn check_link(runtime: &Runtime, client: reqwest::Client, url: crate::secret::Secret) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn(async move {
         let answer = transfer::probe(&client, &url).await;
         mailbox.post(Message::Checked(Box::new(answer)));
     });
@@ -226,18 +283,13 @@ pub struct SettingsSaver {
 
 impl SettingsSaver {
     /// Saves `settings` to `path`; a failure comes back as a message.
-    pub fn save(
-        &self,
-        runtime: &tokio::runtime::Handle,
-        mailbox: Mailbox,
-        settings: crate::settings::Settings,
-        path: PathBuf,
-    ) {
+    pub fn save(&self, runtime: &Runtime, settings: crate::settings::Settings, path: PathBuf) {
         if let Ok(mut pending) = self.pending.lock() {
             *pending = Some(settings);
         }
         let saver = self.clone();
-        runtime.spawn_blocking(move || {
+        let mailbox = runtime.mailbox.clone();
+        runtime.handle.spawn_blocking(move || {
             let Ok(_writing) = saver.writing.lock() else {
                 return;
             };

@@ -1,57 +1,60 @@
-//! The one place where commands and background messages change the app's state.
+//! The one place where commands and background messages change the app's parts.
 
 use std::path::PathBuf;
 
 use super::Command;
 use super::app::PresignDeskApp;
 use super::background::{self, DialogResult, Message};
-use super::state::{Explained, HistoryEntry, RetryNotice, RunState};
-use crate::content_type::{self, ContentTypeChoice};
+use super::session::{CheckState, RetryNotice, RunState};
+use crate::content_type::ContentTypeChoice;
 use crate::diagnose::Fix;
-use crate::link::{Operation, PresignedLink};
-use crate::text::{T, fill, tr};
-use crate::transfer::{self, CancellationToken, Outcome, TransferEvent, naming};
+use crate::link::Operation;
+use crate::text::{T, tr};
+use crate::transfer::{self, CancellationToken, Outcome, TransferEvent};
 
 impl PresignDeskApp {
     /// Applies background results.
     pub(super) fn receive(&mut self) {
-        while let Ok(message) = self.inbox.try_recv() {
+        let (state, form, session, chrome, runtime) = self.parts_mut();
+        if let Some(p) = runtime.mailbox.take_progress()
+            && let RunState::Running { progress, .. } = &mut session.run
+        {
+            *progress = Some(p);
+        }
+        let mut follow_up = Vec::new();
+        while let Some(message) = runtime.next_message() {
             match message {
                 Message::FileChecked(path, state) => {
-                    if path == self.upload.path {
-                        self.upload.state = Some(state);
+                    if path == form.upload.path {
+                        form.upload.state = Some(state);
                     }
                 }
                 Message::DestinationChecked(folder, name, state) => {
-                    if folder == self.download.folder && name == self.download.name {
-                        self.download.state = Some(state);
+                    if folder == form.download.folder && name == form.download.name {
+                        form.download.state = Some(state);
                     }
                 }
-                Message::SettingsNotSaved(reason) => {
-                    self.settings_notice =
-                        Some(fill(T::SettingsSaveFailed, &[("reason", &reason)]));
-                }
+                Message::SettingsNotSaved(reason) => state.save_failed(&reason),
+                Message::OpenFailed(reason) => chrome.note(reason, None),
                 Message::FreeName(name) => {
-                    self.download.name = name;
-                    self.name_follows_link = false;
-                    self.apply(Command::DestinationEdited);
+                    form.free_name(name);
+                    follow_up.push(Command::DestinationEdited);
                 }
                 Message::FilePicked(result) => {
-                    self.dialog_unavailable = matches!(result, DialogResult::Unavailable);
+                    chrome.dialog_unavailable = matches!(result, DialogResult::Unavailable);
                     if let DialogResult::Chosen(path) = result {
-                        self.upload.path = path.display().to_string();
-                        self.apply(Command::FileEdited);
+                        follow_up.push(Command::FileChosen(path));
                     }
                 }
                 Message::FolderPicked(result) => {
-                    self.dialog_unavailable = matches!(result, DialogResult::Unavailable);
+                    chrome.dialog_unavailable = matches!(result, DialogResult::Unavailable);
                     if let DialogResult::Chosen(path) = result {
-                        self.download.folder = path.display().to_string();
-                        self.apply(Command::DestinationEdited);
+                        form.download.folder = path.display().to_string();
+                        follow_up.push(Command::DestinationEdited);
                     }
                 }
                 Message::Transfer(TransferEvent::Progress(p)) => {
-                    if let RunState::Running { progress, .. } = &mut self.run {
+                    if let RunState::Running { progress, .. } = &mut session.run {
                         *progress = Some(p);
                     }
                 }
@@ -61,7 +64,7 @@ impl PresignDeskApp {
                     delay,
                     reason,
                 }) => {
-                    if let RunState::Running { retry, .. } = &mut self.run {
+                    if let RunState::Running { retry, .. } = &mut session.run {
                         *retry = Some(RetryNotice {
                             next_attempt,
                             max_attempts,
@@ -70,290 +73,255 @@ impl PresignDeskApp {
                         });
                     }
                 }
-                Message::Finished(outcome, probe) => self.finish(outcome, probe),
-                Message::Checked(answer) => self.checked(answer),
+                Message::Finished(outcome, probe) => {
+                    if let Some(report) = &mut chrome.report
+                        && let Some(started) = report.transfer_started.take()
+                    {
+                        eprintln!("transfer finished in {} ms", started.elapsed().as_millis());
+                    }
+                    let succeeded =
+                        session.finish(outcome, probe, form.upload.content_type.clone());
+                    chrome.reveal_result = 10;
+                    // A success leaves the form done until something changes; a finished
+                    // download now occupies its name, but it is the file just saved.
+                    form.done = succeeded.is_some();
+                    form.download.replace_existing = false;
+                    if chrome.closing {
+                        chrome.close_now = true;
+                    }
+                    form.download.state = None;
+                    background::check_destination(
+                        runtime,
+                        form.download.folder.clone(),
+                        form.download.name.clone(),
+                    );
+                    if form.operation() == Operation::Put && !form.upload.path.is_empty() {
+                        form.upload.state = None;
+                        background::check_file(runtime, form.upload.path.clone());
+                    }
+                }
+                Message::Checked(answer) => {
+                    use crate::transfer::ProbeAnswer;
+                    let date = match answer.as_ref() {
+                        Ok(ProbeAnswer::Accepted { response, .. }) => response.date.clone(),
+                        Ok(ProbeAnswer::Refused(refusal)) => refusal.response.date.clone(),
+                        Err(_) => None,
+                    };
+                    session.note_server_date(date.as_deref());
+                    if let Ok(link) = form.link() {
+                        session.check = CheckState::done(answer, link);
+                    }
+                }
             }
         }
-    }
-
-    /// "Check link" answered: keep what it proved, and the server's clock.
-    fn checked(
-        &mut self,
-        answer: Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>,
-    ) {
-        use crate::transfer::ProbeAnswer;
-        let date = match answer.as_ref() {
-            Ok(ProbeAnswer::Accepted { response, .. }) => response.date.clone(),
-            Ok(ProbeAnswer::Refused(refusal)) => refusal.response.date.clone(),
-            Err(_) => None,
-        };
-        self.note_server_date(date.as_deref());
-        if let Ok(link) = &self.link {
-            self.check = super::state::CheckState::done(answer, link);
-        }
-    }
-
-    /// Compares this computer's clock with a server's `Date`: far apart, the countdown follows
-    /// the server's.
-    fn note_server_date(&mut self, date: Option<&str>) {
-        if let Some(server) = date.and_then(crate::diagnose::parse_server_time) {
-            self.clock_offset_secs = Some(jiff::Timestamp::now().as_second() - server.as_second());
-        }
-    }
-
-    fn finish(&mut self, outcome: Outcome, probe: Option<crate::diagnose::ProbeVerdict>) {
-        let date = match &outcome {
-            Outcome::Succeeded(success) => success.response.date.clone(),
-            Outcome::Refused(refusal) => refusal.response.date.clone(),
-            _ => None,
-        };
-        self.note_server_date(date.as_deref());
-        if let Some(started) = self.transfer_started.take()
-            && self.report_transfers
-        {
-            eprintln!("transfer finished in {} ms", started.elapsed().as_millis());
-        }
-        let previous = std::mem::replace(&mut self.run, RunState::Idle);
-        if let RunState::Running { plan, .. } = previous {
-            self.history.push(HistoryEntry::new(
-                &plan,
-                &outcome,
-                self.upload.content_type.clone(),
-            ));
-            let explained = Explained::of(&outcome, &plan, probe);
-            self.reveal_result = 10;
-            self.run = RunState::Finished {
-                outcome,
-                plan,
-                explained,
-            };
-        }
-        // A finished download now occupies its name; the file may have changed.
-        // The user's Content-Type choice stays as it was.
-        self.download.replace_existing = false;
-        self.apply(Command::DestinationEdited);
-        self.recheck_file();
-        if self.closing {
-            self.close_now = true;
+        for command in follow_up {
+            self.apply(command);
         }
     }
 
     /// Applies one command.
     pub fn apply(&mut self, command: Command) {
-        self.notice = None;
+        let (state, form, session, chrome, runtime) = self.parts_mut();
+        // A note says what the last action did; the next action replaces it.
+        chrome.notice = None;
         match command {
             Command::LinkEdited => {
-                self.link = PresignedLink::parse(&self.link_text);
-                self.check = super::state::CheckState::None;
-                self.clear_result();
-                self.send_expired = false;
-                if let Ok(link) = &self.link {
-                    if let Some(operation) = link.operation {
-                        self.operation = operation;
-                    }
-                    if self.name_follows_link {
-                        self.download.name = naming::file_name_for(link);
-                        self.apply(Command::DestinationEdited);
-                    }
+                form.link_edited();
+                session.check = CheckState::None;
+                session.clear_result();
+                if chrome.report.is_some()
+                    && let Ok(link) = form.link()
+                {
+                    eprintln!("link shown: {}", crate::present::target_name(link));
                 }
-                self.refresh_content_type();
-            }
-            Command::PasteLink => {
-                self.awaiting_paste = true;
-                self.paste_requested = true;
-            }
-            Command::LinkPasted(text) => {
-                self.link_text = text.trim().to_owned();
-                self.apply(Command::LinkEdited);
-            }
-            Command::OperationChosen(operation) => {
-                if self.operation != operation {
-                    self.operation = operation;
-                    self.clear_result();
-                }
-            }
-            Command::FileEdited => {
-                self.refresh_content_type();
-                self.recheck_file();
-            }
-            Command::PickFile => {
-                let start = PathBuf::from(self.upload.path.trim())
-                    .parent()
-                    .map(PathBuf::from);
-                background::pick(&self.runtime, self.mailbox.clone(), false, start);
-            }
-            Command::PickFolder => {
-                let start = Some(PathBuf::from(self.download.folder.trim()));
-                background::pick(&self.runtime, self.mailbox.clone(), true, start);
-            }
-            Command::NameEdited => {
-                self.name_follows_link = false;
-                self.apply(Command::DestinationEdited);
-            }
-            Command::DestinationEdited => {
-                self.download.state = None;
                 background::check_destination(
-                    &self.runtime,
-                    self.mailbox.clone(),
-                    self.download.folder.clone(),
-                    self.download.name.clone(),
+                    runtime,
+                    form.download.folder.clone(),
+                    form.download.name.clone(),
                 );
             }
+            Command::PasteLink => chrome.request_paste(),
+            Command::LinkPasted(text) => {
+                form.paste(&text);
+                self.apply(Command::LinkEdited);
+            }
+            Command::PasteFoundNoText => chrome.note(tr(T::PasteNoText), None),
+            Command::OperationChosen(operation) => {
+                if form.chosen != operation {
+                    form.chosen = operation;
+                    form.done = false;
+                    session.clear_result();
+                }
+            }
+            Command::OperationOverridden(operation) => {
+                let stated = form.link().as_ref().ok().and_then(|l| l.operation);
+                form.overridden = (stated != Some(operation)).then_some(operation);
+                form.done = false;
+                session.clear_result();
+            }
+            Command::FileEdited => {
+                form.file_edited();
+                chrome.dialog_unavailable = false;
+                if !form.upload.path.trim().is_empty() {
+                    background::check_file(runtime, form.upload.path.clone());
+                }
+            }
+            Command::FileChosen(path) => {
+                form.upload.path = path.display().to_string();
+                // For a link that does not say, a file chosen means an upload; a link that
+                // says download keeps the file aside.
+                form.chosen = Operation::Put;
+                self.apply(Command::FileEdited);
+            }
+            Command::ContentTypeEdited => form.content_type_edited(),
+            Command::PickFile => {
+                let start = form.upload.file().parent().map(PathBuf::from);
+                background::pick(runtime, false, start);
+            }
+            Command::PickFolder => {
+                let start = Some(crate::prepare::file_path(&form.download.folder));
+                background::pick(runtime, true, start);
+            }
+            Command::NameEdited | Command::DestinationEdited => {
+                form.destination_edited(command == Command::NameEdited);
+                chrome.dialog_unavailable = false;
+                background::check_destination(
+                    runtime,
+                    form.download.folder.clone(),
+                    form.download.name.clone(),
+                );
+            }
+            Command::ReplaceExisting => form.download.replace_existing = true,
             Command::KeepBoth => background::find_free_name(
-                &self.runtime,
-                self.mailbox.clone(),
-                self.download.folder.clone(),
-                self.download.name.clone(),
+                runtime,
+                form.download.folder.clone(),
+                form.download.name.clone(),
             ),
+            Command::SendAnyway(yes) => form.send_anyway = yes,
             Command::Start => self.start(),
-            Command::SettingsChanged => self.save_settings(),
+            Command::UploadAnother => {
+                form.done = false;
+                session.clear_result();
+                self.apply(Command::PickFile);
+            }
+            Command::SettingsChanged => state.save(runtime),
             Command::ToggleDetails => {
-                self.settings.show_details = !self.settings.show_details;
-                self.save_settings();
+                state.settings.show_details = !state.settings.show_details;
+                state.save(runtime);
             }
             Command::ShowAnswer => {
-                self.reveal_answer = 10;
-                if !self.settings.show_details {
-                    self.apply(Command::ToggleDetails);
+                chrome.reveal_answer = 10;
+                if !state.settings.show_details {
+                    state.settings.show_details = true;
+                    state.save(runtime);
                 }
             }
             Command::LanguageChosen(language) => {
-                self.choose_language(language);
-                self.save_settings();
+                state.choose_language(language);
+                state.save(runtime);
             }
             Command::ThemeChosen(theme) => {
-                self.settings.theme = theme;
-                self.save_settings();
+                state.settings.theme = theme;
+                state.save(runtime);
             }
             Command::ApplyFix(fix) => {
-                self.upload.content_type = match fix {
+                form.upload.content_type = match fix {
                     Fix::SendWithoutContentType => ContentTypeChoice {
-                        value: self.upload.content_type.value.clone(),
+                        value: form.upload.content_type.value.clone(),
                         send_header: false,
                     },
                     Fix::SendWithContentType(value) => ContentTypeChoice::send(value),
                 };
+                form.done = false;
                 self.start();
             }
             Command::CheckLink => {
-                if let (Ok(link), Ok(client)) = (&self.link, &self.client) {
-                    self.check = super::state::CheckState::Running;
-                    super::background::check_link(
-                        &self.runtime,
-                        self.mailbox.clone(),
+                if let (Ok(link), Ok(client)) = (form.link(), &runtime.client) {
+                    session.check = CheckState::Running;
+                    background::check_link(
+                        runtime,
                         client.clone(),
                         crate::secret::Secret::new(link.as_sent()),
                     );
                 }
             }
             Command::Cancel => {
-                if let RunState::Running { cancel, .. } = &self.run {
+                if let RunState::Running { cancel, .. } = &session.run {
                     cancel.cancel();
                 }
             }
-            Command::Copy(text) => {
-                self.copy_requests.push(text);
-                self.notice = Some(tr(T::Copied).to_owned());
+            Command::Copy { text, secret, from } => {
+                chrome.copy(text);
+                chrome.note(super::chrome::copied_text(secret), Some(from));
             }
-            Command::CopySecret(text) => {
-                self.copy_requests.push(text);
-                self.notice = Some(tr(T::CopiedSecret).to_owned());
-            }
+            Command::OpenFile(path) => background::open_path(runtime, path, false),
+            Command::ShowInFolder(path) => background::open_path(runtime, path, true),
             Command::UseAgain(index) => self.use_again(index),
             Command::CloseAndCancel => {
-                self.confirm_close = false;
-                self.closing = true;
+                chrome.confirm_close = false;
+                chrome.closing = true;
+                let running = session.run.is_running();
                 self.apply(Command::Cancel);
-                if !self.run.is_running() {
-                    self.close_now = true;
+                if !running {
+                    self.parts_mut().3.close_now = true;
                 }
             }
-            Command::KeepOpen => self.confirm_close = false,
-        }
-    }
-
-    fn save_settings(&mut self) {
-        if let Some(path) = self.settings_path.clone() {
-            self.settings_saver.save(
-                &self.runtime,
-                self.mailbox.clone(),
-                self.settings.clone(),
-                path,
-            );
+            Command::KeepOpen => chrome.confirm_close = false,
         }
     }
 
     /// Fills the form as for an earlier transfer: its link, its file or destination, its type.
     fn use_again(&mut self, index: usize) {
-        let Some(entry) = self.history.get(index).cloned() else {
+        let Some(entry) = self.session().history.get(index).cloned() else {
             return;
         };
-        if self.run.is_running() {
+        if self.is_running() {
             return;
         }
-        self.link_text = entry.link.expose().to_owned();
+        let (_, form, ..) = self.parts_mut();
+        form.link_text = entry.link.expose().to_owned();
         self.apply(Command::LinkEdited);
-        self.operation = entry.operation;
+        let (_, form, ..) = self.parts_mut();
+        form.chosen = entry.operation;
+        let stated = form.link().as_ref().ok().and_then(|l| l.operation);
+        form.overridden =
+            (stated.is_some() && stated != Some(entry.operation)).then_some(entry.operation);
         match entry.operation {
             Operation::Put => {
-                self.upload.path = entry.path.clone();
+                form.upload.path = entry.path.clone();
                 self.apply(Command::FileEdited);
-                self.upload.content_type = entry.content_type;
+                self.parts_mut().1.upload.content_type = entry.content_type;
             }
             Operation::Get => {
                 let path = PathBuf::from(&entry.path);
                 if let (Some(folder), Some(name)) = (path.parent(), path.file_name()) {
-                    self.download.folder = folder.display().to_string();
-                    self.download.name = name.to_string_lossy().into_owned();
-                    self.name_follows_link = false;
+                    form.use_destination(
+                        folder.display().to_string(),
+                        name.to_string_lossy().into_owned(),
+                    );
                     self.apply(Command::DestinationEdited);
                 }
             }
         }
     }
 
-    /// Checks the upload path again, off the UI thread.
-    pub(super) fn recheck_file(&mut self) {
-        self.upload.state = None;
-        if !self.upload.path.trim().is_empty() {
-            background::check_file(
-                &self.runtime,
-                self.mailbox.clone(),
-                self.upload.path.clone(),
-            );
-        }
-    }
-
-    /// Forgets the last result: it described another link or operation.
-    fn clear_result(&mut self) {
-        if matches!(self.run, RunState::Finished { .. }) {
-            self.run = RunState::Idle;
-        }
-    }
-
-    fn refresh_content_type(&mut self) {
-        let path = self.upload.path.trim();
-        if path.is_empty() {
-            return;
-        }
-        self.upload.content_type =
-            content_type::default_choice(self.link.as_ref().ok(), std::path::Path::new(path));
-    }
-
     fn start(&mut self) {
-        if self.run.is_running() {
+        let (state, form, session, chrome, runtime) = self.parts_mut();
+        if session.run.is_running() || form.done {
             return;
         }
-        let Ok(mut plan) = self.readiness() else {
+        let (now, _) =
+            crate::present::on_server_clock(jiff::Timestamp::now(), session.clock_offset_secs);
+        let Ok(mut plan) = form.readiness(now) else {
             return;
         };
-        if self.name_follows_link {
+        if form.name_follows_link() {
             plan = plan.with_name_from_response();
         }
-        let client = match &self.client {
+        let client = match &runtime.client {
             Ok(client) => client.clone(),
             Err(reason) => {
-                self.run = RunState::Finished {
+                session.run = RunState::Finished {
                     outcome: Outcome::Failed(transfer::TransferError::Connect(reason.clone())),
                     plan,
                     explained: None,
@@ -363,19 +331,21 @@ impl PresignDeskApp {
         };
         let cancel = CancellationToken::new();
         background::start_transfer(
-            &self.runtime,
-            self.mailbox.clone(),
+            runtime,
             client,
             plan.clone(),
-            self.settings.transfer_options(),
+            state.settings.transfer_options(),
             cancel.clone(),
         );
-        self.run = RunState::Running {
+        session.run = RunState::Running {
             cancel,
             progress: None,
             retry: None,
             plan,
         };
-        self.transfer_started = Some(std::time::Instant::now());
+        chrome.dialog_unavailable = false;
+        if let Some(report) = &mut chrome.report {
+            report.transfer_started = Some(std::time::Instant::now());
+        }
     }
 }

@@ -2,18 +2,18 @@
 //! it means, the choices a tester overrides, the request (and "Copy as curl"), and everything
 //! the server answered.
 
-use super::state::CheckState;
 use jiff::Timestamp;
 
-use super::state::RunState;
-use super::{Command, WARN};
-use crate::diagnose::{self, BodyFormat};
+use super::chrome::Chrome;
+use super::session::{CheckState, RunState};
+use super::{Command, WARN, copy_button_ui};
+use crate::content_type::ContentTypeChoice;
+use crate::diagnose::BodyFormat;
 use crate::link::report::{detail_rows, summary_text, time_left};
 use crate::link::{Finding, LinkError, Operation, PresignedLink, Severity};
 use crate::present;
 use crate::text::{T, fill, label_value, tr};
 use crate::transfer::{Outcome, Plan, ResponseFacts};
-use crate::{content_type::ContentTypeChoice, format};
 
 /// A section with a heading, open unless the user closed it; the heading's response.
 fn section(ui: &mut egui::Ui, title: T, add: impl FnOnce(&mut egui::Ui)) -> egui::Response {
@@ -30,6 +30,7 @@ pub fn link_section_ui(
     link: &Result<PresignedLink, LinkError>,
     findings: &[Finding],
     now: Timestamp,
+    chrome: &Chrome,
     commands: &mut Vec<Command>,
 ) {
     section(ui, T::LinkSection, |ui| {
@@ -37,15 +38,25 @@ pub fn link_section_ui(
             ui.weak(tr(T::LinkEmpty));
             return;
         };
-        if ui.button(tr(T::CopySummary)).clicked() {
-            commands.push(Command::Copy(summary_text(link, findings, now)));
-        }
+        ui.horizontal_wrapped(|ui| {
+            copy_button_ui(
+                ui,
+                tr(T::CopySummary),
+                || summary_text(link, findings, now),
+                false,
+                chrome,
+                commands,
+            );
+        });
         if !findings.is_empty() {
             ui.label(egui::RichText::new(tr(T::FindingsTitle)).strong());
             findings_ui(ui, findings);
             ui.add_space(6.0);
         }
+        // Values wrap within the panel: the grid never grows past its edge.
+        let value_width = (ui.available_width() * 0.62).max(120.0);
         egui::Grid::new("link-details")
+            .max_col_width(value_width)
             .num_columns(2)
             .striped(true)
             .spacing([10.0, 6.0])
@@ -109,7 +120,12 @@ pub fn check_section_ui(
             );
         }
         (_, Some(diagnosis)) => {
-            ui.colored_label(ui.visuals().error_fg_color, &diagnosis.title);
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(&diagnosis.title).color(ui.visuals().error_fg_color),
+                )
+                .wrap(),
+            );
             if let Some(first) = diagnosis.causes.first() {
                 ui.weak(crate::text::fill(
                     T::CauseStrengthLine,
@@ -150,7 +166,7 @@ pub fn choices_ui(
     commands: &mut Vec<Command>,
 ) {
     if link.as_ref().is_ok_and(|l| l.operation.is_some()) {
-        super::file_panel::operation_ui(ui, T::OperationOverride, operation, commands);
+        super::file_panel::operation_ui(ui, T::OperationOverride, operation, true, commands);
     }
     if operation != Operation::Put {
         return;
@@ -159,12 +175,17 @@ pub fn choices_ui(
         ui.add_enabled_ui(content_type.send_header, |ui| {
             ui.horizontal(|ui| {
                 let label = ui.label(tr(T::ContentTypeLabel));
-                ui.add(
-                    egui::TextEdit::singleline(&mut content_type.value)
-                        .desired_width(f32::INFINITY)
-                        .font(egui::TextStyle::Monospace),
-                )
-                .labelled_by(label.id);
+                let edited = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut content_type.value)
+                            .desired_width(f32::INFINITY)
+                            .font(egui::TextStyle::Monospace),
+                    )
+                    .labelled_by(label.id)
+                    .changed();
+                if edited {
+                    commands.push(Command::ContentTypeEdited);
+                }
             });
         });
         let mut send_none = !content_type.send_header;
@@ -173,12 +194,18 @@ pub fn choices_ui(
             .changed()
         {
             content_type.send_header = !send_none;
+            commands.push(Command::ContentTypeEdited);
         }
     });
 }
 
-/// The request that will be, or was, sent: redacted, with "Copy as curl".
-pub fn request_section_ui(ui: &mut egui::Ui, plan: Option<&Plan>, commands: &mut Vec<Command>) {
+/// The request the button will send (or the one running): redacted, with "Copy as curl".
+pub fn request_section_ui(
+    ui: &mut egui::Ui,
+    plan: Option<&Plan>,
+    chrome: &Chrome,
+    commands: &mut Vec<Command>,
+) {
     section(ui, T::RequestSection, |ui| {
         let Some(plan) = plan else {
             ui.weak(tr(T::RequestNotReady));
@@ -186,12 +213,24 @@ pub fn request_section_ui(ui: &mut egui::Ui, plan: Option<&Plan>, commands: &mut
         };
         ui.add(egui::Label::new(egui::RichText::new(plan.describe()).monospace()).wrap());
         ui.horizontal_wrapped(|ui| {
-            if ui.button(tr(T::CopyRequest)).clicked() {
-                commands.push(Command::Copy(plan.describe()));
-            }
-            if ui.button(tr(T::CopyAsCurl)).clicked() {
-                commands.push(Command::CopySecret(present::curl_command(plan)));
-            }
+            copy_button_ui(
+                ui,
+                tr(T::CopyRequest),
+                || plan.describe(),
+                false,
+                chrome,
+                commands,
+            );
+        });
+        ui.horizontal_wrapped(|ui| {
+            copy_button_ui(
+                ui,
+                tr(T::CopyAsCurl),
+                || present::curl_command(plan),
+                true,
+                chrome,
+                commands,
+            );
         });
     });
 }
@@ -201,6 +240,7 @@ pub fn request_section_ui(ui: &mut egui::Ui, plan: Option<&Plan>, commands: &mut
 pub fn answer_section_ui(
     ui: &mut egui::Ui,
     run: &RunState,
+    chrome: &Chrome,
     reveal: bool,
     commands: &mut Vec<Command>,
 ) -> bool {
@@ -229,6 +269,14 @@ pub fn answer_section_ui(
                 ui.add(egui::Label::new(message).wrap());
             } else if refusal.body.format == BodyFormat::Empty {
                 ui.weak(tr(T::BodyEmpty));
+            }
+            // For testers: how sure the first cause is, and its id.
+            if let Some(first) = explained.as_ref().and_then(|e| e.diagnosis.causes.first()) {
+                ui.weak(format!(
+                    "{} · {}",
+                    fill(T::CauseStrengthLine, &[("strength", first.strength.text())],),
+                    first.id.as_str()
+                ));
             }
         }
         facts_ui(
@@ -265,23 +313,27 @@ pub fn answer_section_ui(
                 }
             }
         }
-        if let Outcome::Refused(refusal) = outcome {
+        if let (Outcome::Refused(refusal), Some(explained)) = (outcome, explained) {
             ui.label(egui::RichText::new(tr(T::ErrorDetails)).strong());
-            ui.add(
-                egui::Label::new(
-                    egui::RichText::new(diagnose::readable(&refusal.body)).monospace(),
-                )
-                .wrap(),
-            );
+            // Kept with the explanation and cut to a readable length: a server's answer may
+            // be a megabyte of text, never laid out every frame.
+            ui.add(egui::Label::new(egui::RichText::new(&explained.readable).monospace()).wrap());
             egui::CollapsingHeader::new(tr(T::RawBody)).show(ui, |ui| {
-                ui.add(
-                    egui::Label::new(egui::RichText::new(&refusal.body.text).monospace()).wrap(),
-                );
+                let raw = &refusal.body.text;
+                let shown = &raw[..floor_char_boundary(raw, present::ANSWER_SHOWN_BYTES)];
+                ui.add(egui::Label::new(egui::RichText::new(shown).monospace()).wrap());
             });
         }
-        if ui.button(tr(T::CopyDetails)).clicked() {
-            commands.push(Command::Copy(answer_report(plan, outcome)));
-        }
+        ui.horizontal_wrapped(|ui| {
+            copy_button_ui(
+                ui,
+                tr(T::CopyDetails),
+                || present::ticket(plan, outcome),
+                false,
+                chrome,
+                commands,
+            );
+        });
     });
     // A panel's first pass only measures: nothing is in view until a real pass says so.
     let visible = !ui.is_sizing_pass() && ui.clip_rect().contains_rect(shown.rect);
@@ -294,11 +346,13 @@ pub fn answer_section_ui(
 /// The response's facts; `object` adds the type and length, which describe the object only
 /// in a download's answer.
 fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts, object: bool) {
+    let value_width = (ui.available_width() * 0.62).max(120.0);
     egui::Grid::new("response-facts")
+        .max_col_width(value_width)
         .num_columns(2)
         .spacing([10.0, 4.0])
         .show(ui, |ui| {
-            for (label, value) in fact_rows(status, facts, object) {
+            for (label, value) in present::fact_rows(status, facts, object) {
                 ui.label(egui::RichText::new(tr(label)).strong());
                 ui.add(egui::Label::new(egui::RichText::new(value).monospace()).wrap());
                 ui.end_row();
@@ -306,57 +360,11 @@ fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts, object: bool)
         });
 }
 
-fn fact_rows(status: u16, facts: &ResponseFacts, object: bool) -> Vec<(T, String)> {
-    let mut rows = vec![(T::Status, status.to_string())];
-    if object && let Some(kind) = &facts.content_type {
-        rows.push((T::ContentTypeLabel, kind.clone()));
+/// The largest index at most `max` that falls on a character boundary of `text`.
+fn floor_char_boundary(text: &str, max: usize) -> usize {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    if object && let Some(len) = facts.content_length {
-        rows.push((T::ContentLength, format!("{len} ({})", format::bytes(len))));
-    }
-    let optional = [
-        (T::ETag, &facts.etag),
-        (T::VersionId, &facts.version_id),
-        (T::RequestId, &facts.request_id),
-        (T::HostId, &facts.host_id),
-        (T::ServerDate, &facts.date),
-        (T::Location, &facts.location),
-    ];
-    rows.extend(
-        optional
-            .into_iter()
-            .filter_map(|(label, value)| value.clone().map(|v| (label, v))),
-    );
-    rows
-}
-
-/// The request and the answer as text for a ticket, redacted.
-fn answer_report(plan: &Plan, outcome: &Outcome) -> String {
-    let mut out = plan.describe();
-    let (status, facts, object) = match outcome {
-        Outcome::Succeeded(success) => {
-            out.push_str(&success.verification.describe());
-            out.push('\n');
-            if let Some(line) = present::connections_line(success) {
-                out.push_str(&line);
-                out.push('\n');
-            }
-            (
-                success.status,
-                &success.response,
-                plan.operation() == Operation::Get,
-            )
-        }
-        Outcome::Refused(refusal) => {
-            out.push_str(&diagnose::readable(&refusal.body));
-            out.push('\n');
-            (refusal.status, &refusal.response, false)
-        }
-        Outcome::Failed(_) | Outcome::Cancelled => return out,
-    };
-    for (label, value) in fact_rows(status, facts, object) {
-        out.push_str(&label_value(label, &value));
-        out.push('\n');
-    }
-    out
+    end
 }

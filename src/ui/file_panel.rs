@@ -3,17 +3,18 @@
 
 use super::{Command, WARN};
 use crate::format;
-use crate::link::{Operation, PresignedLink, SignatureScheme};
+use crate::link::{Operation, PresignedLink};
 use crate::prepare::{DownloadForm, FileState, UploadForm};
 use crate::present;
 use crate::text::{T, fill, tr};
 
 /// Upload or download: asked under `question` when the link does not say which, and offered
-/// in the details panel when it does.
+/// in the details as an override (`overriding`) when it does.
 pub fn operation_ui(
     ui: &mut egui::Ui,
     question: T,
     operation: Operation,
+    overriding: bool,
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal_wrapped(|ui| {
@@ -23,18 +24,24 @@ pub fn operation_ui(
             (Operation::Get, T::ModeDownload),
         ] {
             if ui.radio(operation == choice, tr(label)).clicked() {
-                commands.push(Command::OperationChosen(choice));
+                commands.push(if overriding {
+                    Command::OperationOverridden(choice)
+                } else {
+                    Command::OperationChosen(choice)
+                });
             }
         }
     });
 }
 
-/// The drop zone, the typed path, and the file type that will be sent.
+/// The drop zone, the typed path, and the file type that will be sent. `done`: the file was
+/// just uploaded, and notes about sending it no longer apply.
 pub fn upload_ui(
     ui: &mut egui::Ui,
     upload: &mut UploadForm,
     link: Option<&PresignedLink>,
     dialog_unavailable: bool,
+    done: bool,
     commands: &mut Vec<Command>,
 ) {
     if drop_zone_ui(ui, upload).clicked() {
@@ -54,85 +61,104 @@ pub fn upload_ui(
         ui.colored_label(WARN, tr(T::NoDialog));
     }
     if matches!(upload.state, Some(FileState::File { .. })) {
-        ui.add_space(4.0);
-        file_type_ui(ui, upload, link);
+        match upload.content_type.header_value() {
+            Some(value) => ui.label(fill(T::FileTypeSent, &[("type", value)])),
+            None => ui.label(tr(T::FileTypeSentNone)),
+        };
+        if !done && let Some(notice) = link.and_then(crate::content_type::fixed_type_notice) {
+            ui.add(egui::Label::new(egui::RichText::new(tr(notice)).color(WARN)).wrap());
+        }
     }
 }
 
-/// A large area that takes a dropped file and opens the chooser when clicked, showing the
-/// chosen file's name and size.
+/// A large area that takes a dropped file and opens the chooser when clicked (or pressed with
+/// the keyboard), showing the chosen file's name and size; one line once a file is chosen.
 fn drop_zone_ui(ui: &mut egui::Ui, upload: &UploadForm) -> egui::Response {
     let dragging = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
-    let stroke_color = if dragging {
-        ui.visuals().selection.stroke.color
+    let id = ui.scope_id().with("drop-zone");
+    let focused = ui.memory(|m| m.has_focus(id));
+    let stroke = if dragging || focused {
+        egui::Stroke::new(2.0, ui.visuals().selection.stroke.color)
     } else {
-        ui.visuals().widgets.inactive.fg_stroke.color
+        egui::Stroke::new(1.5, ui.visuals().widgets.inactive.fg_stroke.color)
     };
+    let path = upload.path.trim();
+    let chosen = matches!(upload.state, Some(FileState::File { .. })) && !path.is_empty();
     let frame = egui::Frame::new()
-        .inner_margin(egui::Margin::symmetric(16, 18))
+        .inner_margin(if chosen {
+            egui::Margin::symmetric(14, 8)
+        } else {
+            egui::Margin::symmetric(16, 16)
+        })
         .corner_radius(10.0)
-        .stroke(egui::Stroke::new(1.5, stroke_color))
+        .stroke(stroke)
         .fill(ui.visuals().faint_bg_color);
     let shown = frame.show(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.set_min_height(84.0);
-        ui.vertical_centered(|ui| {
-            let path = upload.path.trim();
-            match (&upload.state, path.is_empty()) {
-                (_, true) => {
-                    ui.label(egui::RichText::new("↑").size(28.0));
+        match (&upload.state, path.is_empty()) {
+            (_, true) => {
+                ui.set_min_height(64.0);
+                ui.vertical_centered(|ui| {
+                    ui.label(egui::RichText::new("↑").size(24.0));
                     ui.label(egui::RichText::new(tr(T::DropZoneEmpty)).size(16.0));
-                }
-                (None, false) => {
-                    ui.weak(tr(T::Checking));
-                }
-                (Some(FileState::File { len_bytes }), false) => {
-                    let name = present::file_name(std::path::Path::new(path));
-                    ui.label(egui::RichText::new(name).size(18.0).strong());
+                });
+            }
+            (None, false) => {
+                ui.weak(tr(T::Checking));
+            }
+            (Some(FileState::File { len_bytes }), false) => {
+                let name = present::file_name(&upload.file());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        egui::RichText::new(present::short_name(&name, 60))
+                            .size(17.0)
+                            .strong(),
+                    );
                     ui.label(format::bytes(*len_bytes));
                     ui.weak(tr(T::DropZoneAgain));
-                }
-                (Some(FileState::Folder), false) => {
-                    ui.colored_label(ui.visuals().error_fg_color, tr(T::FileIsFolder));
-                    ui.weak(tr(T::DropZoneAgain));
-                }
-                (Some(FileState::Missing(_)), false) => {
-                    ui.colored_label(ui.visuals().error_fg_color, tr(T::FileMissing));
-                    ui.weak(tr(T::DropZoneAgain));
-                }
+                });
             }
-        });
+            (Some(FileState::Folder), false) => {
+                ui.colored_label(ui.visuals().error_fg_color, tr(T::FileIsFolder));
+                ui.weak(tr(T::DropZoneAgain));
+            }
+            (Some(FileState::Missing(_)), false) => {
+                ui.colored_label(ui.visuals().error_fg_color, tr(T::FileMissing));
+                ui.weak(tr(T::DropZoneAgain));
+            }
+        }
     });
-    let response = shown.response.interact(egui::Sense::click());
+    // Reached by Tab like a button, and pressed with Enter or Space.
+    let response = ui.interact(shown.response.rect, id, egui::Sense::click());
     let enabled = ui.is_enabled();
     response
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, tr(T::ChooseFile)));
     response.on_hover_cursor(egui::CursorIcon::PointingHand)
 }
 
-/// "File type sent: text/csv", and why it matters when the link fixes it.
-fn file_type_ui(ui: &mut egui::Ui, upload: &UploadForm, link: Option<&PresignedLink>) {
-    match upload.content_type.header_value() {
-        Some(value) => ui.label(fill(T::FileTypeSent, &[("type", value)])),
-        None => ui.label(tr(T::FileTypeSentNone)),
-    };
-    if let Some(link) = link {
-        if matches!(
-            link.scheme,
-            SignatureScheme::AwsSigV2 | SignatureScheme::GcsV2
-        ) {
-            ui.colored_label(WARN, tr(T::FileTypeFixedLegacy));
-        } else if link.signs_content_type() {
-            ui.colored_label(WARN, tr(T::FileTypeFixed));
-        }
-    }
+/// A file chosen for a link that is for downloading: said, and kept aside.
+pub fn set_aside_ui(ui: &mut egui::Ui, file: &str, link: Option<&PresignedLink>) {
+    let target = link.map(present::target_name).unwrap_or_default();
+    ui.add(
+        egui::Label::new(
+            egui::RichText::new(fill(
+                T::FileSetAside,
+                &[("target", &target), ("file", file)],
+            ))
+            .color(WARN),
+        )
+        .wrap(),
+    );
+    ui.add_space(4.0);
 }
 
-/// Where a download goes, and what to do if the name is taken.
+/// Where a download goes, and what to do if the name is taken. `done`: the file there is the
+/// one just downloaded.
 pub fn download_ui(
     ui: &mut egui::Ui,
     download: &mut DownloadForm,
     dialog_unavailable: bool,
+    done: bool,
     commands: &mut Vec<Command>,
 ) {
     egui::Grid::new("download-form")
@@ -142,7 +168,7 @@ pub fn download_ui(
             let label = ui.label(tr(T::FolderLabel));
             ui.horizontal(|ui| {
                 let edit = egui::TextEdit::singleline(&mut download.folder)
-                    .desired_width((ui.available_width() - 140.0).max(200.0));
+                    .desired_width((ui.available_width() - 140.0).max(160.0));
                 if ui.add(edit).labelled_by(label.id).changed() {
                     commands.push(Command::DestinationEdited);
                 }
@@ -153,13 +179,16 @@ pub fn download_ui(
             ui.end_row();
 
             let label = ui.label(tr(T::FileNameLabel));
-            let edit = egui::TextEdit::singleline(&mut download.name).desired_width(320.0);
+            let edit = egui::TextEdit::singleline(&mut download.name)
+                .desired_width((ui.available_width()).clamp(160.0, 320.0));
             if ui.add(edit).labelled_by(label.id).changed() {
                 commands.push(Command::NameEdited);
             }
             ui.end_row();
         });
-    if let Some(state) = &download.state {
+    if let Some(state) = &download.state
+        && !done
+    {
         if !state.folder_exists {
             ui.colored_label(ui.visuals().error_fg_color, tr(T::FolderMissing));
         } else if state.name_taken {
@@ -172,7 +201,7 @@ pub fn download_ui(
                 );
                 ui.horizontal(|ui| {
                     if ui.button(tr(T::Replace)).clicked() {
-                        download.replace_existing = true;
+                        commands.push(Command::ReplaceExisting);
                     }
                     if ui.button(tr(T::KeepBoth)).clicked() {
                         commands.push(Command::KeepBoth);

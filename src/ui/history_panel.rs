@@ -1,7 +1,7 @@
 //! This session's transfers, for testers: each one redacted, with "Use again".
 
 use super::Command;
-use super::state::{HistoryEntry, HistoryResult};
+use super::session::{HistoryEntry, HistoryResult};
 use crate::link::Operation;
 use crate::present;
 use crate::text::{T, fill, tr};

@@ -2,8 +2,8 @@
 
 use jiff::Timestamp;
 
-use super::{Command, WARN, tone_color};
-use crate::link::{LinkError, PresignedLink, SignatureScheme};
+use super::{Command, report_control, tone_color};
+use crate::link::{LinkError, PresignedLink};
 use crate::present;
 use crate::text::{T, tr};
 
@@ -18,7 +18,9 @@ pub fn link_ui(
     let label = ui
         .horizontal(|ui| {
             let label = ui.label(egui::RichText::new(tr(T::LinkLabel)).strong().size(16.0));
-            if ui.button(tr(T::PasteLink)).clicked() {
+            let paste = ui.button(tr(T::PasteLink));
+            report_control(ui, tr(T::PasteLink), &paste);
+            if paste.clicked() {
                 commands.push(Command::PasteLink);
             }
             label
@@ -27,7 +29,7 @@ pub fn link_ui(
     // A long link scrolls inside its field rather than pushing the rest off the screen.
     let response = egui::ScrollArea::vertical()
         .id_salt("link-field")
-        .max_height(84.0)
+        .max_height(66.0)
         .show(ui, |ui| {
             ui.add(
                 egui::TextEdit::multiline(text)
@@ -44,6 +46,7 @@ pub fn link_ui(
             .labelled_by(label.id)
         })
         .inner;
+    report_control(ui, tr(T::LinkLabel), &response);
     if response.changed() {
         commands.push(Command::LinkEdited);
     }
@@ -56,14 +59,14 @@ pub fn link_ui(
         }
         Ok(link) => {
             let verdict = present::verdict(link, now);
-            ui.label(
-                egui::RichText::new(verdict.text)
-                    .size(16.0)
-                    .color(tone_color(ui, verdict.tone)),
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(verdict.text)
+                        .size(16.0)
+                        .color(tone_color(ui, verdict.tone)),
+                )
+                .wrap(),
             );
-            if link.scheme == SignatureScheme::Unsigned {
-                ui.colored_label(WARN, tr(T::LinkNotPresigned));
-            }
         }
     }
 }

@@ -4,13 +4,15 @@
 mod action_panel;
 mod app;
 mod background;
+mod chrome;
 mod commands;
 mod details_panel;
 mod file_panel;
+mod form;
 mod history_panel;
 mod link_panel;
-mod platform;
 mod result_panel;
+mod session;
 mod settings_panel;
 mod state;
 mod top_bar;
@@ -23,7 +25,7 @@ use crate::link::Operation;
 use crate::settings::{Settings, Theme};
 use crate::text::{Language, T, tr};
 
-/// Something the user asked for while the window was drawn; applied once drawing is done.
+/// Something the person asked for while the window was drawn; applied once drawing is done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// The link text changed.
@@ -32,37 +34,61 @@ pub enum Command {
     PasteLink,
     /// Text arrived from the clipboard for the link field.
     LinkPasted(String),
-    /// The user chose upload or download.
+    /// The clipboard held no text to paste.
+    PasteFoundNoText,
+    /// The person chose upload or download for a link that does not say.
     OperationChosen(Operation),
-    /// The upload path changed (typed, dropped or chosen).
+    /// The tester overrode the operation a link states (in the details).
+    OperationOverridden(Operation),
+    /// The upload path changed (typed).
     FileEdited,
+    /// A file was dropped or chosen for upload.
+    FileChosen(PathBuf),
+    /// The file type to send was changed by hand.
+    ContentTypeEdited,
     /// Open the file chooser.
     PickFile,
     /// Open the folder chooser.
     PickFolder,
-    /// The download folder changed (or the name, by the app).
+    /// The download folder changed.
     DestinationEdited,
-    /// The user typed a download name; it stops following the link.
+    /// The person typed a download name; it stops following the link.
     NameEdited,
+    /// Replace the file that has the download's name.
+    ReplaceExisting,
     /// Pick a free name beside the existing file.
     KeepBoth,
+    /// Send a link that is expired or cannot work as it is (for testing), or not.
+    SendAnyway(bool),
     /// Start the upload or download.
     Start,
-    /// Change the Content-Type as the explanation suggests, and send again.
+    /// After a finished upload: choose the next file.
+    UploadAnother,
+    /// Change the request as the explanation suggests, and send again.
     ApplyFix(crate::diagnose::Fix),
     /// Check the link with a download of its first byte (changes nothing).
     CheckLink,
     /// Cancel the running transfer.
     Cancel,
-    /// Put this text on the clipboard.
-    Copy(String),
-    /// Put this text, which holds the link's signature, on the clipboard.
-    CopySecret(String),
-    /// The user changed a setting: save it.
+    /// Put this text on the clipboard; `secret` when it holds the link's signature; `from` the
+    /// button pressed, beside which "Copied." shows.
+    Copy {
+        /// The text.
+        text: String,
+        /// It holds the link's signature.
+        secret: bool,
+        /// The button pressed.
+        from: egui::Id,
+    },
+    /// Open the downloaded file with the system's program.
+    OpenFile(PathBuf),
+    /// Show the downloaded file in its folder.
+    ShowInFolder(PathBuf),
+    /// The person changed a setting: save it.
     SettingsChanged,
-    /// Open or close the details panel.
+    /// Open or close the details.
     ToggleDetails,
-    /// Open the details panel at the server's answer.
+    /// Open the details at the server's answer.
     ShowAnswer,
     /// Speak this language from now on.
     LanguageChosen(Language),
@@ -70,9 +96,9 @@ pub enum Command {
     ThemeChosen(Theme),
     /// Fill the form as for this earlier transfer of the session.
     UseAgain(usize),
-    /// The user confirmed closing the window while a transfer runs.
+    /// The person confirmed closing the window while a transfer runs.
     CloseAndCancel,
-    /// The user chose to keep the window and the transfer.
+    /// The person chose to keep the window and the transfer.
     KeepOpen,
 }
 
@@ -163,6 +189,41 @@ pub const WARN: egui::Color32 = egui::Color32::from_rgb(0xc0, 0x7a, 0x10);
 /// Colour for good news.
 pub const GOOD: egui::Color32 = egui::Color32::from_rgb(0x2e, 0x8b, 0x45);
 
+/// A button that copies `text`, with "Copied." beside it once pressed.
+fn copy_button_ui(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: impl FnOnce() -> String,
+    secret: bool,
+    chrome: &chrome::Chrome,
+    commands: &mut Vec<Command>,
+) {
+    // A narrow details panel wraps a long label rather than growing past its edge.
+    let response = ui.add(egui::Button::new(label).wrap());
+    report_control(ui, label, &response);
+    if response.clicked() {
+        commands.push(Command::Copy {
+            text: text(),
+            secret,
+            from: response.id,
+        });
+    }
+    if let Some(note) = chrome.notice_at(response.id) {
+        ui.weak(note);
+    }
+}
+
+/// The one thing to press: strong text on the selection colour.
+fn primary_button(ui: &egui::Ui, label: &str, size: f32) -> egui::Button<'static> {
+    egui::Button::new(
+        egui::RichText::new(label.to_owned())
+            .size(size)
+            .strong()
+            .color(ui.visuals().strong_text_color()),
+    )
+    .fill(ui.visuals().selection.bg_fill)
+}
+
 /// The colour of a tone.
 fn tone_color(ui: &egui::Ui, tone: crate::present::Tone) -> egui::Color32 {
     match tone {
@@ -171,4 +232,31 @@ fn tone_color(ui: &egui::Ui, tone: crate::present::Tone) -> egui::Color32 {
         crate::present::Tone::Bad => ui.visuals().error_fg_color,
         crate::present::Tone::Neutral => ui.visuals().weak_text_color(),
     }
+}
+
+/// Whether named controls are reported this frame (for the scripts that drive the window).
+fn set_reporting(ctx: &egui::Context, on: bool) {
+    ctx.data_mut(|d| {
+        d.insert_temp(egui::Id::unique("report-on"), on);
+        d.remove_temp::<Vec<(String, egui::Rect)>>(egui::Id::unique("report-controls"));
+    });
+}
+
+/// Notes where the control `name` is drawn, when reporting.
+fn report_control(ui: &egui::Ui, name: &str, response: &egui::Response) {
+    let ctx = ui.ctx();
+    if ctx.data(|d| d.get_temp::<bool>(egui::Id::unique("report-on"))) == Some(true) {
+        ctx.data_mut(|d| {
+            d.get_temp_mut_or_default::<Vec<(String, egui::Rect)>>(egui::Id::unique(
+                "report-controls",
+            ))
+            .push((name.to_owned(), response.rect));
+        });
+    }
+}
+
+/// The controls noted this frame.
+fn reported_controls(ctx: &egui::Context) -> Vec<(String, egui::Rect)> {
+    ctx.data(|d| d.get_temp(egui::Id::unique("report-controls")))
+        .unwrap_or_default()
 }

@@ -1,65 +1,70 @@
-//! The result card: what a person trusts on success, the explainer's title and what to do on a
-//! refusal. The server's full answer lives in the details panel.
+//! The result card: what a person trusts on success, with the next step; on a refusal, the
+//! first cause in plain words, what to do and whom to ask, and the one fix that can help. The
+//! server's full answer lives in the details.
 
-use super::state::{Explained, RunState};
-use super::{Command, GOOD};
+use super::chrome::Chrome;
+use super::session::{Explained, RunState};
+use super::{Command, GOOD, copy_button_ui, primary_button};
+use crate::diagnose::Whom;
+use crate::link::Operation;
 use crate::present;
-use crate::text::{T, tr};
+use crate::text::{T, fill, heading, tr};
 use crate::transfer::{Outcome, Plan, Success};
 
-/// The result of the last transfer, and a note after an action ("Copied."); `reveal` scrolls
-/// the card into view (it has just arrived). Returns whether the whole card is in view.
+/// The result of the last transfer; `reveal` scrolls the card into view (it has just
+/// arrived). Returns whether the whole card is in view.
 pub fn result_ui(
     ui: &mut egui::Ui,
     run: &RunState,
-    notice: Option<&str>,
+    chrome: &Chrome,
     reveal: bool,
     commands: &mut Vec<Command>,
 ) -> bool {
-    let mut in_view = true;
-    if let RunState::Finished {
+    let RunState::Finished {
         outcome,
         plan,
         explained,
     } = run
-    {
-        ui.add_space(12.0);
-        let card = egui::Frame::group(ui.style())
-            .inner_margin(14.0)
-            .corner_radius(8.0)
-            .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                match outcome {
-                    Outcome::Succeeded(success) => success_ui(ui, plan, success),
-                    Outcome::Refused(_) => {
-                        if let Some(explained) = explained {
-                            refusal_ui(ui, explained, commands);
-                        }
+    else {
+        return true;
+    };
+    ui.add_space(10.0);
+    let card = egui::Frame::group(ui.style())
+        .inner_margin(12.0)
+        .corner_radius(8.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            match outcome {
+                Outcome::Succeeded(success) => success_ui(ui, plan, success, commands),
+                Outcome::Refused(_) => {
+                    if let Some(explained) = explained {
+                        refusal_ui(ui, explained, chrome, commands);
                     }
-                    Outcome::Failed(error) => {
-                        title_ui(ui, tr(T::TransferFailed), ui.visuals().error_fg_color);
-                        ui.add(egui::Label::new(error.to_string()).wrap());
+                }
+                Outcome::Failed(error) => {
+                    title_ui(ui, tr(T::TransferFailed), ui.visuals().error_fg_color);
+                    ui.add(egui::Label::new(error.to_string()).wrap());
+                    if present::retry_can_help(outcome, None) {
                         ui.add_space(4.0);
                         if ui.button(tr(T::TryAgain)).clicked() {
                             commands.push(Command::Start);
                         }
                     }
-                    Outcome::Cancelled => {
-                        let id = match plan.operation() {
-                            crate::link::Operation::Put => T::CancelledUpload,
-                            crate::link::Operation::Get => T::CancelledDownload,
-                        };
-                        ui.label(egui::RichText::new(tr(id)).size(16.0));
-                    }
                 }
-            });
-        in_view = !ui.is_sizing_pass() && ui.clip_rect().contains_rect(card.response.rect);
-        if reveal && !in_view {
-            card.response.scroll_to_me(Some(egui::Align::Max));
-        }
-    }
-    if let Some(notice) = notice {
-        ui.weak(notice);
+                Outcome::Cancelled => {
+                    let id = match plan.operation() {
+                        Operation::Put => T::CancelledUpload,
+                        Operation::Get => T::CancelledDownload,
+                    };
+                    ui.add(egui::Label::new(egui::RichText::new(tr(id)).size(16.0)).wrap());
+                }
+            }
+        });
+    let in_view = !ui.is_sizing_pass() && ui.clip_rect().contains_rect(card.response.rect);
+    if reveal && !in_view {
+        // The card's top comes into view, with as much of it as fits: its buttons follow
+        // the title closely.
+        card.response.scroll_to_me(Some(egui::Align::Center));
     }
     in_view
 }
@@ -68,7 +73,7 @@ fn title_ui(ui: &mut egui::Ui, text: &str, color: egui::Color32) {
     ui.add(egui::Label::new(egui::RichText::new(text).color(color).size(18.0).strong()).wrap());
 }
 
-fn success_ui(ui: &mut egui::Ui, plan: &Plan, success: &Success) {
+fn success_ui(ui: &mut egui::Ui, plan: &Plan, success: &Success, commands: &mut Vec<Command>) {
     title_ui(ui, &present::success_title(plan, success), GOOD);
     let (verified, sentence) =
         present::verification_sentence(plan.operation(), &success.verification);
@@ -77,32 +82,47 @@ fn success_ui(ui: &mut egui::Ui, plan: &Plan, success: &Success) {
     } else {
         ui.visuals().weak_text_color()
     };
-    ui.colored_label(color, sentence);
+    ui.add(egui::Label::new(egui::RichText::new(sentence).color(color)).wrap());
+    if let Some(target) = present::stored_as(plan) {
+        ui.add(egui::Label::new(fill(T::StoredAs, &[("target", &target)])).wrap());
+    }
     if let Some(path) = &success.saved_to {
-        ui.label(crate::text::fill(
-            T::SavedTo,
-            &[("path", &path.display().to_string())],
-        ));
+        ui.add(egui::Label::new(fill(T::SavedTo, &[("path", &path.display().to_string())])).wrap());
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            if ui.add(primary_button(ui, tr(T::OpenFile), 15.0)).clicked() {
+                commands.push(Command::OpenFile(path.clone()));
+            }
+            if ui.button(tr(T::ShowInFolder)).clicked() {
+                commands.push(Command::ShowInFolder(path.clone()));
+            }
+        });
     }
 }
 
-/// The failure card: the most likely cause first, what to do, what to ask for.
-fn refusal_ui(ui: &mut egui::Ui, explained: &Explained, commands: &mut Vec<Command>) {
+/// The failure card: the first cause in plain words, what to do, whom to ask for what.
+fn refusal_ui(
+    ui: &mut egui::Ui,
+    explained: &Explained,
+    chrome: &Chrome,
+    commands: &mut Vec<Command>,
+) {
     let diagnosis = &explained.diagnosis;
     title_ui(ui, &diagnosis.title, ui.visuals().error_fg_color);
-    if let Some(first) = diagnosis.causes.first() {
-        ui.weak(crate::text::fill(
-            T::CauseStrengthLine,
-            &[("strength", first.strength.text())],
-        ));
+    if let Some(basis) = diagnosis
+        .causes
+        .first()
+        .and_then(crate::diagnose::basis_text)
+    {
+        ui.weak(basis);
     }
     ui.add(egui::Label::new(&diagnosis.explanation).wrap());
     ui.add_space(4.0);
     let ask_heading = match diagnosis.ask_whom {
-        crate::diagnose::Whom::Operator => T::WhatToAskOperator,
+        Whom::Operator => T::WhatToAskOperator,
         _ => T::WhatToAsk,
     };
-    for (heading, text) in [
+    for (label, text) in [
         (T::WhatToDo, diagnosis.actions.join(" ")),
         (ask_heading, diagnosis.ask.clone()),
     ] {
@@ -110,25 +130,33 @@ fn refusal_ui(ui: &mut egui::Ui, explained: &Explained, commands: &mut Vec<Comma
             continue;
         }
         ui.horizontal_wrapped(|ui| {
-            ui.label(egui::RichText::new(crate::text::heading(heading)).strong());
+            ui.label(egui::RichText::new(heading(label)).strong());
             ui.label(text);
         });
     }
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
+        // A real fix is the one thing to press.
         if let Some(fix) = &diagnosis.fix
-            && ui.button(fix.label()).clicked()
+            && ui.add(primary_button(ui, &fix.label(), 15.0)).clicked()
         {
             commands.push(Command::ApplyFix(fix.clone()));
         }
-        let copy_label = match diagnosis.ask_whom {
-            crate::diagnose::Whom::Operator => T::CopyForOperator,
-            _ => T::CopyForCreator,
-        };
-        if ui.button(tr(copy_label)).clicked() {
-            commands.push(Command::Copy(explained.creator_message.clone()));
+        if diagnosis.ask_whom != Whom::Nobody {
+            let label = match diagnosis.ask_whom {
+                Whom::Operator => T::CopyForOperator,
+                _ => T::CopyForCreator,
+            };
+            copy_button_ui(
+                ui,
+                tr(label),
+                || explained.creator_message.clone(),
+                false,
+                chrome,
+                commands,
+            );
         }
-        if ui.button(tr(T::TryAgain)).clicked() {
+        if explained.retry_can_help && ui.button(tr(T::TryAgain)).clicked() {
             commands.push(Command::Start);
         }
         if ui.button(tr(T::ShowServerAnswer)).clicked() {

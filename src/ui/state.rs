@@ -1,209 +1,94 @@
-//! What the window holds about the transfer and the session: plain data the panels draw.
+//! What the window keeps between runs: the settings, where they are saved, and the language and
+//! colours they choose. Saved off the UI thread, newest value last.
 
-use std::time::Duration;
+use std::path::PathBuf;
 
-use jiff::Timestamp;
+use super::background::{Runtime, SettingsSaver};
+use crate::settings::{Settings, Theme};
+use crate::text::{Language, T, fill, language};
 
-use crate::content_type::ContentTypeChoice;
-use crate::diagnose::{Attempt, Diagnosis, ProbeVerdict, creator_message};
-use crate::link::{Operation, PresignedLink};
-use crate::secret::Secret;
-use crate::text::{Language, language};
-use crate::transfer::{CancellationToken, Outcome, Payload, Plan, Progress, RetryReason};
-
-/// Where the transfer stands.
-pub enum RunState {
-    /// Nothing running.
-    Idle,
-    /// A transfer is running.
-    Running {
-        /// Cancels it.
-        cancel: CancellationToken,
-        /// The latest progress, once some arrived.
-        progress: Option<Progress>,
-        /// The latest retry notice.
-        retry: Option<RetryNotice>,
-        /// What it does.
-        plan: Plan,
-    },
-    /// The last transfer ended.
-    Finished {
-        /// How.
-        outcome: Outcome,
-        /// What was sent.
-        plan: Plan,
-        /// The explanation of a refusal, with the message for the link's creator.
-        explained: Option<Box<Explained>>,
-    },
+/// The persisted state.
+pub struct State {
+    /// The user's settings.
+    pub settings: Settings,
+    /// Where they are saved (`None`: not saved, as in tests).
+    path: Option<PathBuf>,
+    /// A problem with the settings file, shown until the window closes.
+    pub notice: Option<String>,
+    saver: SettingsSaver,
+    /// The language of the system, used when the user chose none.
+    system_language: Language,
+    /// The language asked for on the command line, for this run.
+    language_override: Option<Language>,
+    /// The theme last given to egui.
+    applied_theme: Option<Theme>,
 }
 
-impl RunState {
-    /// Whether a transfer is running.
-    pub fn is_running(&self) -> bool {
-        matches!(self, RunState::Running { .. })
-    }
-}
-
-/// A retry about to happen, as the engine announced it.
-#[derive(Debug, Clone)]
-pub struct RetryNotice {
-    /// The attempt about to start.
-    pub next_attempt: u32,
-    /// Attempts in all.
-    pub max_attempts: u32,
-    /// The wait before it.
-    pub delay: Duration,
-    /// Why the last attempt failed.
-    pub reason: RetryReason,
-}
-
-/// A refusal explained in one language, computed once and again only when the language changes.
-pub struct Explained {
-    /// The language the texts are in.
-    pub language: Language,
-    /// What happened, why, and what to do.
-    pub diagnosis: Diagnosis,
-    /// The text of "Copy message for the link's creator".
-    pub creator_message: String,
-    /// What a download probe showed, kept to explain again in another language.
-    pub probe: Option<ProbeVerdict>,
-}
-
-impl Explained {
-    /// The explanation of `outcome` if it is a refusal, in the current language.
-    pub fn of(outcome: &Outcome, plan: &Plan, probe: Option<ProbeVerdict>) -> Option<Box<Self>> {
-        let Outcome::Refused(refusal) = outcome else {
-            return None;
-        };
-        let link = PresignedLink::parse(plan.url.expose()).ok();
-        let diagnosis = crate::diagnose::of_refusal(plan, refusal, probe, Timestamp::now());
-        let creator_message = creator_message(
-            &Attempt::of_plan(plan, link.as_ref()),
-            &diagnosis,
-            refusal.response.request_id.as_deref(),
-        );
-        Some(Box::new(Self {
-            language: language::current(),
-            diagnosis,
-            creator_message,
-            probe,
-        }))
-    }
-}
-
-/// How a transfer of the session ended, in short.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HistoryResult {
-    /// Done; whether what arrived was proved to be what was sent.
-    Succeeded {
-        /// Proved by a checksum.
-        verified: bool,
-    },
-    /// The server refused with this status.
-    Refused(u16),
-    /// The network or a file failed.
-    Failed,
-    /// The user cancelled.
-    Cancelled,
-}
-
-/// One transfer of this session, enough to show it and to run it again. Kept in memory only:
-/// it holds the link, a secret.
-#[derive(Debug, Clone)]
-pub struct HistoryEntry {
-    /// When it ended.
-    pub finished_at: Timestamp,
-    /// The link as it was sent.
-    pub link: Secret,
-    /// The link without its signature, for showing.
-    pub redacted_link: String,
-    /// Upload or download.
-    pub operation: Operation,
-    /// The file uploaded, or the folder and name a download went to.
-    pub path: String,
-    /// The file type choice of an upload.
-    pub content_type: ContentTypeChoice,
-    /// How it ended.
-    pub result: HistoryResult,
-}
-
-impl HistoryEntry {
-    /// The entry for `plan` ending in `outcome`; `content_type` is the choice it was sent with.
-    pub fn new(plan: &Plan, outcome: &Outcome, content_type: ContentTypeChoice) -> Self {
-        let result = match outcome {
-            Outcome::Succeeded(success) => HistoryResult::Succeeded {
-                verified: matches!(
-                    success.verification,
-                    crate::transfer::Verification::Verified(_)
-                ),
-            },
-            Outcome::Refused(refusal) => HistoryResult::Refused(refusal.status),
-            Outcome::Failed(_) => HistoryResult::Failed,
-            Outcome::Cancelled => HistoryResult::Cancelled,
-        };
-        let saved_to = match outcome {
-            Outcome::Succeeded(success) => success.saved_to.as_deref(),
-            _ => None,
-        };
-        let path = match &plan.payload {
-            Payload::Upload { path, .. } => path.as_path(),
-            Payload::Download { destination, .. } => saved_to.unwrap_or(destination),
-        };
-        HistoryEntry {
-            finished_at: Timestamp::now(),
-            link: plan.url.clone(),
-            redacted_link: plan.redacted_url.clone(),
-            operation: plan.operation(),
-            path: path.display().to_string(),
-            content_type,
-            result,
-        }
-    }
-}
-
-/// Where "Check link" stands.
-pub enum CheckState {
-    /// Not asked for (or the link changed since).
-    None,
-    /// The probe is on its way.
-    Running,
-    /// What it found, explained in the language it was read in.
-    Done {
-        /// The probe's answer.
-        answer: Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>,
-        /// The explanation of a refusal.
-        diagnosis: Option<Box<Diagnosis>>,
-        /// The language of the explanation.
-        language: Language,
-    },
-}
-
-impl CheckState {
-    /// The probe's `answer` for `link`, a refusal explained in the current language.
-    pub fn done(
-        answer: Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>,
-        link: &PresignedLink,
-    ) -> Self {
-        let diagnosis = match answer.as_ref() {
-            Ok(crate::transfer::ProbeAnswer::Refused(refusal)) => Some(Box::new(
-                crate::diagnose::of_check(link, refusal, Timestamp::now()),
-            )),
-            _ => None,
-        };
-        CheckState::Done {
-            answer,
-            diagnosis,
-            language: language::current(),
+impl State {
+    /// Default settings, not saved; `language_override` from `--lang`.
+    pub fn new(language_override: Option<Language>) -> Self {
+        State {
+            settings: Settings::default(),
+            path: None,
+            notice: None,
+            saver: SettingsSaver::default(),
+            system_language: language::current(),
+            language_override,
+            applied_theme: None,
         }
     }
 
-    /// Explains again when the language changed since.
-    pub fn refresh(&mut self, link: &PresignedLink) {
-        let stale =
-            matches!(self, CheckState::Done { language, .. } if *language != language::current());
-        if stale && let CheckState::Done { answer, .. } = std::mem::replace(self, CheckState::None)
-        {
-            *self = CheckState::done(answer, link);
+    /// Uses `settings`, saved to `path` when they change; `notice` reports a broken file.
+    pub fn load(&mut self, settings: Settings, path: Option<PathBuf>, notice: Option<String>) {
+        self.settings = settings;
+        self.path = path;
+        self.notice = notice;
+    }
+
+    /// The language the window speaks: the one asked for on the command line, else the user's
+    /// choice, else the system's.
+    pub fn language(&self) -> Language {
+        self.language_override
+            .or(self.settings.language)
+            .unwrap_or(self.system_language)
+    }
+
+    /// Speaks `chosen` from now on, over `--lang`.
+    pub fn choose_language(&mut self, chosen: Language) {
+        self.language_override = None;
+        self.settings.language = Some(chosen);
+    }
+
+    /// Gives egui the theme, when it changed.
+    pub fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme != Some(self.settings.theme) {
+            self.applied_theme = Some(self.settings.theme);
+            ctx.set_theme(match self.settings.theme {
+                Theme::System => egui::ThemePreference::System,
+                Theme::Light => egui::ThemePreference::Light,
+                Theme::Dark => egui::ThemePreference::Dark,
+            });
+        }
+    }
+
+    /// Saves the settings off the UI thread.
+    pub fn save(&self, runtime: &Runtime) {
+        if let Some(path) = self.path.clone() {
+            self.saver.save(runtime, self.settings.clone(), path);
+        }
+    }
+
+    /// The settings could not be saved.
+    pub fn save_failed(&mut self, reason: &str) {
+        self.notice = Some(fill(T::SettingsSaveFailed, &[("reason", reason)]));
+    }
+
+    /// Saves where the window is, for the next start; the window is closing, so nothing is
+    /// left to draw and the UI thread may write.
+    pub fn save_on_exit(&mut self, geometry: Option<crate::settings::WindowGeometry>) {
+        if let (Some(path), Some(geometry)) = (&self.path, geometry) {
+            self.settings.window = Some(geometry);
+            let _ = self.settings.save(path);
         }
     }
 }

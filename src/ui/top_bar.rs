@@ -5,7 +5,9 @@ use super::Command;
 use crate::settings::{Settings, Theme};
 use crate::text::{Language, T, tr};
 
-/// The top bar.
+/// The top bar: the name on the left; the language, the appearance and the details switch on
+/// the right, laid out left to right so that Tab reaches them in the order they are read. Their
+/// width is remembered from the frame before to place them at the right edge.
 pub fn top_bar_ui(
     ui: &mut egui::Ui,
     settings: &Settings,
@@ -15,45 +17,61 @@ pub fn top_bar_ui(
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.heading(tr(T::AppTitle));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let details = ui.selectable_label(settings.show_details, tr(T::DetailsToggle));
-            if details.clicked() {
-                commands.push(Command::ToggleDetails);
-            }
-            ui.separator();
-            // Right to left: each choice reads "Label [value ▾]" on screen.
-            let mut theme = settings.theme;
-            let combo = egui::ComboBox::from_id_salt("theme")
-                .selected_text(theme_name(theme))
-                .show_ui(ui, |ui| {
-                    for choice in [Theme::System, Theme::Light, Theme::Dark] {
-                        ui.selectable_value(&mut theme, choice, theme_name(choice));
-                    }
-                })
-                .response;
-            let label = ui.label(tr(T::ThemeLabel));
-            combo.labelled_by(label.id);
-            if theme != settings.theme {
-                commands.push(Command::ThemeChosen(theme));
-            }
-            ui.add_space(8.0);
-            let mut chosen = language;
-            let combo = egui::ComboBox::from_id_salt("language")
-                .selected_text(language.name())
-                .show_ui(ui, |ui| {
-                    for option in Language::all() {
-                        ui.selectable_value(&mut chosen, option, option.name());
-                    }
-                })
-                .response;
-            let label = ui.label(tr(T::LanguageLabel));
-            combo.labelled_by(label.id);
-            if chosen != language {
-                commands.push(Command::LanguageChosen(chosen));
-            }
-        });
+        let width_id = ui.scope_id().with("top-bar-controls");
+        let remembered: f32 = ui.data(|d| d.get_temp(width_id)).unwrap_or(0.0);
+        let gap = (ui.available_width() - remembered).max(ui.spacing().item_spacing.x);
+        ui.add_space(gap);
+        let controls = ui.horizontal(|ui| controls_ui(ui, settings, language, commands));
+        let width = controls.response.rect.width();
+        if (width - remembered).abs() > 0.5 {
+            ui.data_mut(|d| d.insert_temp(width_id, width));
+            ui.ctx()
+                .request_discard("the top bar's controls changed width");
+        }
     });
     ui.add_space(2.0);
+}
+
+fn controls_ui(
+    ui: &mut egui::Ui,
+    settings: &Settings,
+    language: Language,
+    commands: &mut Vec<Command>,
+) {
+    let label = ui.label(tr(T::LanguageLabel));
+    let mut chosen = language;
+    egui::ComboBox::from_id_salt("language")
+        .selected_text(language.name())
+        .show_ui(ui, |ui| {
+            for option in Language::all() {
+                ui.selectable_value(&mut chosen, option, option.name());
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != language {
+        commands.push(Command::LanguageChosen(chosen));
+    }
+    ui.add_space(8.0);
+    let label = ui.label(tr(T::ThemeLabel));
+    let mut theme = settings.theme;
+    egui::ComboBox::from_id_salt("theme")
+        .selected_text(theme_name(theme))
+        .show_ui(ui, |ui| {
+            for choice in [Theme::System, Theme::Light, Theme::Dark] {
+                ui.selectable_value(&mut theme, choice, theme_name(choice));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if theme != settings.theme {
+        commands.push(Command::ThemeChosen(theme));
+    }
+    ui.separator();
+    let details = ui.selectable_label(settings.show_details, tr(T::DetailsToggle));
+    if details.clicked() {
+        commands.push(Command::ToggleDetails);
+    }
 }
 
 fn theme_name(theme: Theme) -> &'static str {

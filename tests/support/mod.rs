@@ -6,6 +6,7 @@ pub mod echo;
 pub mod fault_server;
 pub mod relay;
 pub mod secrets;
+pub mod window;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -216,12 +216,12 @@ fn azure_permissions_follow_the_chosen_operation() {
 }
 
 #[test]
-fn blocking_findings_are_errors_other_than_expiry() {
+fn findings_that_stop_the_link_are_errors_other_than_expiry_and_no_signature() {
     let mismatch =
         v4("b.s3.eu-west-1.amazonaws.com", "us-east-1", "").replace("T060000Z", "T040000Z");
     let link = PresignedLink::parse(&mismatch).unwrap();
     let findings = link.findings(NOW.parse().unwrap(), None);
     assert!(findings.iter().any(|f| f.id == FindingId::Expired));
-    let ids: Vec<FindingId> = blocking(&findings).into_iter().map(|f| f.id).collect();
+    let ids: Vec<FindingId> = cannot_work(&findings).into_iter().map(|f| f.id).collect();
     assert_eq!(ids, [FindingId::RegionMismatch]);
 }
