@@ -43,7 +43,19 @@ centre() {
     grep "^control \"$1\" at" "$log" | tail -1 |
         awk '{print int($(NF-4) + $(NF-1) / 2), int($(NF-3) + $NF / 2)}'
 }
+# Scrolls the panel under the control NAME until the control is in the window.
+into_view() {
+    local at x y
+    for _ in $(seq 20); do
+        at=$(centre "$1")
+        x=${at% *} y=${at#* }
+        [ "$y" -lt 760 ] && return 0
+        xdotool mousemove --window "$window" "$x" 400 click 5 click 5 click 5
+        sleep 0.3
+    done
+}
 click() {
+    into_view "$1"
     local at
     at=$(centre "$1")
     [ -n "$at" ] || { echo "no control named $1"; return 1; }

@@ -531,3 +531,78 @@ fn a_paste_that_finds_no_text_says_so_and_stale_notes_go() {
             .is_none()
     );
 }
+
+#[test]
+fn in_japanese_too_the_form_is_done_pastes_are_read_and_small_windows_hold() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(&dir, "見積.csv", "品目,数量\n");
+    let url = pg.sign_v4(Method::Put, "fa-106/見積.csv", HOUR);
+    let japanese = || settings(Language::JAPANESE, false);
+
+    // A message as a colleague sends it, the link inside.
+    let mut harness = window_with(&runtime, japanese(), None);
+    paste(
+        &mut harness,
+        &format!(
+            "お疲れさまです。以下のリンクにアップロードしてください。\n{url}\nよろしくお願いします。"
+        ),
+    );
+    harness.get_by_label_contains("playground/fa-106/見積.csv へのアップロード用リンク");
+    assert_eq!(harness.state().form().link_text, url);
+    type_into(
+        &mut harness,
+        "ファイルのパス",
+        &format!("\"{}\"", file.display()),
+    );
+    wait_for_text(&mut harness, "見積.csv をアップロード");
+    harness.key_press(egui::Key::Enter);
+    wait_for_text(&mut harness, "見積.csv（");
+    harness.get_by_label("保存先：playground/fa-106/見積.csv");
+    harness.get_by_label("別のファイルをアップロード");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    std::thread::sleep(Duration::from_millis(200));
+    harness.run();
+    assert_eq!(puts(&pg), 1, "Enter after a success sends nothing");
+
+    // The request shown follows the type typed in the details.
+    let mut harness = window_with(&runtime, settings(Language::JAPANESE, true), None);
+    paste(&mut harness, &url);
+    type_into(&mut harness, "ファイルのパス", &file.display().to_string());
+    wait_for_text(&mut harness, "Content-Type: text/csv");
+    let field = harness.get_by_label("Content-Type");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Content-Type").type_text("text/plain");
+    harness.run();
+    wait_for_text(&mut harness, "Content-Type: text/plain");
+    press(&mut harness, "リクエストをコピー（署名は除きます）");
+    harness.step();
+    assert!(copied_texts(&harness)[0].contains("Content-Type: text/plain"));
+
+    // Longer Japanese labels in small windows: the form stays readable and uncovered.
+    for size in [[560.0, 440.0], [800.0, 600.0]] {
+        let mut harness = launched(
+            &runtime,
+            settings(Language::JAPANESE, true),
+            None,
+            Launch {
+                url: Some(url.clone()),
+                file: Some(file.clone()),
+                ..Launch::default()
+            },
+            size,
+        );
+        wait_for_text(&mut harness, "見積.csv をアップロード");
+        let link = harness.get_by_label("署名付きURL").rect();
+        let summary = harness.get_by_label("概要をコピー").rect();
+        assert!(link.width() >= 400.0, "{size:?}: {link:?}");
+        assert!(
+            summary.left() >= link.right() - 1.0 || summary.top() >= link.bottom(),
+            "{size:?}: the details overlap the form"
+        );
+    }
+}

@@ -82,7 +82,7 @@ pub fn action_ui(
                 .strong(),
         )
     }
-    .min_size(egui::vec2(260.0, 48.0))
+    .min_size(egui::vec2(260.0, 44.0))
     .truncate();
     let response = ui.add_enabled(ready, button);
     report_control(ui, "main button", &response);

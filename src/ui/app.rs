@@ -193,6 +193,8 @@ impl PresignDeskApp {
     ) {
         let running = self.is_running();
         let operation = self.form.operation();
+        // Notes about sending no longer apply once a result says what happened.
+        let settled = self.form.done || matches!(self.session.run, RunState::Finished { .. });
         let form = &mut self.form;
         let chrome = &self.chrome;
         ui.add_enabled_ui(!running, |ui| {
@@ -211,7 +213,7 @@ impl PresignDeskApp {
                     &mut form.upload,
                     link,
                     chrome.dialog_unavailable,
-                    form.done,
+                    settled,
                     commands,
                 ),
                 Operation::Get => {

@@ -34,14 +34,14 @@ pub fn operation_ui(
     });
 }
 
-/// The drop zone, the typed path, and the file type that will be sent. `done`: the file was
-/// just uploaded, and notes about sending it no longer apply.
+/// The drop zone, the typed path, and the file type that will be sent. `settled`: a result
+/// says what happened, and notes about sending no longer apply.
 pub fn upload_ui(
     ui: &mut egui::Ui,
     upload: &mut UploadForm,
     link: Option<&PresignedLink>,
     dialog_unavailable: bool,
-    done: bool,
+    settled: bool,
     commands: &mut Vec<Command>,
 ) {
     if drop_zone_ui(ui, upload).clicked() {
@@ -65,7 +65,7 @@ pub fn upload_ui(
             Some(value) => ui.label(fill(T::FileTypeSent, &[("type", value)])),
             None => ui.label(tr(T::FileTypeSentNone)),
         };
-        if !done && let Some(notice) = link.and_then(crate::content_type::fixed_type_notice) {
+        if !settled && let Some(notice) = link.and_then(crate::content_type::fixed_type_notice) {
             ui.add(egui::Label::new(egui::RichText::new(tr(notice)).color(WARN)).wrap());
         }
     }

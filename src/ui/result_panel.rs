@@ -62,9 +62,8 @@ pub fn result_ui(
         });
     let in_view = !ui.is_sizing_pass() && ui.clip_rect().contains_rect(card.response.rect);
     if reveal && !in_view {
-        // The card's top comes into view, with as much of it as fits: its buttons follow
-        // the title closely.
-        card.response.scroll_to_me(Some(egui::Align::Center));
+        // Just enough to bring the card into view: the link above stays as far as it can.
+        card.response.scroll_to_me(None);
     }
     in_view
 }
