@@ -16,6 +16,7 @@ pub mod prepare;
 pub mod present;
 pub mod secret;
 pub mod settings;
+pub mod signed_headers;
 pub mod text;
 pub mod transfer;
 pub mod ui;

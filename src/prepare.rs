@@ -55,6 +55,8 @@ pub enum Blocker {
     NoName,
     /// A file of that name exists and the user has not chosen to replace it.
     DestinationTaken(String),
+    /// Headers the link signs have no value yet.
+    HeaderMissing(Vec<String>),
 }
 
 impl Blocker {
@@ -63,7 +65,11 @@ impl Blocker {
     pub fn shown_under_button(&self) -> bool {
         matches!(
             self,
-            Blocker::Expired | Blocker::CannotWork(_) | Blocker::NoFile | Blocker::NoName
+            Blocker::Expired
+                | Blocker::CannotWork(_)
+                | Blocker::NoFile
+                | Blocker::NoName
+                | Blocker::HeaderMissing(_)
         )
     }
 
@@ -85,6 +91,9 @@ impl Blocker {
             Blocker::FolderMissing => tr(T::FolderMissing).to_owned(),
             Blocker::NoName => tr(T::NoFileName).to_owned(),
             Blocker::DestinationTaken(name) => fill(T::DestinationExists, &[("name", name)]),
+            Blocker::HeaderMissing(names) => {
+                fill(T::HeaderMissingReason, &[("headers", &names.join(", "))])
+            }
         }
     }
 }
@@ -98,6 +107,10 @@ pub struct UploadForm {
     pub state: Option<FileState>,
     /// The Content-Type choice.
     pub content_type: ContentTypeChoice,
+    /// Values the person typed for headers the link signs, by name.
+    pub headers: Vec<(String, String)>,
+    /// The file's digests the signed headers need, once computed (`None`: not yet).
+    pub digests: Option<Vec<(crate::signed_headers::Digest, String)>>,
 }
 
 /// The download side of the form.
@@ -195,12 +208,23 @@ pub fn prepare(
             }
             match &upload.state {
                 None => Err(Blocker::Checking),
-                Some(FileState::File { len_bytes }) => Ok(Plan::upload(
-                    link,
-                    upload.file(),
-                    *len_bytes,
-                    upload.content_type.header_value(),
-                )),
+                Some(FileState::File { len_bytes }) => {
+                    let needed = crate::signed_headers::needed(link);
+                    let digests = upload.digests.as_deref().unwrap_or_default();
+                    let wanted = crate::signed_headers::digests(&needed);
+                    if wanted.iter().any(|w| !digests.iter().any(|(d, _)| d == w)) {
+                        return Err(Blocker::Checking);
+                    }
+                    let headers = crate::signed_headers::values(&needed, digests, &upload.headers)
+                        .map_err(Blocker::HeaderMissing)?;
+                    Ok(Plan::upload(
+                        link,
+                        upload.file(),
+                        *len_bytes,
+                        upload.content_type.header_value(),
+                    )
+                    .with_headers(headers))
+                }
                 Some(other) => Err(Blocker::File(other.clone())),
             }
         }
@@ -241,6 +265,8 @@ mod tests {
                 path: "/tmp/k.csv".into(),
                 state: Some(FileState::File { len_bytes: 7 }),
                 content_type: ContentTypeChoice::send("text/csv"),
+                headers: Vec::new(),
+                digests: None,
             },
             DownloadForm {
                 folder: "/tmp".into(),
@@ -334,6 +360,33 @@ mod tests {
             Err(Blocker::CannotWork(_))
         ));
         assert!(!Blocker::Checking.shown_under_button());
+    }
+
+    #[test]
+    fn headers_the_link_signs_are_sent_once_known_and_stop_the_button_until_then() {
+        let signed = LINK.replace(
+            "X-Amz-SignedHeaders=host",
+            "X-Amz-SignedHeaders=content-md5%3Bhost%3Bx-amz-acl",
+        );
+        let link = PresignedLink::parse(&signed);
+        let (mut up, down) = forms();
+        assert_eq!(
+            prepare(&link, Operation::Put, &up, &down, false, now()).unwrap_err(),
+            Blocker::Checking,
+            "the MD5 is being computed"
+        );
+        up.digests = Some(vec![(crate::signed_headers::Digest::Md5, "bWQ1".into())]);
+        let blocked = prepare(&link, Operation::Put, &up, &down, false, now()).unwrap_err();
+        assert_eq!(blocked, Blocker::HeaderMissing(vec!["x-amz-acl".into()]));
+        assert!(blocked.shown_under_button());
+        up.headers.push(("x-amz-acl".into(), "private".into()));
+        let plan = prepare(&link, Operation::Put, &up, &down, false, now()).unwrap();
+        assert_eq!(plan.header("content-md5"), Some("bWQ1"));
+        assert_eq!(plan.header("x-amz-acl"), Some("private"));
+        // A link that signs only the host sends nothing more.
+        let plain = PresignedLink::parse(LINK);
+        let plan = prepare(&plain, Operation::Put, &up, &down, false, now()).unwrap();
+        assert_eq!(plan.header("x-amz-acl"), None);
     }
 
     #[test]

@@ -1412,3 +1412,55 @@ fn clock_causes_in_japanese_say_the_offset_as_people_do() {
         assert!(!remedy.contains("このコンピューター"), "{remedy}");
     }
 }
+
+#[test]
+fn a_signed_header_the_request_lacked_is_named_proven_by_the_echo() {
+    let link = format!(
+        "{}&x-id=PutObject",
+        v4_link(AWS_HOST).replace(
+            "SignedHeaders=host",
+            "SignedHeaders=host%3Bx-amz-acl%3Bx-amz-sdk-checksum-algorithm"
+        )
+    );
+    let body = echo::signature_mismatch(
+        &link,
+        "PUT",
+        &[],
+        &["host", "x-amz-acl", "x-amz-sdk-checksum-algorithm"],
+    );
+    let d = explain(Some(&link), Operation::Put, None, 403, &body, None);
+    assert_eq!(
+        (d.causes[0].id, d.causes[0].strength),
+        (CauseId::SignedHeaderMissing, Strength::Proven),
+        "{:?}",
+        ids(&d)
+    );
+    assert!(d.explanation.contains("x-amz-acl"), "{}", d.explanation);
+    assert_eq!(
+        d.ask_whom,
+        presign_desk::diagnose::Whom::Creator,
+        "the ACL's value is the creator's"
+    );
+    // Without an echo: likely, and a header PresignDesk fills in is said so.
+    let only_derived =
+        v4_link(AWS_HOST).replace("SignedHeaders=host", "SignedHeaders=content-md5%3Bhost");
+    let d = explain(
+        Some(&only_derived),
+        Operation::Put,
+        None,
+        403,
+        "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message></Error>",
+        None,
+    );
+    let missing = d
+        .causes
+        .iter()
+        .find(|c| c.id == CauseId::SignedHeaderMissing)
+        .unwrap();
+    assert_eq!(missing.strength, Strength::Likely);
+    assert!(
+        missing.actions[0].contains("PresignDesk"),
+        "{:?}",
+        missing.actions
+    );
+}

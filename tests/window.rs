@@ -606,3 +606,44 @@ fn in_japanese_too_the_form_is_done_pastes_are_read_and_small_windows_hold() {
         );
     }
 }
+
+#[test]
+fn headers_the_link_signs_are_asked_for_or_filled_in_and_sent() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(&dir, "report.csv", "a,b\n");
+    let md5 = "9p9bcrx5qS3HDGPJqhQuNg=="; // of "a,b\n"
+    let url = pg.sign_v4_put_with_headers(
+        "signed/report.csv",
+        HOUR,
+        &[("x-amz-acl", "private"), ("content-md5", md5)],
+    );
+    let mut harness = window_with(&runtime, settings(Language::ENGLISH, true), None);
+    paste(&mut harness, &url);
+    choose_file(&mut harness, &file);
+    wait_for_text(&mut harness, "filled in by PresignDesk: the file's MD5");
+    harness.get_by_label(md5);
+    // The value only the creator knows stops the button with the reason.
+    harness.get_by_label_contains("The link was made with x-amz-acl");
+    harness.get_by_label("Upload report.csv").click();
+    harness.run();
+    assert_eq!(puts(&pg), 0);
+    type_into(&mut harness, "Who may read it (x-amz-acl)", "private");
+    wait_for_text(&mut harness, "x-amz-acl: private");
+    // The request shown and the curl command carry the same headers.
+    press(
+        &mut harness,
+        "Copy as curl (contains the link's secret signature)",
+    );
+    harness.step();
+    let curl = copied_texts(&harness).remove(0);
+    assert!(curl.contains("-H 'x-amz-acl: private'"), "{curl}");
+    assert!(curl.contains(&format!("-H 'content-md5: {md5}'")), "{curl}");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Upload report.csv").click();
+    wait_for_text(&mut harness, "Uploaded report.csv");
+    assert_eq!(pg.last_received().header("x-amz-acl"), Some("private"));
+    assert_eq!(pg.last_received().header("content-md5"), Some(md5));
+}

@@ -115,6 +115,7 @@ fn describe(command: &str, argument: &str) -> Option<T> {
         ("put" | "get" | "inspect" | "check", "url") => T::CliHelpLink,
         ("put", "file") => T::CliHelpPutFile,
         (_, "content_type") => T::CliHelpContentType,
+        (_, "headers") => T::CliHelpHeader,
         (_, "no_content_type") => T::CliHelpNoContentType,
         (_, "send_despite_checksum") => T::CliHelpSendDespite,
         (_, "attempts") => T::CliHelpAttempts,

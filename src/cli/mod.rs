@@ -129,6 +129,9 @@ pub struct PutArgs {
     /// Send no Content-Type header.
     #[arg(long)]
     pub no_content_type: bool,
+    /// A header the link signs, as 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "'NAME: VALUE'")]
+    pub headers: Vec<String>,
     /// Send even if the file cannot match a checksum the link fixes (for testing).
     #[arg(long)]
     pub send_despite_checksum: bool,

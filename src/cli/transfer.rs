@@ -11,6 +11,7 @@ use super::report::TransferReport;
 use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, parse_link};
 use crate::content_type::{self, ContentTypeChoice};
 use crate::diagnose::explanation_text;
+use crate::link::PresignedLink;
 use crate::text::{T, fill};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
 use crate::{format, present, transfer::naming};
@@ -45,7 +46,17 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
     } else {
         content_type::default_choice(Some(&link), &args.file)
     };
-    let plan = Plan::upload(&link, args.file.clone(), len, choice.header_value());
+    let plan = match with_signed_headers(
+        &link,
+        &args.file,
+        &args.headers,
+        Plan::upload(&link, args.file.clone(), len, choice.header_value()),
+    )
+    .await
+    {
+        Ok(plan) => plan,
+        Err(code) => return code,
+    };
     eprintln!(
         "{}",
         fill(
@@ -95,6 +106,55 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
     };
     let run = execute(&plan, &options).await;
     finish(run, &plan, args.json).await
+}
+
+/// The plan with the headers the link signs: the values typed with `-H` over those computed
+/// from the file; a header typed that the link does not sign is sent as typed.
+async fn with_signed_headers(
+    link: &PresignedLink,
+    file: &Path,
+    typed: &[String],
+    plan: Plan,
+) -> Result<Plan, ExitCode> {
+    use crate::signed_headers::{self, parse_header_arg};
+    let mut pairs = Vec::new();
+    for text in typed {
+        match parse_header_arg(text) {
+            Some(pair) => pairs.push(pair),
+            None => {
+                eprintln!("{}", fill(T::CliBadHeader, &[("value", text)]));
+                return Err(ExitCode::from(EXIT_BAD_INPUT));
+            }
+        }
+    }
+    let needed = signed_headers::needed(link);
+    let wanted = signed_headers::digests(&needed);
+    let digests = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        match transfer::file_digests(file, &wanted).await {
+            Ok(digests) => digests,
+            Err(e) => {
+                eprintln!("{e}");
+                return Err(ExitCode::from(EXIT_BAD_INPUT));
+            }
+        }
+    };
+    let signed = match signed_headers::values(&needed, &digests, &pairs) {
+        Ok(values) => values,
+        Err(missing) => {
+            eprintln!(
+                "{}",
+                fill(T::CliHeaderMissing, &[("headers", &missing.join(", "))])
+            );
+            return Err(ExitCode::from(EXIT_BAD_INPUT));
+        }
+    };
+    let extra: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(name, _)| !needed.iter().any(|n| n.name == *name))
+        .collect();
+    Ok(plan.with_headers(signed).with_headers(extra))
 }
 
 /// Where `get` saves: `-o` as a file, or the link's file name inside `-o` when it is a folder.

@@ -43,7 +43,23 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
         }
     }
     if let Some(reading) = &reading {
-        causes.extend(echo_differences(reading));
+        causes.extend(echo_differences(reading, link));
+    }
+    // Headers the link signs that the request did not carry, when the echo did not show it.
+    if let Some(link) = link {
+        let unsent: Vec<String> = crate::signed_headers::needed(link)
+            .into_iter()
+            .map(|n| n.name)
+            .filter(|name| attempt.sent_header(name).is_none())
+            .filter(|name| {
+                reading
+                    .as_ref()
+                    .is_none_or(|r| !r.missing_headers.contains(name))
+            })
+            .collect();
+        if !unsent.is_empty() {
+            causes.push(missing_headers(link, &unsent));
+        }
     }
 
     let mut unknowns = 0;
@@ -96,8 +112,22 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
     causes
 }
 
+/// Signed headers the request lacked: PresignDesk fills in what it can know, so the remedy is
+/// to send again with PresignDesk; a value only the creator knows is asked of them.
+fn missing_headers(link: &crate::link::PresignedLink, names: &[String]) -> Found {
+    let all_derivable = names
+        .iter()
+        .all(|n| crate::signed_headers::derivable(link, n));
+    let kind = if all_derivable {
+        &kind::HEADER_MISSING
+    } else {
+        &kind::HEADER_MISSING_ASK
+    };
+    Found::new(kind).with("header", names.join(", "))
+}
+
 /// The differences the echo names, each a proven cause.
-fn echo_differences(reading: &Reading) -> Vec<Found> {
+fn echo_differences(reading: &Reading, link: Option<&crate::link::PresignedLink>) -> Vec<Found> {
     let mut causes = Vec::new();
     let mut params = Vec::new();
     for d in &reading.differences {
@@ -151,11 +181,12 @@ fn echo_differences(reading: &Reading) -> Vec<Found> {
         );
     }
     if !reading.missing_headers.is_empty() {
-        causes.push(
-            Found::new(&kind::HEADER_MISSING_ASK)
-                .with("header", reading.missing_headers.join(", "))
-                .proven(Basis::ServerEcho),
-        );
+        let found = match link {
+            Some(link) => missing_headers(link, &reading.missing_headers),
+            None => Found::new(&kind::HEADER_MISSING_ASK)
+                .with("header", reading.missing_headers.join(", ")),
+        };
+        causes.push(found.proven(Basis::ServerEcho));
     }
     causes
 }

@@ -115,6 +115,16 @@ impl Plan {
         }
     }
 
+    /// Sends `headers` too (the headers the link signs, with their values), after the others.
+    pub fn with_headers(mut self, headers: Vec<(String, String)>) -> Self {
+        for (name, value) in headers {
+            if self.header(&name).is_none() {
+                self.headers.push((name, value));
+            }
+        }
+        self
+    }
+
     /// Lets the server's `Content-Disposition` name the downloaded file.
     pub fn with_name_from_response(mut self) -> Self {
         if let Payload::Download {

@@ -145,7 +145,7 @@ pub fn compare_md5(
 }
 
 /// A checksum algorithm a link can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChecksumAlgorithm {
     /// `x-amz-checksum-crc32`.

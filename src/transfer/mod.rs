@@ -1,6 +1,7 @@
 //! The HTTP engine: send a presigned request exactly as signed, stream the body both ways,
 //! report progress, honour cancel, and never leave a half file where a whole one is expected.
 
+mod digest;
 mod hasher;
 pub mod naming;
 mod probe;
@@ -17,6 +18,7 @@ pub use crate::exchange::{
     Payload, Plan, Refusal, ResponseFacts, S3_SINGLE_PUT_LIMIT_BYTES, SingleStreamReason, Success,
     TransferError,
 };
+pub use digest::file_digests;
 pub use probe::{ProbeAnswer, probe, settle_refusal};
 pub use progress::{Progress, ProgressMeter};
 pub use ranges::{DEFAULT_CONNECTIONS, MAX_CONNECTIONS, MIN_BYTES as RANGES_MIN_BYTES};

@@ -23,6 +23,11 @@ pub enum Message {
     FileChecked(String, FileState),
     /// Facts about a download destination.
     DestinationChecked(String, String, DestinationState),
+    /// The digests of the file at an upload path, for the headers the link signs.
+    Digested(
+        String,
+        Result<Vec<(crate::signed_headers::Digest, String)>, String>,
+    ),
     /// A free name for "keep both".
     FreeName(String),
     /// The file chooser closed.
@@ -169,6 +174,17 @@ pub fn check_file(runtime: &Runtime, path: String) {
             Err(e) => FileState::Missing(e.to_string()),
         };
         mailbox.post(Message::FileChecked(path, state));
+    });
+}
+
+/// Computes the file's `digests` (its MD5, a checksum) off the UI thread.
+pub fn digest_file(runtime: &Runtime, path: String, digests: Vec<crate::signed_headers::Digest>) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn(async move {
+        let result = transfer::file_digests(&crate::prepare::file_path(&path), &digests)
+            .await
+            .map_err(|e| e.to_string());
+        mailbox.post(Message::Digested(path, result));
     });
 }
 

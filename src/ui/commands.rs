@@ -27,6 +27,17 @@ impl PresignDeskApp {
                 Message::FileChecked(path, state) => {
                     if path == form.upload.path {
                         form.upload.state = Some(state);
+                        digest_if_needed(form, runtime);
+                    }
+                }
+                Message::Digested(path, result) => {
+                    if path == form.upload.path {
+                        match result {
+                            Ok(digests) => form.upload.digests = Some(digests),
+                            Err(reason) => {
+                                form.upload.state = Some(crate::prepare::FileState::Missing(reason))
+                            }
+                        }
                     }
                 }
                 Message::DestinationChecked(folder, name, state) => {
@@ -127,6 +138,7 @@ impl PresignDeskApp {
         match command {
             Command::LinkEdited => {
                 form.link_edited();
+                digest_if_needed(form, runtime);
                 session.check = CheckState::None;
                 session.clear_result();
                 if chrome.report.is_some()
@@ -173,7 +185,7 @@ impl PresignDeskApp {
                 form.chosen = Operation::Put;
                 self.apply(Command::FileEdited);
             }
-            Command::ContentTypeEdited => form.content_type_edited(),
+            Command::RequestEdited => form.content_type_edited(),
             Command::PickFile => {
                 let start = form.upload.file().parent().map(PathBuf::from);
                 background::pick(runtime, false, start);
@@ -347,5 +359,20 @@ impl PresignDeskApp {
         if let Some(report) = &mut chrome.report {
             report.transfer_started = Some(std::time::Instant::now());
         }
+    }
+}
+
+/// Computes the file's digests when the link signs headers that carry them (and the file is
+/// known to be there).
+fn digest_if_needed(form: &super::form::Form, runtime: &super::background::Runtime) {
+    let (Ok(link), Some(crate::prepare::FileState::File { .. })) =
+        (form.link(), &form.upload.state)
+    else {
+        return;
+    };
+    let digests = crate::signed_headers::digests(&crate::signed_headers::needed(link));
+    let known = form.upload.digests.as_deref().unwrap_or_default();
+    if digests.iter().any(|d| !known.iter().any(|(k, _)| k == d)) {
+        background::digest_file(runtime, form.upload.path.clone(), digests);
     }
 }

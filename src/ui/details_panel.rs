@@ -184,7 +184,7 @@ pub fn choices_ui(
                     .labelled_by(label.id)
                     .changed();
                 if edited {
-                    commands.push(Command::ContentTypeEdited);
+                    commands.push(Command::RequestEdited);
                 }
             });
         });
@@ -194,7 +194,7 @@ pub fn choices_ui(
             .changed()
         {
             content_type.send_header = !send_none;
-            commands.push(Command::ContentTypeEdited);
+            commands.push(Command::RequestEdited);
         }
     });
 }

@@ -69,6 +69,67 @@ pub fn upload_ui(
             ui.add(egui::Label::new(egui::RichText::new(tr(notice)).color(WARN)).wrap());
         }
     }
+    if let Some(link) = link {
+        signed_headers_ui(ui, upload, link, commands);
+    }
+}
+
+/// The headers the link signs: a field for each value the person must give, and the values
+/// PresignDesk fills in from the file, marked so.
+fn signed_headers_ui(
+    ui: &mut egui::Ui,
+    upload: &mut UploadForm,
+    link: &PresignedLink,
+    commands: &mut Vec<Command>,
+) {
+    let needed = crate::signed_headers::needed(link);
+    if needed.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(tr(T::SignedHeadersTitle)).strong());
+    for header in &needed {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(header.label());
+            match header.filled_note() {
+                Some(note) => {
+                    let value = match &header.fill {
+                        crate::signed_headers::Fill::Digest(digest) => upload
+                            .digests
+                            .as_deref()
+                            .unwrap_or_default()
+                            .iter()
+                            .find(|(d, _)| d == digest)
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_else(|| tr(T::Checking).to_owned()),
+                        crate::signed_headers::Fill::Algorithm { value, .. } => (*value).to_owned(),
+                        crate::signed_headers::Fill::Person => String::new(),
+                    };
+                    ui.label(egui::RichText::new(value).monospace());
+                    ui.weak(note);
+                }
+                None => {
+                    let at = match upload
+                        .headers
+                        .iter()
+                        .position(|(n, _)| n.eq_ignore_ascii_case(&header.name))
+                    {
+                        Some(at) => at,
+                        None => {
+                            upload.headers.push((header.name.clone(), String::new()));
+                            upload.headers.len() - 1
+                        }
+                    };
+                    let edit = egui::TextEdit::singleline(&mut upload.headers[at].1)
+                        .desired_width(220.0)
+                        .font(egui::TextStyle::Monospace);
+                    if ui.add(edit).labelled_by(label.id).changed() {
+                        commands.push(Command::RequestEdited);
+                    }
+                }
+            }
+        });
+    }
 }
 
 /// A large area that takes a dropped file and opens the chooser when clicked (or pressed with

@@ -48,6 +48,8 @@ impl Form {
                 path: String::new(),
                 state: None,
                 content_type: ContentTypeChoice::none(),
+                headers: Vec::new(),
+                digests: None,
             },
             download: DownloadForm {
                 folder: folder.display().to_string(),
@@ -128,6 +130,7 @@ impl Form {
     pub fn file_edited(&mut self) {
         self.done = false;
         self.upload.state = None;
+        self.upload.digests = None;
         self.refresh_content_type();
     }
 

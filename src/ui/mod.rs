@@ -44,8 +44,8 @@ pub enum Command {
     FileEdited,
     /// A file was dropped or chosen for upload.
     FileChosen(PathBuf),
-    /// The file type to send was changed by hand.
-    ContentTypeEdited,
+    /// The file type or a signed header's value was changed by hand.
+    RequestEdited,
     /// Open the file chooser.
     PickFile,
     /// Open the folder chooser.

@@ -234,6 +234,26 @@ impl Playground {
         url.to_string()
     }
 
+    /// A SigV4 upload link that signs `headers` (name, value) besides the host: the request
+    /// must carry each with exactly that value, which the link does not say.
+    pub fn sign_v4_put_with_headers(
+        &self,
+        key: &str,
+        expires: Duration,
+        headers: &[(&str, &str)],
+    ) -> String {
+        let bucket = self.bucket();
+        let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY);
+        let mut action = bucket.put_object(Some(&credentials), key);
+        for (name, value) in headers {
+            action.headers_mut().insert(*name, (*value).to_owned());
+        }
+        action.query_mut().insert("x-id", "PutObject");
+        action
+            .sign_with_time(expires, &jiff::Timestamp::now())
+            .to_string()
+    }
+
     /// A SigV4 link that does not say which operation it was made for (no `x-id`), as many
     /// signers make them.
     #[allow(dead_code)]
