@@ -12,6 +12,7 @@ pub mod diagnose;
 pub mod exchange;
 pub mod format;
 pub mod link;
+pub mod post;
 pub mod prepare;
 pub mod present;
 pub mod secret;

@@ -57,6 +57,11 @@ pub enum Blocker {
     DestinationTaken(String),
     /// Headers the link signs have no value yet.
     HeaderMissing(Vec<String>),
+    /// The text looks like an upload form but does not read; why.
+    FormUnreadable(String),
+    /// An upload form's checks say the storage would refuse the upload (the tester may send
+    /// anyway); why, in words.
+    FormCheck(String),
 }
 
 impl Blocker {
@@ -70,12 +75,16 @@ impl Blocker {
                 | Blocker::NoFile
                 | Blocker::NoName
                 | Blocker::HeaderMissing(_)
+                | Blocker::FormCheck(_)
         )
     }
 
     /// Whether the tester may send it anyway.
     pub fn may_send_anyway(&self) -> bool {
-        matches!(self, Blocker::Expired | Blocker::CannotWork(_))
+        matches!(
+            self,
+            Blocker::Expired | Blocker::CannotWork(_) | Blocker::FormCheck(_)
+        )
     }
 
     /// The reason in words.
@@ -91,6 +100,8 @@ impl Blocker {
             Blocker::FolderMissing => tr(T::FolderMissing).to_owned(),
             Blocker::NoName => tr(T::NoFileName).to_owned(),
             Blocker::DestinationTaken(name) => fill(T::DestinationExists, &[("name", name)]),
+            Blocker::FormCheck(reason) => fill(T::FormCheckReason, &[("reason", reason)]),
+            Blocker::FormUnreadable(reason) => reason.clone(),
             Blocker::HeaderMissing(names) => {
                 fill(T::HeaderMissingReason, &[("headers", &names.join(", "))])
             }
@@ -179,6 +190,42 @@ pub fn operation(
         Some(stated) => overridden.unwrap_or(stated),
         None => chosen,
     }
+}
+
+/// The plan of an upload through `form`, or what stands in the way: the file, and the form's
+/// checks (which the tester may override with `send_anyway`).
+pub fn prepare_post(
+    form: &crate::post::PostForm,
+    upload: &UploadForm,
+    send_anyway: bool,
+    now: Timestamp,
+) -> Result<Plan, Blocker> {
+    use crate::post::check;
+    if upload.path.trim().is_empty() {
+        return Err(Blocker::NoFile);
+    }
+    let len_bytes = match &upload.state {
+        None => return Err(Blocker::Checking),
+        Some(FileState::File { len_bytes }) => *len_bytes,
+        Some(other) => return Err(Blocker::File(other.clone())),
+    };
+    let file = upload.file();
+    let file_name = crate::present::file_name(&file);
+    let chosen = upload.content_type.header_value();
+    let problems = check::check(
+        form,
+        &check::Upload {
+            file_name: &file_name,
+            size: len_bytes,
+            content_type: chosen.filter(|_| check::sends_type(form)),
+        },
+        now,
+    );
+    if !problems.is_empty() && !send_anyway {
+        let diagnosis = crate::diagnose::of_form_problems(form, &problems);
+        return Err(Blocker::FormCheck(diagnosis.explanation));
+    }
+    Ok(Plan::post(form, file, len_bytes, chosen))
 }
 
 /// Builds the plan the inputs describe, or says what stands in the way. `send_anyway` is the

@@ -101,7 +101,12 @@ pub fn verdict(link: &PresignedLink, now: Timestamp) -> Verdict {
 /// at the next whole minute of the time left, or the next second in the last ten minutes.
 /// `None` when the link states no expiry.
 pub fn countdown_changes_in(link: &PresignedLink, now: Timestamp) -> Option<Duration> {
-    let secs_left = link.expires_in_secs(now)?;
+    countdown_changes_for(link.expires_at, now)
+}
+
+/// [`countdown_changes_in`] for whatever expires at `expires_at` (an upload form, say).
+pub fn countdown_changes_for(expires_at: Option<Timestamp>, now: Timestamp) -> Option<Duration> {
+    let secs_left = expires_at?.as_second().saturating_sub(now.as_second());
     // Whole seconds tick when `now` reaches its next second.
     let to_next_second = 1_000 - i64::from(now.subsec_nanosecond() / 1_000_000);
     let shown_to_the_second = secs_left.abs() < format::COUNTDOWN_SECONDS_WITHIN;
@@ -224,7 +229,7 @@ pub fn action_label(operation: Operation, name: Option<&str>) -> String {
 /// The name of what a plan moves: the file uploaded, or the file a download becomes.
 pub fn payload_name(plan: &Plan) -> String {
     match &plan.payload {
-        Payload::Upload { path, .. } => file_name(path),
+        Payload::Upload { path, .. } | Payload::Post { path, .. } => file_name(path),
         Payload::Download { destination, .. } => file_name(destination),
     }
 }
@@ -270,6 +275,27 @@ pub fn verification_sentence(operation: Operation, verification: &Verification) 
 /// the link exactly as sent. It holds the link's signature: the one text that does.
 pub fn curl_command(plan: &Plan) -> String {
     let mut parts = vec!["curl".to_owned(), "--globoff".to_owned()];
+    if let Payload::Post {
+        path,
+        fields,
+        file_field,
+        file_type,
+        ..
+    } = &plan.payload
+    {
+        // --form-string sends a value as it is, even one that starts with @ or <.
+        for (name, value) in fields {
+            parts.push("--form-string".into());
+            parts.push(shell_quote(&format!("{name}={value}")));
+        }
+        parts.push("-F".into());
+        parts.push(shell_quote(&format!(
+            "{file_field}=@{};type={file_type}",
+            path.display()
+        )));
+        parts.push(shell_quote(plan.url.expose()));
+        return parts.join(" ");
+    }
     match &plan.payload {
         Payload::Upload { path, .. } => {
             parts.push("-T".into());
@@ -282,6 +308,7 @@ pub fn curl_command(plan: &Plan) -> String {
             parts.push("-o".into());
             parts.push(shell_quote(&destination.display().to_string()));
         }
+        Payload::Post { .. } => {}
     }
     for (name, value) in &plan.headers {
         parts.push("-H".into());
@@ -327,13 +354,23 @@ pub fn opener(path: &Path, reveal: bool, os: &str) -> (&'static str, Vec<std::ff
 
 /// Where an upload went, when the stored name differs from the file's: `fa-106/見積.csv`.
 pub fn stored_as(plan: &Plan) -> Option<String> {
-    let Payload::Upload { path, .. } = &plan.payload else {
-        return None;
+    let (path, _) = plan.upload_file()?;
+    let (key, target) = match plan.post_form() {
+        Some(form) => {
+            let key = form.key_for(&file_name(path))?;
+            let target = match form.bucket() {
+                Some(bucket) => format!("{bucket}/{key}"),
+                None => key.clone(),
+            };
+            (key, target)
+        }
+        None => {
+            let link = PresignedLink::parse(plan.url.expose()).ok()?;
+            (link.key.clone()?, target_name(&link))
+        }
     };
-    let link = PresignedLink::parse(plan.url.expose()).ok()?;
-    let key = link.key.as_deref()?;
-    let last = key.rsplit('/').next().unwrap_or(key);
-    (last != file_name(path) || key.contains('/')).then(|| target_name(&link))
+    let last = key.rsplit('/').next().unwrap_or(&key);
+    (last != file_name(path) || key.contains('/')).then_some(target)
 }
 
 /// Whether trying the same request again can help: a passing problem of the server or the

@@ -647,3 +647,72 @@ fn headers_the_link_signs_are_asked_for_or_filled_in_and_sent() {
     assert_eq!(pg.last_received().header("x-amz-acl"), Some("private"));
     assert_eq!(pg.last_received().header("content-md5"), Some(md5));
 }
+
+#[test]
+fn an_upload_form_pasted_as_json_uploads_the_file_and_checks_first() {
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = temp_file(&dir, "report.csv", "region,revenue\n");
+    let form = pg.sign_post(
+        "uploads/${filename}",
+        3600,
+        &[serde_json::json!(["content-length-range", 1, 1024])],
+        &[],
+    );
+    for language in [Language::ENGLISH, Language::JAPANESE] {
+        let mut harness = window_with(&runtime, settings(language, true), None);
+        paste(&mut harness, &form.replace('"', "'"));
+        let (verdict, path, button, done, stored) = if language == Language::ENGLISH {
+            (
+                "Upload form for playground/uploads/${filename}",
+                "File path",
+                "Upload report.csv",
+                "Uploaded report.csv",
+                "Stored as playground/uploads/report.csv",
+            )
+        } else {
+            (
+                "playground/uploads/${filename} へのアップロードフォーム",
+                "ファイルのパス",
+                "report.csv をアップロード",
+                "report.csv（",
+                "保存先：playground/uploads/report.csv",
+            )
+        };
+        harness.get_by_label_contains(verdict);
+        type_into(&mut harness, path, &file.display().to_string());
+        wait_for_text(&mut harness, button);
+        // The details show the policy in words, the signature redacted.
+        harness.get_by_label_contains(if language == Language::ENGLISH {
+            "key starts with uploads/"
+        } else {
+            "key は uploads/ で始まる"
+        });
+        harness.get_by_label("x-amz-signature = REDACTED");
+        harness.get_by_label(button).click();
+        wait_for_text(&mut harness, done);
+        harness.get_by_label(stored);
+        assert_eq!(
+            std::fs::read(pg.object_path("uploads/report.csv")).unwrap(),
+            b"region,revenue\n"
+        );
+        std::fs::remove_file(pg.object_path("uploads/report.csv")).unwrap();
+    }
+    // A file the policy's size range refuses stops the button, and says why.
+    let small = pg.sign_post(
+        "uploads/${filename}",
+        3600,
+        &[serde_json::json!(["content-length-range", 1000, 2000])],
+        &[],
+    );
+    let before = pg.received().len();
+    let mut harness = window(&runtime);
+    paste(&mut harness, &small);
+    choose_file(&mut harness, &file);
+    wait_for_text(&mut harness, "is smaller than the smallest size the form allows");
+    harness.get_by_label("Upload report.csv").click();
+    harness.run();
+    assert_eq!(pg.received().len(), before, "nothing was sent");
+    harness.get_by_label("Send it anyway (for testing)");
+}

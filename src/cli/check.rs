@@ -15,11 +15,22 @@ use crate::transfer::{self, ProbeAnswer};
 use crate::{format, present};
 
 pub(super) async fn check(args: &CheckArgs) -> ExitCode {
-    let link = match parse_link(&args.url) {
-        Ok(link) => link,
+    let text = match super::read_target(&args.url) {
+        Ok(text) => text,
         Err(code) => return code,
     };
     let now = jiff::Timestamp::now();
+    // An upload form cannot be tried without writing: it is inspected.
+    if let Some(form) = crate::post::PostForm::parse(&text) {
+        if !args.json {
+            println!("{}", tr(T::CheckUploadInspectedOnly));
+        }
+        return super::inspect::inspect_form(form, args.json, now);
+    }
+    let link = match parse_link(&text) {
+        Ok(link) => link,
+        Err(code) => return code,
+    };
     let findings = link.findings(now, None);
     let mut report =
         CheckReport::of_link(&link, now, findings.iter().map(|f| f.id.as_str()).collect());

@@ -118,6 +118,7 @@ fn describe(command: &str, argument: &str) -> Option<T> {
         (_, "headers") => T::CliHelpHeader,
         (_, "no_content_type") => T::CliHelpNoContentType,
         (_, "send_despite_checksum") => T::CliHelpSendDespite,
+        (_, "send_anyway") => T::CliHelpSendAnyway,
         (_, "attempts") => T::CliHelpAttempts,
         (_, "stall_timeout") => T::CliHelpStall,
         (_, "no_verify") => T::CliHelpNoVerify,

@@ -84,7 +84,14 @@ pub(super) fn inspect(args: &InspectArgs) -> ExitCode {
         Ok(now) => now,
         Err(code) => return code,
     };
-    let link = match parse_link(&args.url) {
+    let text = match super::read_target(&args.url) {
+        Ok(text) => text,
+        Err(code) => return code,
+    };
+    if let Some(form) = crate::post::PostForm::parse(&text) {
+        return inspect_form(form, args.json, now);
+    }
+    let link = match parse_link(&text) {
         Ok(link) => link,
         Err(code) => return code,
     };
@@ -101,6 +108,36 @@ pub(super) fn inspect(args: &InspectArgs) -> ExitCode {
         print!("{}", summary_text(&link, &report.findings, now));
     }
     if blocked {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `inspect` of an upload form: its policy in words; exit code 1 when it cannot work as it is
+/// (expired, or carrying a field its policy does not cover).
+pub(super) fn inspect_form(
+    form: Result<crate::post::PostForm, crate::post::FormError>,
+    json: bool,
+    now: jiff::Timestamp,
+) -> ExitCode {
+    use crate::post::report::{FormJson, summary_text, uncovered};
+    let form = match form {
+        Ok(form) => form,
+        Err(e) => {
+            eprintln!("{}", fill(T::CliBadLink, &[("reason", &e.to_string())]));
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if json {
+        if let Err(code) = print_json(&FormJson::new(&form, now)) {
+            return code;
+        }
+    } else {
+        print!("{}", summary_text(&form, now));
+    }
+    let expired = form.expires_at().is_some_and(|at| at <= now);
+    if expired || !uncovered(&form).is_empty() {
         ExitCode::from(EXIT_REFUSED)
     } else {
         ExitCode::SUCCESS

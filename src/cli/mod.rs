@@ -135,6 +135,9 @@ pub struct PutArgs {
     /// Send even if the file cannot match a checksum the link fixes (for testing).
     #[arg(long)]
     pub send_despite_checksum: bool,
+    /// Send through a form even when its checks say the storage will refuse it (for testing).
+    #[arg(long)]
+    pub send_anyway: bool,
     /// Print one JSON object for scripts.
     #[arg(long)]
     pub json: bool,
@@ -209,6 +212,20 @@ pub async fn run(command: Command) -> ExitCode {
         // The binary opens the window itself; reaching here is a caller's mistake.
         Command::Gui { .. } => ExitCode::from(EXIT_BAD_INPUT),
     }
+}
+
+/// A link or a form as given on the command line: the text, or `@FILE` to read it from a file.
+pub(crate) fn read_target(arg: &str) -> Result<String, ExitCode> {
+    let Some(path) = arg.strip_prefix('@') else {
+        return Ok(arg.to_owned());
+    };
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!(
+            "{}",
+            fill(T::CliNoBody, &[("path", path), ("reason", &e.to_string())])
+        );
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
 }
 
 fn parse_link(text: &str) -> Result<PresignedLink, ExitCode> {

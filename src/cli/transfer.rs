@@ -17,27 +17,25 @@ use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter
 use crate::{format, present, transfer::naming};
 
 pub(super) async fn put(args: PutArgs) -> ExitCode {
-    let link = match parse_link(&args.url) {
+    let text = match super::read_target(&args.url) {
+        Ok(text) => text,
+        Err(code) => return code,
+    };
+    match crate::post::PostForm::parse(&text) {
+        Some(Ok(form)) => return put_form(args, form).await,
+        Some(Err(e)) => {
+            eprintln!("{}", fill(T::CliBadLink, &[("reason", &e.to_string())]));
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        None => {}
+    }
+    let link = match parse_link(&text) {
         Ok(link) => link,
         Err(code) => return code,
     };
-    let no_file = |reason: String| {
-        eprintln!(
-            "{}",
-            fill(
-                T::CliNoFile,
-                &[
-                    ("path", &args.file.display().to_string()),
-                    ("reason", &reason)
-                ]
-            )
-        );
-        ExitCode::from(EXIT_BAD_INPUT)
-    };
-    let len = match tokio::fs::metadata(&args.file).await {
-        Ok(meta) if meta.is_file() => meta.len(),
-        Ok(_) => return no_file(crate::text::tr(T::FileIsFolder).to_owned()),
-        Err(e) => return no_file(e.to_string()),
+    let len = match file_len(&args.file).await {
+        Ok(len) => len,
+        Err(code) => return code,
     };
     let choice = if args.no_content_type {
         ContentTypeChoice::none()
@@ -104,6 +102,89 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
         connections: args.connections,
         ..args.transfer.options(false)
     };
+    let run = execute(&plan, &options).await;
+    finish(run, &plan, args.json).await
+}
+
+/// The size of the file to upload, or the reason it cannot be read (exit code 2).
+async fn file_len(file: &Path) -> Result<u64, ExitCode> {
+    let no_file = |reason: String| {
+        eprintln!(
+            "{}",
+            fill(
+                T::CliNoFile,
+                &[("path", &file.display().to_string()), ("reason", &reason)]
+            )
+        );
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    match tokio::fs::metadata(file).await {
+        Ok(meta) if meta.is_file() => Ok(meta.len()),
+        Ok(_) => Err(no_file(crate::text::tr(T::FileIsFolder).to_owned())),
+        Err(e) => Err(no_file(e.to_string())),
+    }
+}
+
+/// `put` through an upload form: its checks first (a check that cannot pass stops it unless
+/// the tester sends anyway), then the form posted with the file.
+async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
+    use crate::post::check;
+    let len = match file_len(&args.file).await {
+        Ok(len) => len,
+        Err(code) => return code,
+    };
+    // The type sent follows the form when it fixes one, unless the tester says otherwise.
+    let chosen = if args.no_content_type {
+        None
+    } else if let Some(value) = args.content_type.clone() {
+        Some(value)
+    } else {
+        check::fixed_type(&form).or_else(|| content_type::guess_for_path(&args.file))
+    };
+    let file_name = present::file_name(&args.file);
+    let sent_type = chosen.as_deref().filter(|_| check::sends_type(&form));
+    let problems = check::check(
+        &form,
+        &check::Upload {
+            file_name: &file_name,
+            size: len,
+            content_type: sent_type,
+        },
+        jiff::Timestamp::now(),
+    );
+    let plan = Plan::post(&form, args.file.clone(), len, chosen.as_deref());
+    if !problems.is_empty() && !args.send_anyway {
+        let diagnosis = crate::diagnose::of_form_problems(&form, &problems);
+        let error = transfer::TransferError::FormCheck(diagnosis.title.clone());
+        if args.json {
+            let report = TransferReport::new(
+                plan.operation(),
+                &Outcome::Failed(error),
+                Duration::ZERO,
+                1,
+                Some(diagnosis),
+            );
+            return super::print_json(&report)
+                .err()
+                .unwrap_or(ExitCode::from(EXIT_REFUSED));
+        }
+        println!("{}", fill(T::CliFailed, &[("reason", &error.to_string())]));
+        eprintln!("\n{}", explanation_text(&diagnosis));
+        return ExitCode::from(EXIT_REFUSED);
+    }
+    let target = match (form.bucket(), form.key_for(&file_name)) {
+        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
+        (_, Some(key)) => key,
+        _ => form.url.clone(),
+    };
+    eprintln!(
+        "{}",
+        fill(
+            T::CliUploading,
+            &[("size", &format::bytes(len)), ("target", &target)]
+        )
+    );
+    let options = args.transfer.options(args.send_despite_checksum);
     let run = execute(&plan, &options).await;
     finish(run, &plan, args.json).await
 }

@@ -37,6 +37,10 @@ pub struct Attempt<'a> {
     pub purpose: Purpose,
     /// The file was sent although it cannot match a checksum the link fixes (for testing).
     pub sent_despite_checksum: bool,
+    /// The upload form the file was posted through, for a form upload.
+    pub form: Option<&'a crate::post::PostForm>,
+    /// The name of the file uploaded.
+    pub file_name: Option<String>,
 }
 
 /// What a `GET` of the first byte through the same link showed about it.
@@ -80,6 +84,8 @@ impl<'a> Attempt<'a> {
             download_probe: None,
             purpose: Purpose::Transfer,
             sent_despite_checksum: false,
+            form: None,
+            file_name: None,
         }
     }
 
@@ -96,14 +102,23 @@ impl<'a> Attempt<'a> {
 
     /// What `plan` sent with `link`.
     pub fn of_plan(plan: &Plan, link: Option<&'a PresignedLink>) -> Self {
-        let (guessed_content_type, file_len_bytes) = match &plan.payload {
-            Payload::Upload { path, len_bytes } => {
-                (crate::content_type::guess_for_path(path), Some(*len_bytes))
-            }
-            Payload::Download { .. } => (None, None),
+        let (guessed_content_type, file_len_bytes) = match plan.upload_file() {
+            Some((path, len_bytes)) => (crate::content_type::guess_for_path(path), Some(len_bytes)),
+            None => (None, None),
         };
+        // A form sends the file type as one of its fields.
+        let mut sent_headers = plan.headers.clone();
+        if let Payload::Post { fields, .. } = &plan.payload {
+            sent_headers.extend(
+                fields
+                    .iter()
+                    .filter(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                    .cloned(),
+            );
+        }
         Attempt {
-            sent_headers: plan.headers.clone(),
+            sent_headers,
+            file_name: plan.upload_file().map(|(path, _)| crate::present::file_name(path)),
             guessed_content_type,
             file_len_bytes,
             ..Attempt::new(link, plan.operation())

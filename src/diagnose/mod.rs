@@ -14,6 +14,7 @@ pub mod attempt;
 pub mod cause;
 pub mod clock;
 pub mod echo;
+mod post;
 mod provider;
 mod rank;
 mod render;
@@ -95,7 +96,17 @@ pub struct Diagnosis {
 /// Explains a refusal. `now` is this computer's clock (used only to judge the link's age when
 /// the server states no time).
 pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> Diagnosis {
-    let (provider, family) = provider::family(attempt.link, answer.error_code_header.is_some());
+    let (provider, family) = match attempt.form {
+        Some(form) => (
+            form.provider,
+            if form.provider == Provider::Gcs {
+                errors::Family::Gcs
+            } else {
+                errors::Family::S3
+            },
+        ),
+        None => provider::family(attempt.link, answer.error_code_header.is_some()),
+    };
     let body = answer.body;
     let code = answer.code().map(str::to_owned);
     let entry: ErrorText = code
@@ -103,7 +114,10 @@ pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> D
         .and_then(|c| errors::for_code(family, c))
         .unwrap_or_else(|| errors::for_status(answer.status.unwrap_or(0)));
 
-    let found = rank::rank(attempt, answer, family, now);
+    let found = attempt
+        .form
+        .and_then(|form| post::causes(attempt, answer, form))
+        .unwrap_or_else(|| rank::rank(attempt, answer, family, now));
     let mut causes: Vec<Cause> = found.iter().map(|f| render::cause(f, family)).collect();
     // A refusal always has a cause: at the least, what the server itself stated.
     if causes.is_empty() {
@@ -149,10 +163,15 @@ pub fn of_refusal(
     probe: Option<ProbeVerdict>,
     now: Timestamp,
 ) -> Diagnosis {
-    let link = PresignedLink::parse(plan.url.expose()).ok();
+    let form = plan.post_form();
+    let link = match form {
+        Some(_) => None,
+        None => PresignedLink::parse(plan.url.expose()).ok(),
+    };
     let mut attempt = Attempt::of_plan(plan, link.as_ref());
     attempt.download_probe = probe;
     attempt.sent_despite_checksum = refusal.sent_despite_checksum;
+    attempt.form = form.as_ref();
     diagnose(&attempt, &Answer::of_refusal(refusal), now)
 }
 
@@ -203,6 +222,40 @@ pub fn of_local(plan: &Plan, error: &TransferError) -> Option<Diagnosis> {
         details: BTreeMap::new(),
         fix: None,
     })
+}
+
+/// The checks PresignDesk made before posting a form, as a diagnosis: the first problem's cause
+/// first, every other after it.
+pub fn of_form_problems(form: &crate::post::PostForm, problems: &[crate::post::check::Problem]) -> Diagnosis {
+    let family = if form.provider == Provider::Gcs {
+        errors::Family::Gcs
+    } else {
+        errors::Family::S3
+    };
+    let causes: Vec<Cause> = problems
+        .iter()
+        .map(|p| render::cause(&post::of_problem(form, p), family))
+        .collect();
+    let first = causes.first().cloned().unwrap_or_else(|| {
+        render::cause(
+            &cause::Found::new(&cause::kind::POLICY_CONDITION),
+            family,
+        )
+    });
+    Diagnosis {
+        provider: form.provider,
+        status: None,
+        code: None,
+        message: None,
+        title: first.title,
+        explanation: first.text,
+        actions: first.actions,
+        ask: first.ask,
+        ask_whom: first.ask_whom,
+        causes,
+        details: BTreeMap::new(),
+        fix: None,
+    }
 }
 
 /// The retry most likely to carry the signed type. Legacy links (SigV2, GCS V2) sign the type

@@ -104,6 +104,25 @@ impl ErrorBody {
         }
     }
 
+    /// Replaces each of `secrets` (values the request carried: a form's signature, token and
+    /// policy) wherever the body repeats them.
+    pub fn redact_values(&mut self, secrets: &[&str]) {
+        let scrub = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| s.len() >= 8) {
+                if text.contains(secret) {
+                    *text = text.replace(secret, REDACTED);
+                }
+            }
+        };
+        scrub(&mut self.text);
+        if let Some(message) = &mut self.message {
+            scrub(message);
+        }
+        for (_, value) in &mut self.elements {
+            scrub(value);
+        }
+    }
+
     /// The value of the first element named `name`.
     pub fn element(&self, name: &str) -> Option<&str> {
         self.elements

@@ -47,6 +47,8 @@ pub enum TransferError {
     CannotSendUnchanged,
     /// A header value the user typed cannot be sent.
     InvalidHeader(String),
+    /// The upload form's checks say the storage would refuse the upload; why, in words.
+    FormCheck(String),
     /// No byte moved for this many seconds.
     Stalled(u64),
     /// The file is larger than one request may carry.
@@ -127,6 +129,7 @@ impl std::fmt::Display for TransferError {
             ),
             TransferError::CannotSendUnchanged => tr(T::ErrCannotSendUnchanged).to_owned(),
             TransferError::InvalidHeader(name) => fill(T::ErrInvalidHeader, &[("name", name)]),
+            TransferError::FormCheck(why) => why.clone(),
             TransferError::Stalled(secs) => fill(T::ErrStalled, &[("secs", &secs.to_string())]),
             TransferError::TooLarge { len, limit } => fill(
                 T::ErrTooLarge,

@@ -52,6 +52,20 @@ pub enum Payload {
         /// Its size when planned; a change during the upload aborts it.
         len_bytes: u64,
     },
+    /// POST the file at `path` through an upload form: `fields` in order, then the file as
+    /// the part `file_field`.
+    Post {
+        /// The file to send.
+        path: PathBuf,
+        /// Its size when planned.
+        len_bytes: u64,
+        /// The form's fields to send, in order (the file type among them when it goes).
+        fields: Vec<(String, String)>,
+        /// The file part's name (`file`).
+        file_field: String,
+        /// The file part's type (`application/octet-stream` when none is chosen).
+        file_type: String,
+    },
     /// GET into `destination`.
     Download {
         /// Where the file ends up once complete.
@@ -98,6 +112,77 @@ impl Plan {
         }
     }
 
+    /// A POST of `file` (of `len_bytes`) through `form` with the file type `content_type`: in
+    /// the form's `Content-Type` field where the form takes one, and as the file part's type.
+    pub fn post(
+        form: &crate::post::PostForm,
+        file: PathBuf,
+        len_bytes: u64,
+        content_type: Option<&str>,
+    ) -> Self {
+        let s3 = form.provider != Provider::Gcs;
+        let file_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Plan {
+            url: Secret::new(form.url.clone()),
+            redacted_url: form.url.clone(),
+            headers: Vec::new(),
+            payload: Payload::Post {
+                path: file,
+                len_bytes,
+                fields: crate::post::check::fields_to_send(
+                    form,
+                    &file_name,
+                    content_type.filter(|_| crate::post::check::sends_type(form)),
+                ),
+                file_field: form.file_field.clone(),
+                file_type: content_type
+                    .unwrap_or("application/octet-stream")
+                    .to_owned(),
+            },
+            expires_at: form.expires_at(),
+            expected_checksums: Vec::new(),
+            single_put_limit_bytes: s3.then_some(S3_SINGLE_PUT_LIMIT_BYTES),
+        }
+    }
+
+    /// The upload form a POST plan sends through, read again from its parts.
+    pub fn post_form(&self) -> Option<crate::post::PostForm> {
+        let Payload::Post {
+            fields, file_field, ..
+        } = &self.payload
+        else {
+            return None;
+        };
+        crate::post::PostForm::from_fields(
+            self.url.expose().to_owned(),
+            fields.clone(),
+            file_field.clone(),
+            crate::post::Shape::Json,
+        )
+        .ok()
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &'static str {
+        match self.payload {
+            Payload::Post { .. } => "POST",
+            _ => self.operation().method(),
+        }
+    }
+
+    /// The file an upload sends, with its size.
+    pub fn upload_file(&self) -> Option<(&std::path::Path, u64)> {
+        match &self.payload {
+            Payload::Upload { path, len_bytes } | Payload::Post { path, len_bytes, .. } => {
+                Some((path, *len_bytes))
+            }
+            Payload::Download { .. } => None,
+        }
+    }
+
     /// A GET into `destination`.
     pub fn download(link: &PresignedLink, destination: PathBuf, replace_existing: bool) -> Self {
         Plan {
@@ -139,7 +224,7 @@ impl Plan {
     /// The operation this plan performs.
     pub fn operation(&self) -> Operation {
         match self.payload {
-            Payload::Upload { .. } => Operation::Put,
+            Payload::Upload { .. } | Payload::Post { .. } => Operation::Put,
             Payload::Download { .. } => Operation::Get,
         }
     }
@@ -154,14 +239,38 @@ impl Plan {
 
     /// The request as text, redacted, for showing and copying.
     pub fn describe(&self) -> String {
-        let mut out = format!("{} {}\n", self.operation().method(), self.redacted_url);
+        let mut out = format!("{} {}\n", self.method(), self.redacted_url);
         for (name, value) in &self.headers {
             out.push_str(&format!("{name}: {value}\n"));
         }
-        if let Payload::Upload { path, len_bytes } = &self.payload {
-            out.push_str(&format!("Content-Length: {len_bytes}\n"));
-            out.push_str(&fill(T::BodyFrom, &[("path", &path.display().to_string())]));
-            out.push('\n');
+        match &self.payload {
+            Payload::Upload { path, len_bytes } => {
+                out.push_str(&format!("Content-Length: {len_bytes}\n"));
+                out.push_str(&fill(T::BodyFrom, &[("path", &path.display().to_string())]));
+                out.push('\n');
+            }
+            Payload::Post {
+                path,
+                fields,
+                file_field,
+                file_type,
+                ..
+            } => {
+                out.push_str("Content-Type: multipart/form-data\n");
+                for (name, value) in fields {
+                    let value = if crate::post::is_secret_field(name) {
+                        crate::secret::REDACTED
+                    } else {
+                        value
+                    };
+                    out.push_str(&format!("  {name} = {value}\n"));
+                }
+                out.push_str(&format!(
+                    "  {file_field} = {} ({file_type})\n",
+                    fill(T::BodyFrom, &[("path", &path.display().to_string())])
+                ));
+            }
+            Payload::Download { .. } => {}
         }
         out
     }

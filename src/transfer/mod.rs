@@ -3,6 +3,7 @@
 
 mod digest;
 mod hasher;
+mod post;
 pub mod naming;
 mod probe;
 mod progress;

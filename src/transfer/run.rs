@@ -88,8 +88,8 @@ pub async fn run_with(
         let url = wire_url(plan.url.expose())?;
         let headers = extra_headers(&plan.headers)?;
         let mut sent_despite_checksum = false;
-        if let Payload::Upload { path, len_bytes } = &plan.payload {
-            sent_despite_checksum = preflight_upload(plan, path, *len_bytes, options).await?;
+        if let Some((path, len_bytes)) = plan.upload_file() {
+            sent_despite_checksum = preflight_upload(plan, path, len_bytes, options).await?;
         }
         let mut download = DownloadState::default();
         let mut attempt = 1;
@@ -112,6 +112,29 @@ pub async fn run_with(
                             Ok(Outcome::Refused(mut refusal)) => {
                                 refusal.bytes_sent = meter.bytes();
                                 refusal.sent_despite_checksum = sent_despite_checksum;
+                                Ok(Outcome::Refused(refusal))
+                            }
+                            other => other,
+                        }
+                    }
+                    Payload::Post {
+                        path,
+                        len_bytes,
+                        fields,
+                        file_field,
+                        file_type,
+                    } => {
+                        let form = super::post::Form {
+                            path,
+                            planned_len: *len_bytes,
+                            fields,
+                            file_field,
+                            file_type,
+                        };
+                        match super::post::post(client, url.clone(), &form, options, &meter).await
+                        {
+                            Ok(Outcome::Refused(mut refusal)) => {
+                                refusal.bytes_sent = meter.bytes();
                                 Ok(Outcome::Refused(refusal))
                             }
                             other => other,
@@ -322,7 +345,7 @@ impl Meter {
     }
 
     /// Starts counting toward `total`, from `already` bytes (a resumed download).
-    fn start(&self, total: Option<u64>, already: u64) {
+    pub(super) fn start(&self, total: Option<u64>, already: u64) {
         self.touch();
         if let Ok(mut meter) = self.inner.lock() {
             meter.restart(total, already);
@@ -338,7 +361,7 @@ impl Meter {
     }
 
     /// Bytes counted so far.
-    fn bytes(&self) -> u64 {
+    pub(super) fn bytes(&self) -> u64 {
         self.inner
             .lock()
             .map(|m| m.bytes_done())
@@ -346,7 +369,7 @@ impl Meter {
     }
 
     /// Reports the final count (however recent the last report) and returns it.
-    fn finish(&self) -> u64 {
+    pub(super) fn finish(&self) -> u64 {
         let Ok(meter) = self.inner.lock() else {
             return 0;
         };

@@ -162,9 +162,11 @@ impl PresignDeskApp {
         }
 
         // The countdown repaints when its text changes: each minute, each second at the end.
-        if let Ok(link) = self.form.link()
-            && let Some(after) = crate::present::countdown_changes_in(link, now)
-        {
+        let expires_at = match self.form.post_form() {
+            Some(post) => post.expires_at(),
+            None => self.form.link().as_ref().ok().and_then(|l| l.expires_at),
+        };
+        if let Some(after) = crate::present::countdown_changes_for(expires_at, now) {
             ctx.request_repaint_after(after);
         }
         for command in commands {
@@ -198,7 +200,14 @@ impl PresignDeskApp {
         let form = &mut self.form;
         let chrome = &self.chrome;
         ui.add_enabled_ui(!running, |ui| {
-            link_panel::link_ui(ui, &mut form.link_text, &form.link, now, commands);
+            link_panel::link_ui(
+                ui,
+                &mut form.link_text,
+                &form.link,
+                form.post.as_ref(),
+                now,
+                commands,
+            );
             // What stops the link from working belongs beside it, not only in the details.
             details_panel::findings_ui(ui, &crate::link::findings::cannot_work(findings));
             ui.add_space(8.0);
@@ -295,7 +304,17 @@ impl PresignDeskApp {
         } else {
             self.chrome.reveal_answer.saturating_sub(1)
         };
-        details_panel::link_section_ui(ui, self.form.link(), findings, now, &self.chrome, commands);
+        match self.form.post_form() {
+            Some(post) => details_panel::form_section_ui(ui, post, now, &self.chrome, commands),
+            None => details_panel::link_section_ui(
+                ui,
+                self.form.link(),
+                findings,
+                now,
+                &self.chrome,
+                commands,
+            ),
+        }
         if let Ok(link) = self.form.link() {
             ui.add_enabled_ui(!running, |ui| {
                 details_panel::check_section_ui(ui, link, &self.session.check, commands);

@@ -75,6 +75,61 @@ pub fn link_section_ui(
     });
 }
 
+/// An upload form: its address and signer, each condition of its policy in plain words, the
+/// fields no condition covers.
+pub fn form_section_ui(
+    ui: &mut egui::Ui,
+    form: &crate::post::PostForm,
+    now: Timestamp,
+    chrome: &Chrome,
+    commands: &mut Vec<Command>,
+) {
+    use crate::post::report;
+    section(ui, T::FormSection, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            copy_button_ui(
+                ui,
+                tr(T::CopySummary),
+                || report::summary_text(form, now),
+                false,
+                chrome,
+                commands,
+            );
+        });
+        let value_width = (ui.available_width() * 0.62).max(120.0);
+        egui::Grid::new("form-details")
+            .max_col_width(value_width)
+            .num_columns(2)
+            .striped(true)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                for (label, value) in report::detail_rows(form, now) {
+                    ui.label(egui::RichText::new(tr(label)).strong());
+                    ui.add(egui::Label::new(value).wrap());
+                    ui.end_row();
+                }
+            });
+        if let Some(policy) = &form.policy {
+            ui.label(egui::RichText::new(tr(T::FormConditions)).strong());
+            for condition in &policy.conditions {
+                ui.add(egui::Label::new(format!("• {}", report::condition_text(condition))).wrap());
+            }
+        } else {
+            ui.weak(tr(T::FormNoPolicy));
+        }
+        for field in report::uncovered(form) {
+            ui.colored_label(WARN, fill(T::ConditionUncovered, &[("field", &field)]));
+        }
+        ui.label(egui::RichText::new(tr(T::FormFields)).strong());
+        for (name, value) in form.redacted_fields() {
+            ui.add(
+                egui::Label::new(egui::RichText::new(format!("{name} = {value}")).monospace())
+                    .wrap(),
+            );
+        }
+    });
+}
+
 /// "Check link": for a download link (or one that does not say), a `GET` of its first byte
 /// proves it works; an upload link cannot be tried without writing, and the button says so.
 pub fn check_section_ui(

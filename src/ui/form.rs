@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use crate::content_type::{self, ContentTypeChoice};
 use crate::link::{LinkError, Operation, PresignedLink, Repair};
+use crate::post::{FormError, PostForm};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
 use crate::transfer::{Plan, naming};
 
@@ -16,6 +17,8 @@ pub struct Form {
     /// The link as typed or pasted.
     pub link_text: String,
     pub(super) link: Result<PresignedLink, LinkError>,
+    /// The upload form the field holds instead of a link, when it holds one.
+    pub(super) post: Option<Result<PostForm, FormError>>,
     /// What the last paste took off the link, while the field holds what the paste put there.
     pasted: Option<(String, Vec<Repair>)>,
     /// Upload or download, for a link that does not say.
@@ -41,6 +44,7 @@ impl Form {
         Form {
             link_text: String::new(),
             link: Err(LinkError::Empty),
+            post: None,
             pasted: None,
             chosen: Operation::Put,
             overridden: None,
@@ -68,13 +72,28 @@ impl Form {
         &self.link
     }
 
-    /// The operation the button performs.
+    /// The operation the button performs (a form only uploads).
     pub fn operation(&self) -> Operation {
+        if self.post.is_some() {
+            return Operation::Put;
+        }
         prepare::operation(self.link.as_ref().ok(), self.overridden, self.chosen)
+    }
+
+    /// The upload form the field holds, when it holds one that reads.
+    pub fn post_form(&self) -> Option<&PostForm> {
+        self.post.as_ref().and_then(|p| p.as_ref().ok())
     }
 
     /// Whether the inputs make a request, and if not why; `now` on the server's clock.
     pub fn readiness(&self, now: Timestamp) -> Result<Plan, Blocker> {
+        match &self.post {
+            Some(Ok(form)) => {
+                return prepare::prepare_post(form, &self.upload, self.send_anyway, now);
+            }
+            Some(Err(e)) => return Err(Blocker::FormUnreadable(e.to_string())),
+            None => {}
+        }
         prepare::prepare(
             &self.link,
             self.operation(),
@@ -95,7 +114,11 @@ impl Form {
         {
             self.pasted = None;
         }
-        self.link = PresignedLink::parse(&self.link_text);
+        self.post = PostForm::parse(&self.link_text);
+        self.link = match self.post {
+            Some(_) => Err(LinkError::Empty),
+            None => PresignedLink::parse(&self.link_text),
+        };
         if let (Ok(link), Some((_, repairs))) = (&mut self.link, &self.pasted) {
             link.repairs = repairs.clone();
         }
@@ -113,8 +136,10 @@ impl Form {
 
     /// A pasted text: the link inside it, repaired, shown in the field as it will be sent.
     pub fn paste(&mut self, text: &str) {
+        // An upload form holds a link among its fields: it is read whole.
+        let form = PostForm::parse(text).is_some();
         match PresignedLink::parse(text) {
-            Ok(link) if !link.repairs.is_empty() => {
+            Ok(link) if !link.repairs.is_empty() && !form => {
                 self.link_text = link.as_sent().to_owned();
                 self.pasted = Some((self.link_text.clone(), link.repairs.clone()));
             }
@@ -181,6 +206,16 @@ impl Form {
 
     fn refresh_content_type(&mut self) {
         if self.upload.path.trim().is_empty() {
+            return;
+        }
+        if let Some(form) = self.post_form() {
+            // The type follows the form when it fixes one.
+            let value = crate::post::check::fixed_type(form)
+                .or_else(|| content_type::guess_for_path(&self.upload.file()));
+            self.upload.content_type = match value {
+                Some(value) => ContentTypeChoice::send(value),
+                None => ContentTypeChoice::none(),
+            };
             return;
         }
         self.upload.content_type =

@@ -12,6 +12,7 @@ pub fn link_ui(
     ui: &mut egui::Ui,
     text: &mut String,
     link: &Result<PresignedLink, LinkError>,
+    post: Option<&Result<crate::post::PostForm, crate::post::FormError>>,
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) {
@@ -49,6 +50,25 @@ pub fn link_ui(
     report_control(ui, tr(T::LinkLabel), &response);
     if response.changed() {
         commands.push(Command::LinkEdited);
+    }
+    match post {
+        Some(Ok(form)) => {
+            let verdict = crate::post::report::verdict(form, now);
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(verdict.text)
+                        .size(16.0)
+                        .color(tone_color(ui, verdict.tone)),
+                )
+                .wrap(),
+            );
+            return;
+        }
+        Some(Err(error)) => {
+            ui.colored_label(ui.visuals().error_fg_color, error.to_string());
+            return;
+        }
+        None => {}
     }
     match link {
         Err(LinkError::Empty) => {

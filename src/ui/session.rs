@@ -256,12 +256,16 @@ impl HistoryEntry {
             _ => None,
         };
         let path = match &plan.payload {
-            Payload::Upload { path, .. } => path.as_path(),
+            Payload::Upload { path, .. } | Payload::Post { path, .. } => path.as_path(),
             Payload::Download { destination, .. } => saved_to.unwrap_or(destination),
         };
         HistoryEntry {
             finished_at: Timestamp::now(),
-            link: plan.url.clone(),
+            // A form is kept whole, to be used again as it was given.
+            link: plan
+                .post_form()
+                .map(|form| Secret::new(form.to_json_text()))
+                .unwrap_or_else(|| plan.url.clone()),
             redacted_link: plan.redacted_url.clone(),
             operation: plan.operation(),
             path: path.display().to_string(),

@@ -254,6 +254,63 @@ impl Playground {
             .to_string()
     }
 
+    /// A presigned POST form, as boto3's `generate_presigned_post` returns it (printed as
+    /// JSON), valid for `expires_secs` from now (negative: already expired). The policy holds
+    /// the bucket, the key (exact, or a prefix when `key` ends with `${filename}`), the
+    /// signing fields, and `conditions` besides; `fields` are added to the form as given.
+    pub fn sign_post(
+        &self,
+        key: &str,
+        expires_secs: i64,
+        conditions: &[serde_json::Value],
+        fields: &[(&str, &str)],
+    ) -> String {
+        let now = jiff::Timestamp::now();
+        let date = now.strftime("%Y%m%d").to_string();
+        let amz_date = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+        let credential = format!("{ACCESS_KEY}/{date}/{REGION}/s3/aws4_request");
+        let expiration = (now + jiff::SignedDuration::from_secs(expires_secs))
+            .strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            .to_string();
+        let key_condition = match key.strip_suffix("${filename}") {
+            Some(prefix) => serde_json::json!(["starts-with", "$key", prefix]),
+            None => serde_json::json!({ "key": key }),
+        };
+        let mut all = vec![serde_json::json!({ "bucket": BUCKET }), key_condition];
+        all.extend(conditions.iter().cloned());
+        all.push(serde_json::json!({ "x-amz-algorithm": "AWS4-HMAC-SHA256" }));
+        all.push(serde_json::json!({ "x-amz-credential": credential }));
+        all.push(serde_json::json!({ "x-amz-date": amz_date }));
+        let policy = serde_json::json!({ "expiration": expiration, "conditions": all });
+        let policy = base64::engine::general_purpose::STANDARD.encode(policy.to_string());
+        let mut signing = hmac_sha256(format!("AWS4{SECRET_KEY}").as_bytes(), date.as_bytes());
+        for part in [REGION, "s3", "aws4_request"] {
+            signing = hmac_sha256(&signing, part.as_bytes());
+        }
+        let signature: String = hmac_sha256(&signing, policy.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        // In boto3's order: the key, the fields asked for, then the signing fields.
+        let mut form: Vec<(String, String)> = vec![("key".into(), key.into())];
+        form.extend(fields.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+        form.push(("x-amz-algorithm".into(), "AWS4-HMAC-SHA256".into()));
+        form.push(("x-amz-credential".into(), credential));
+        form.push(("x-amz-date".into(), amz_date));
+        form.push(("policy".into(), policy));
+        form.push(("x-amz-signature".into(), signature));
+        let json = |text: &str| serde_json::Value::from(text).to_string();
+        let fields: Vec<String> = form
+            .iter()
+            .map(|(n, v)| format!("{}: {}", json(n), json(v)))
+            .collect();
+        format!(
+            "{{\"url\": {}, \"fields\": {{{}}}}}",
+            json(&format!("{}/{BUCKET}", self.endpoint())),
+            fields.join(", ")
+        )
+    }
+
     /// A SigV4 link that does not say which operation it was made for (no `x-id`), as many
     /// signers make them.
     #[allow(dead_code)]
@@ -317,6 +374,27 @@ impl Drop for Playground {
             let _ = thread.join();
         }
     }
+}
+
+/// HMAC-SHA256 of `message` under `key` (RFC 2104).
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&sha2::Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = sha2::Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    sha2::Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
 }
 
 /// Percent-encodes a key the way AWS signers do: everything but unreserved characters and `/`.

@@ -51,6 +51,7 @@ const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr7SESSIONTOKENzq8w9x0y1z2";
 const V2_SIGNATURE: &str = "Zk9V2sIgNaTuRe7Qa1b2c3d4e5";
 const GCS_SIGNATURE: &str = "6c0ffee86d7a9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c";
 const SAS_SIG: &str = "SaSsIgVaLuE0123456789abcdefXYZ";
+const FORM_SIGNATURE: &str = "f0a1b2c3d4e5f60718293a4b5c6d7e8ff0a1b2c3d4e5f60718293a4b5c6d7e8f";
 
 pub fn links(port: u16) -> Vec<(&'static str, String)> {
     let date = jiff::Timestamp::now()
@@ -75,6 +76,7 @@ pub fn links(port: u16) -> Vec<(&'static str, String)> {
                 "{base}?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40p.iam.gserviceaccount.com%2F20261125%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date={date}&X-Goog-Expires=3600&X-Goog-SignedHeaders=host&X-Goog-Signature={GCS_SIGNATURE}"
             ),
         ),
+        ("post-form", post_form(port)),
         (
             "azure-sas",
             format!(
@@ -84,6 +86,28 @@ pub fn links(port: u16) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// An upload form signed with temporary credentials, as boto3 prints it: its policy holds the
+/// token too.
+fn post_form(port: u16) -> String {
+    use base64::Engine as _;
+    let expiration = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let policy = base64::engine::general_purpose::STANDARD.encode(format!(
+        r#"{{"expiration": "{expiration}", "conditions": [{{"bucket": "bucket"}}, ["starts-with", "$key", ""], {{"x-amz-security-token": "{TOKEN}"}}]}}"#
+    ));
+    format!(
+        "{{'url': 'http://127.0.0.1:{port}/bucket', 'fields': {{'key': 'x.bin', 'x-amz-security-token': '{TOKEN}', 'policy': '{policy}', 'x-amz-signature': '{FORM_SIGNATURE}'}}}}"
+    )
+}
+
+/// The policy of the audit's form, which holds the token (base64): never shown either.
+pub fn form_policy(port: u16) -> String {
+    let form = post_form(port);
+    let at = form.find("'policy': '").unwrap() + "'policy': '".len();
+    form[at..at + form[at..].find('\'').unwrap()].to_owned()
+}
+
 /// An error body that echoes every secret, in the elements and forms servers use.
 pub fn echoing_body() -> Vec<u8> {
     format!(
@@ -91,6 +115,7 @@ pub fn echoing_body() -> Vec<u8> {
          <Message>The request signature we calculated does not match the signature you provided. \
          sig={SAS_SIG}%2B%2F%3D</Message>\
          <SignatureProvided>{V4_SIGNATURE}</SignatureProvided>\
+         <SignatureProvided>{FORM_SIGNATURE}</SignatureProvided>\
          <StringToSign>AWS4-HMAC-SHA256\n20261125T000000Z</StringToSign>\
          <CanonicalRequest>PUT\n/bucket/x.bin\nX-Amz-Algorithm=AWS4-HMAC-SHA256&amp;X-Amz-Security-Token={TOKEN}&amp;X-Amz-Signature={V4_SIGNATURE}&amp;Signature={V2_SIGNATURE}%2B%3D&amp;X-Goog-Signature={GCS_SIGNATURE}\nhost:127.0.0.1\n\nhost\nUNSIGNED-PAYLOAD</CanonicalRequest>\
          <AuthenticationErrorDetail>Signature did not match. sig={SAS_SIG}%2B%2F%3D</AuthenticationErrorDetail>\
@@ -101,7 +126,7 @@ pub fn echoing_body() -> Vec<u8> {
 
 pub fn secrets() -> Secrets {
     Secrets(
-        [V4_SIGNATURE, TOKEN, V2_SIGNATURE, GCS_SIGNATURE, SAS_SIG]
+        [V4_SIGNATURE, TOKEN, V2_SIGNATURE, GCS_SIGNATURE, SAS_SIG, FORM_SIGNATURE]
             .iter()
             .map(|s| s.to_string())
             .collect(),

@@ -1,0 +1,271 @@
+//! An upload form for people: the one sentence under the field, each condition of its policy in
+//! plain words, the signer, and the summary `inspect` prints and the details copy (secrets
+//! redacted). Pure.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{Condition, PostForm};
+use crate::format;
+use crate::present::{Tone, Verdict};
+use crate::text::{T, fill, heading, label_value, tr};
+
+/// The form in one sentence: what it uploads to and how long it stays valid.
+pub fn verdict(form: &PostForm, now: Timestamp) -> Verdict {
+    let target = target(form);
+    let purpose = fill(T::PurposeForm, &[("target", &target)]);
+    let (mut tone, mut validity) = match form.expires_at() {
+        Some(at) if at > now => {
+            let left = at.as_second() - now.as_second();
+            (
+                if left < 300 { Tone::Warning } else { Tone::Good },
+                fill(T::ValidFor, &[("span", &format::countdown(left))]),
+            )
+        }
+        Some(at) => (
+            Tone::Bad,
+            fill(
+                T::ExpiredSince,
+                &[("span", &format::countdown(now.as_second() - at.as_second()))],
+            ),
+        ),
+        None => (Tone::Neutral, tr(T::NoExpiry).to_owned()),
+    };
+    if form.signer.temporary && tone != Tone::Bad {
+        validity = fill(T::ValidForTemporary, &[("validity", &validity)]);
+        if tone == Tone::Good {
+            tone = Tone::Warning;
+        }
+    }
+    Verdict {
+        tone,
+        text: format!("{purpose} · {validity}"),
+    }
+}
+
+/// `bucket/key` as the form names them (`${filename}` still in the key).
+pub fn target(form: &PostForm) -> String {
+    match (form.bucket(), form.field("key")) {
+        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
+        (None, Some(key)) => key.to_owned(),
+        (Some(bucket), None) => bucket,
+        (None, None) => form.url.clone(),
+    }
+}
+
+/// A condition in plain words.
+pub fn condition_text(condition: &Condition) -> String {
+    match condition {
+        Condition::Eq { field, .. } if super::is_secret_field(field) => fill(
+            T::ConditionEq,
+            &[("field", field), ("value", crate::secret::REDACTED)],
+        ),
+        Condition::Eq { field, value } => fill(T::ConditionEq, &[("field", field), ("value", value)]),
+        Condition::StartsWith { field, prefix } if prefix.is_empty() => {
+            fill(T::ConditionAny, &[("field", field)])
+        }
+        Condition::StartsWith { field, prefix } => {
+            fill(T::ConditionStartsWith, &[("field", field), ("prefix", prefix)])
+        }
+        Condition::ContentLengthRange { min, max } => fill(
+            T::ConditionSize,
+            &[("min", &format::bytes(*min)), ("max", &format::bytes(*max))],
+        ),
+    }
+}
+
+/// The form's fields that no condition covers (the storage refuses them).
+pub fn uncovered(form: &PostForm) -> Vec<String> {
+    let Some(policy) = &form.policy else {
+        return Vec::new();
+    };
+    form.fields
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            let lower = name.to_ascii_lowercase();
+            !matches!(
+                lower.as_str(),
+                "x-amz-signature" | "signature" | "awsaccesskeyid" | "googleaccessid"
+                    | "x-goog-signature" | "policy" | "bucket" | "key" | "file" | "submit"
+            ) && !lower.starts_with("x-ignore-")
+                && policy.on(name).next().is_none()
+        })
+        .cloned()
+        .collect()
+}
+
+/// Labelled rows: the address, the signer, the expiry.
+pub fn detail_rows(form: &PostForm, now: Timestamp) -> Vec<(T, String)> {
+    let none = || tr(T::None_).to_owned();
+    let mut rows = vec![
+        (T::FieldHost, form.url.clone()),
+        (T::FieldBucket, form.bucket().unwrap_or_else(none)),
+        (
+            T::FieldKey,
+            form.field("key").map(str::to_owned).unwrap_or_else(none),
+        ),
+        (
+            T::FieldAccessKey,
+            form.signer.access_key_id.clone().unwrap_or_else(none),
+        ),
+        (
+            T::FieldRegion,
+            form.signer.region.clone().unwrap_or_else(none),
+        ),
+        (
+            T::FieldSignedAt,
+            form.signer.signed_at.map(format::datetime).unwrap_or_else(none),
+        ),
+        (
+            T::FieldExpiresAt,
+            form.expires_at().map(format::datetime).unwrap_or_else(none),
+        ),
+    ];
+    if let Some(at) = form.expires_at() {
+        let left = at.as_second() - now.as_second();
+        rows.push((
+            T::FieldTimeLeft,
+            if left > 0 {
+                format::countdown(left)
+            } else {
+                fill(T::ExpiredAgo, &[("span", &format::countdown(-left)), ("at", &format::datetime(at))])
+            },
+        ));
+    }
+    rows.push((
+        T::FieldCredentials,
+        tr(if form.signer.temporary {
+            T::CredTemporary
+        } else {
+            T::CredUnknown
+        })
+        .to_owned(),
+    ));
+    rows
+}
+
+/// The summary `inspect` prints and the details copy: the address and fields (secrets
+/// redacted), the signer, each condition, and the fields the policy does not cover.
+pub fn summary_text(form: &PostForm, now: Timestamp) -> String {
+    let mut out = format!("{}\n", verdict(form, now).text);
+    for (label, value) in detail_rows(form, now) {
+        out.push_str(&label_value(label, &value));
+        out.push('\n');
+    }
+    out.push_str(&format!("\n{}\n", heading(T::FormFields)));
+    for (name, value) in form.redacted_fields() {
+        out.push_str(&format!("  {name} = {value}\n"));
+    }
+    if let Some(policy) = &form.policy {
+        out.push_str(&format!("\n{}\n", heading(T::FormConditions)));
+        for condition in &policy.conditions {
+            out.push_str(&format!("  - {}\n", condition_text(condition)));
+        }
+    } else {
+        out.push_str(&format!("\n{}\n", tr(T::FormNoPolicy)));
+    }
+    for field in uncovered(form) {
+        out.push_str(&format!("  ! {}\n", fill(T::ConditionUncovered, &[("field", &field)])));
+    }
+    out
+}
+
+/// What `inspect --json` prints for a form.
+#[derive(Debug, Serialize)]
+pub struct FormJson {
+    /// `post-form`.
+    pub kind: &'static str,
+    /// `json`, `curl` or `html`.
+    pub shape: super::Shape,
+    /// `aws`, `s3-compatible`, `gcs`.
+    pub provider: crate::link::Provider,
+    /// Where the form is posted.
+    pub url: String,
+    /// The bucket.
+    pub bucket: Option<String>,
+    /// The key, `${filename}` still in it.
+    pub key: Option<String>,
+    /// The signing algorithm.
+    pub algorithm: Option<String>,
+    /// The access key.
+    pub access_key_id: Option<String>,
+    /// The region of the credential scope.
+    pub region: Option<String>,
+    /// RFC 3339 UTC.
+    pub signed_at: Option<String>,
+    /// RFC 3339 UTC.
+    pub expires_at: Option<String>,
+    /// Negative once expired.
+    pub expires_in_secs: Option<i64>,
+    /// A security token is present (never its value).
+    pub temporary_credentials: bool,
+    /// The fields, secrets redacted, in order.
+    pub fields: Vec<(String, String)>,
+    /// Each condition in plain words.
+    pub conditions: Vec<String>,
+    /// Fields no condition covers.
+    pub uncovered_fields: Vec<String>,
+}
+
+impl FormJson {
+    /// The form as JSON at `now`.
+    pub fn new(form: &PostForm, now: Timestamp) -> Self {
+        FormJson {
+            kind: "post-form",
+            shape: form.shape,
+            provider: form.provider,
+            url: form.url.clone(),
+            bucket: form.bucket(),
+            key: form.field("key").map(str::to_owned),
+            algorithm: form.signer.algorithm.clone(),
+            access_key_id: form.signer.access_key_id.clone(),
+            region: form.signer.region.clone(),
+            signed_at: form.signer.signed_at.map(|t| t.to_string()),
+            expires_at: form.expires_at().map(|t| t.to_string()),
+            expires_in_secs: form.expires_at().map(|t| t.as_second() - now.as_second()),
+            temporary_credentials: form.signer.temporary,
+            fields: form.redacted_fields(),
+            conditions: form
+                .policy
+                .iter()
+                .flat_map(|p| p.conditions.iter().map(condition_text))
+                .collect(),
+            uncovered_fields: uncovered(form),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::boto3_form;
+    use super::*;
+    use crate::text::{Language, with_language};
+
+    #[test]
+    fn the_form_in_words() {
+        let form = PostForm::parse(&boto3_form(r#", ["starts-with", "$Content-Type", ""]"#))
+            .unwrap()
+            .unwrap();
+        let now: Timestamp = "2026-11-24T06:01:00Z".parse().unwrap();
+        with_language(Language::ENGLISH, || {
+            let v = verdict(&form, now);
+            assert_eq!(
+                v.text,
+                "Upload form for fa-106/uploads/${filename} · valid for 59 min, or less: temporary credentials may end it sooner"
+            );
+            let summary = summary_text(&form, now);
+            assert!(summary.contains("key starts with uploads/"), "{summary}");
+            assert!(summary.contains("Size from 1 B to 1.05 MB"), "{summary}");
+            assert!(summary.contains("content-type: any value"), "{summary}");
+            assert!(summary.contains("x-amz-signature = REDACTED"), "{summary}");
+            assert!(!summary.contains("SIGNATURESIGNATURE") && !summary.contains("TOKENTOKENTOKEN"));
+        });
+        let mut extra = form.clone();
+        extra.fields.push(("x-amz-meta-note".into(), "hi".into()));
+        assert_eq!(uncovered(&extra), ["x-amz-meta-note"]);
+        let json = serde_json::to_string(&FormJson::new(&form, now)).unwrap();
+        assert!(!json.contains("SIGNATURESIGNATURE") && !json.contains("TOKENTOKENTOKEN"));
+        assert!(json.contains("\"expires_in_secs\":3540"));
+    }
+}
