@@ -140,6 +140,18 @@ fn main() {
     for (title, url) in links {
         println!("{title}:\n  {url}\n");
     }
+    println!(
+        "Upload form (presigned POST, as boto3's generate_presigned_post returns it), to uploads/<file name>, up to 5 GiB:\n  {}\n",
+        playground.sign_post(
+            "uploads/${filename}",
+            options.expires_secs as i64,
+            &[
+                serde_json::json!(["content-length-range", 0, 5u64 << 30]),
+                serde_json::json!({"success_action_status": "201"}),
+            ],
+            &[("success_action_status", "201")],
+        )
+    );
     if let Some(port) = options.via {
         let via = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         println!(
@@ -148,7 +160,7 @@ fn main() {
         );
     }
     println!(
-        "Try it from a terminal too:\n  presign-desk put '<upload link>' FILE\n  presign-desk get '<download link>' -o FILE"
+        "Try it from a terminal too:\n  presign-desk put '<upload link or form>' FILE\n  presign-desk get '<download link>' -o FILE"
     );
     let (stop, stopped) = std::sync::mpsc::channel();
     let runtime = tokio::runtime::Builder::new_current_thread()

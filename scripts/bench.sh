@@ -58,18 +58,7 @@ VIA_GET=$(grep -A1 "^Download what you uploaded, through the relay" "$WORK/pg.tx
 # The sink ignores signatures; the link has the same shape as a real one.
 SINK_URL="http://127.0.0.1:$SINK_PORT/bench/object?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=$(date -u +%Y%m%dT%H%M%SZ)&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=0"
 
-# Runs a command RUNS times; prints "median_seconds peak_kib".
-measure() {
-    local times=() peak=0
-    for _ in $(seq "$RUNS"); do
-        rm -f "$WORK/out"
-        /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; return 1; }
-        read -r secs kib <"$WORK/time"
-        times+=("$secs")
-        [ "$kib" -gt "$peak" ] && peak=$kib
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v peak="$peak" '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%s %s\n", m, peak}'
-}
+. scripts/bench-common.sh
 
 row() { # server op size_mib verify pd_secs pd_kib curl_secs curl_kib
     awk -v s="$1" -v o="$2" -v m="$3" -v v="$4" -v ps="$5" -v pk="$6" -v cs="$7" -v ck="$8" 'BEGIN {
@@ -105,9 +94,6 @@ for mib in "${SIZES[@]}"; do
     wait "$SINK_PID" 2>/dev/null || true
 done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (a > 0) ? b / a : 0 }'; }
-mib_s() { awk -v m="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0) ? m / s : 0 }'; }
-kib_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 echo
 echo "Long-distance line: ${RELAY_MIB} MiB GET through the relay (${DELAY_MS} ms each way, ${CONN_MIB} MiB/s per connection, ${TOTAL_MIB} MiB/s in all), median of $RUNS"

@@ -353,11 +353,14 @@ pub fn opener(path: &Path, reveal: bool, os: &str) -> (&'static str, Vec<std::ff
 }
 
 /// Where an upload went, when the stored name differs from the file's: `fa-106/見積.csv`.
-pub fn stored_as(plan: &Plan) -> Option<String> {
+/// The server's own word for the key (an upload form's `201` answer) comes first.
+pub fn stored_as(plan: &Plan, answered: Option<&crate::transfer::ResponseFacts>) -> Option<String> {
     let (path, _) = plan.upload_file()?;
     let (key, target) = match plan.post_form() {
         Some(form) => {
-            let key = form.key_for(&file_name(path))?;
+            let key = answered
+                .and_then(|facts| facts.key.clone())
+                .or_else(|| form.key_for(&file_name(path)))?;
             let target = match form.bucket() {
                 Some(bucket) => format!("{bucket}/{key}"),
                 None => key.clone(),
@@ -373,6 +376,24 @@ pub fn stored_as(plan: &Plan) -> Option<String> {
     (last != file_name(path) || key.contains('/')).then_some(target)
 }
 
+/// What the storage said after an upload, beyond the status: where the file went when its
+/// name differs, and the page an upload form's answer sends on to (never followed).
+pub fn upload_notes(plan: &Plan, success: &Success) -> Vec<String> {
+    let mut notes = Vec::new();
+    if success.saved_to.is_some() {
+        return notes;
+    }
+    if let Some(target) = stored_as(plan, Some(&success.response)) {
+        notes.push(fill(T::StoredAs, &[("target", &target)]));
+    }
+    if (300..400).contains(&success.status)
+        && let Some(location) = &success.response.location
+    {
+        notes.push(fill(T::FormRedirected, &[("location", location)]));
+    }
+    notes
+}
+
 /// Whether trying the same request again can help: a passing problem of the server or the
 /// network. Not for a refusal whose cause is the link or the request.
 pub fn retry_can_help(outcome: &crate::transfer::Outcome, first_cause: Option<CauseId>) -> bool {
@@ -381,7 +402,10 @@ pub fn retry_can_help(outcome: &crate::transfer::Outcome, first_cause: Option<Ca
         Outcome::Failed(error) => {
             error.is_retryable() || matches!(error, crate::transfer::TransferError::Connect(_))
         }
-        Outcome::Refused(_) => first_cause == Some(CauseId::Retryable),
+        Outcome::Refused(_) => matches!(
+            first_cause,
+            Some(CauseId::Retryable | CauseId::FormUnreadable)
+        ),
         Outcome::Succeeded(_) | Outcome::Cancelled => false,
     }
 }
@@ -459,7 +483,16 @@ pub fn fact_rows(
         (T::RequestId, &facts.request_id),
         (T::HostId, &facts.host_id),
         (T::ServerDate, &facts.date),
-        (T::Location, &facts.location),
+        (T::FieldKey, &facts.key),
+        (
+            // After an upload form, the address is the stored object's, not a redirect.
+            if (300..400).contains(&status) {
+                T::Location
+            } else {
+                T::ObjectAddress
+            },
+            &facts.location,
+        ),
     ];
     rows.extend(
         optional
@@ -692,9 +725,9 @@ mod tests {
     fn an_upload_says_where_it_went_when_the_name_differs() {
         let link = PresignedLink::parse(LINK).unwrap();
         let plan = Plan::upload(&link, "/tmp/見積.csv".into(), 1, None);
-        assert_eq!(stored_as(&plan), None, "stored under its own name");
+        assert_eq!(stored_as(&plan, None), None, "stored under its own name");
         let other = Plan::upload(&link, "/tmp/quote.csv".into(), 1, None);
-        assert_eq!(stored_as(&other).as_deref(), Some("fa-106/見積.csv"));
+        assert_eq!(stored_as(&other, None).as_deref(), Some("fa-106/見積.csv"));
     }
 
     #[test]

@@ -522,18 +522,37 @@ async fn a_file_changed_during_its_upload_is_reported() {
         2 * 1024 * 1024,
         None,
     );
-    let touch = {
-        let file = file.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            // Another program rewrites the file in place while it is being sent.
-            let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
-            f.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
-                .unwrap();
+    // Another program rewrites the file in place once part of it is on the way (the server
+    // holds the rest back meanwhile), however busy this machine is.
+    let touched = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let retries = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let report: presign_desk::transfer::Reporter = {
+        let (file, touched, retries) = (file.clone(), touched.clone(), retries.clone());
+        std::sync::Arc::new(move |event| match event {
+            presign_desk::transfer::TransferEvent::Progress(p)
+                if p.bytes_done > 0 && !touched.swap(true, std::sync::atomic::Ordering::SeqCst) =>
+            {
+                let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+                f.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
+                    .unwrap();
+            }
+            presign_desk::transfer::TransferEvent::Retrying { next_attempt, .. } => {
+                retries.lock().unwrap().push(next_attempt)
+            }
+            _ => {}
         })
     };
-    let (outcome, _, retries) = support::run_with(&plan, &quick()).await;
-    touch.await.unwrap();
+    let client = presign_desk::transfer::http_client().unwrap();
+    let outcome = presign_desk::transfer::run_with(
+        &client,
+        &plan,
+        &quick(),
+        report,
+        &presign_desk::transfer::CancellationToken::new(),
+    )
+    .await;
+    assert!(touched.load(std::sync::atomic::Ordering::SeqCst));
+    let retries = retries.lock().unwrap().clone();
     assert!(
         matches!(outcome, Outcome::Failed(TransferError::FileChanged { .. })),
         "{outcome:?}"

@@ -710,7 +710,10 @@ fn an_upload_form_pasted_as_json_uploads_the_file_and_checks_first() {
     let mut harness = window(&runtime);
     paste(&mut harness, &small);
     choose_file(&mut harness, &file);
-    wait_for_text(&mut harness, "is smaller than the smallest size the form allows");
+    wait_for_text(
+        &mut harness,
+        "is smaller than the smallest size the form allows",
+    );
     harness.get_by_label("Upload report.csv").click();
     harness.run();
     assert_eq!(pg.received().len(), before, "nothing was sent");

@@ -119,7 +119,7 @@ pub struct InspectArgs {
 /// Arguments of `put`.
 #[derive(Debug, Args)]
 pub struct PutArgs {
-    /// The presigned link, quoted.
+    /// The presigned link or upload form, quoted (@FILE reads it from a file).
     pub url: String,
     /// The file to upload.
     pub file: PathBuf,
@@ -138,6 +138,9 @@ pub struct PutArgs {
     /// Send through a form even when its checks say the storage will refuse it (for testing).
     #[arg(long)]
     pub send_anyway: bool,
+    /// Print the request as a curl command and send nothing (it keeps the signature).
+    #[arg(long)]
+    pub curl: bool,
     /// Print one JSON object for scripts.
     #[arg(long)]
     pub json: bool,
@@ -188,6 +191,9 @@ pub struct GetArgs {
     #[arg(long, value_name = "N", default_value_t = crate::transfer::DEFAULT_CONNECTIONS,
         value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::transfer::MAX_CONNECTIONS)))]
     pub connections: u32,
+    /// Print the request as a curl command and send nothing (it keeps the signature).
+    #[arg(long)]
+    pub curl: bool,
     /// Print one JSON object for scripts.
     #[arg(long)]
     pub json: bool,

@@ -41,6 +41,13 @@ pub struct TransferReport {
     pub request_id: Option<String>,
     /// Where a download was saved.
     pub saved_to: Option<String>,
+    /// The stored object's key, when an upload form's answer names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The address an upload form's answer gives: the stored object's (201) or the page it
+    /// sends on to (303, never followed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// Why the transfer could not complete (`failed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -137,6 +144,8 @@ impl TransferReport {
             single_stream_reason: None,
             request_id: None,
             saved_to: None,
+            key: None,
+            location: None,
             error: None,
             explanation: None,
         };
@@ -152,6 +161,10 @@ impl TransferReport {
                 report.single_stream_reason = success.single_stream_reason;
                 report.request_id = success.response.request_id.clone();
                 report.saved_to = success.saved_to.as_ref().map(|p| p.display().to_string());
+                if success.saved_to.is_none() {
+                    report.key = success.response.key.clone();
+                    report.location = success.response.location.clone();
+                }
             }
             Outcome::Refused(refusal) => {
                 report.result = "refused";

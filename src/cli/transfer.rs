@@ -55,6 +55,9 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         Ok(plan) => plan,
         Err(code) => return code,
     };
+    if args.curl {
+        return print_curl(&plan);
+    }
     eprintln!(
         "{}",
         fill(
@@ -91,6 +94,9 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
     if args.output.as_deref().is_none_or(Path::is_dir) {
         plan = plan.with_name_from_response();
     }
+    if args.curl {
+        return print_curl(&plan);
+    }
     eprintln!(
         "{}",
         fill(
@@ -104,6 +110,14 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
     };
     let run = execute(&plan, &options).await;
     finish(run, &plan, args.json).await
+}
+
+/// `--curl`: the request on stdout as a command, the warning that it holds the signature on
+/// stderr; nothing is sent.
+fn print_curl(plan: &Plan) -> ExitCode {
+    println!("{}", present::curl_command(plan));
+    eprintln!("{}", crate::text::tr(T::CliCurlKeepsSecret));
+    ExitCode::SUCCESS
 }
 
 /// The size of the file to upload, or the reason it cannot be read (exit code 2).
@@ -153,6 +167,9 @@ async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
         jiff::Timestamp::now(),
     );
     let plan = Plan::post(&form, args.file.clone(), len, chosen.as_deref());
+    if args.curl {
+        return print_curl(&plan);
+    }
     if !problems.is_empty() && !args.send_anyway {
         let diagnosis = crate::diagnose::of_form_problems(&form, &problems);
         let error = transfer::TransferError::FormCheck(diagnosis.title.clone());
@@ -388,6 +405,9 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
                 fill(id, &values),
                 success.verification.describe()
             );
+            for note in present::upload_notes(plan, success) {
+                eprintln!("{note}");
+            }
             if let Some(line) = present::connections_line(success) {
                 eprintln!("{line}");
             }

@@ -118,10 +118,22 @@ impl<'a> Attempt<'a> {
         }
         Attempt {
             sent_headers,
-            file_name: plan.upload_file().map(|(path, _)| crate::present::file_name(path)),
+            file_name: plan
+                .upload_file()
+                .map(|(path, _)| crate::present::file_name(path)),
             guessed_content_type,
             file_len_bytes,
             ..Attempt::new(link, plan.operation())
+        }
+    }
+
+    /// The times the request carries: the link's, else the form's.
+    pub(super) fn signed(&self) -> super::clock::Signed {
+        use super::clock::Signed;
+        match (self.link, self.form) {
+            (Some(link), _) => Signed::of_link(link),
+            (None, Some(form)) => Signed::of_form(form),
+            (None, None) => Signed::default(),
         }
     }
 

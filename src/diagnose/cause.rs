@@ -42,6 +42,7 @@ pub enum CauseId {
     PolicyExtraField,
     TooSmall,
     FormFieldMissing,
+    FormUnreadable,
     ServerStated,
 }
 
@@ -217,6 +218,7 @@ pub mod kind {
         POLICY_CONDITION_TYPE = PolicyCondition, "policy-condition.type", Nobody, [FileType];
         POLICY_EXTRA_FIELD = PolicyExtraField, "policy-extra-field", Creator, [];
         FORM_FIELD_MISSING = FormFieldMissing, "form-field-missing", Creator, [];
+        FORM_UNREADABLE = FormUnreadable, "form-unreadable", Operator, [Operator];
     }
 }
 

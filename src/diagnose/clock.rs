@@ -17,6 +17,34 @@ pub const REQUEST_WINDOW_SECS: i64 = 900;
 /// How far from a whole number of half hours an offset may be and still be said as that number.
 const ROUNDING_SECS: i64 = 120;
 
+/// The times a signed request carries: when it was signed and when it expires, from a link or
+/// an upload form's policy, and whether Amazon itself serves it (Amazon never applies its
+/// request window to presigned requests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Signed {
+    pub at: Option<Timestamp>,
+    pub expires: Option<Timestamp>,
+    pub amazon: bool,
+}
+
+impl Signed {
+    pub fn of_link(link: &PresignedLink) -> Self {
+        Signed {
+            at: link.signed_at,
+            expires: link.expires_at,
+            amazon: link.provider == Provider::Aws,
+        }
+    }
+
+    pub fn of_form(form: &crate::post::PostForm) -> Self {
+        Signed {
+            at: form.signer.signed_at,
+            expires: form.expires_at(),
+            amazon: form.provider == Provider::Aws,
+        }
+    }
+}
+
 /// Where the clock used to judge came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Source {
@@ -44,13 +72,13 @@ pub(super) fn best_clock(answer: &Answer<'_>, now: Timestamp) -> (Timestamp, Sou
 }
 
 /// The signer's clock as the request carried it: the server's echo (`RequestTime`), else the
-/// link's signing time.
-pub(super) fn signer_time(link: Option<&PresignedLink>, answer: &Answer<'_>) -> Option<Timestamp> {
+/// signing time of the link or form.
+pub(super) fn signer_time(signed: Signed, answer: &Answer<'_>) -> Option<Timestamp> {
     answer
         .body
         .element("RequestTime")
         .and_then(parse_server_time)
-        .or_else(|| link.and_then(|l| l.signed_at))
+        .or(signed.at)
 }
 
 /// A time as servers write it: ISO 8601, the compact `20261123T090000Z`, Unix seconds or
@@ -130,12 +158,8 @@ fn signer_clock(offset_secs: i64) -> Found {
 /// `RequestTimeTooSkewed` to a presigned request: the signer's clock, or a server that applies
 /// its 15-minute request window to presigned links. The link's signing time and the best clock
 /// there is suffice; without any, the signer's clock is still the suspect, never this one's.
-pub(super) fn skew_causes(
-    link: Option<&PresignedLink>,
-    answer: &Answer<'_>,
-    now: Timestamp,
-) -> Vec<Found> {
-    let Some(signer) = signer_time(link, answer) else {
+pub(super) fn skew_causes(signed: Signed, answer: &Answer<'_>, now: Timestamp) -> Vec<Found> {
+    let Some(signer) = signer_time(signed, answer) else {
         return vec![Found::new(&kind::CLOCK_UNKNOWN)];
     };
     let (clock, source) = best_clock(answer, now);
@@ -149,13 +173,8 @@ pub(super) fn skew_causes(
         }
     };
     if offset < -REQUEST_WINDOW_SECS {
-        let still_valid = link.and_then(|l| l.expires_at).is_none_or(|at| at > clock);
-        let amazon = link.is_some_and(|l| l.provider == Provider::Aws);
-        if let Some(link) = link.filter(|l| l.signed_at.is_some())
-            && !amazon
-            && still_valid
-        {
-            let _ = link;
+        let still_valid = signed.expires.is_none_or(|at| at > clock);
+        if signed.at.is_some() && !signed.amazon && still_valid {
             let window = Found::new(&kind::SKEW_WINDOW).with("span", offset_span(offset));
             return vec![window, signer_clock(offset).possible()];
         }
@@ -168,8 +187,8 @@ pub(super) fn skew_causes(
 }
 
 /// "Not yet valid": the signer's clock is ahead of the server's.
-pub(super) fn signer_ahead(link: Option<&PresignedLink>, answer: &Answer<'_>) -> Found {
-    let offset = signer_time(link, answer)
+pub(super) fn signer_ahead(signed: Signed, answer: &Answer<'_>) -> Found {
+    let offset = signer_time(signed, answer)
         .zip(server_time(answer))
         .map(|(signer, server)| signer.as_second() - server.as_second())
         .filter(|offset| *offset > 0);
@@ -182,13 +201,13 @@ pub(super) fn signer_ahead(link: Option<&PresignedLink>, answer: &Answer<'_>) ->
 /// An expired link, and, when the link was signed a whole number of hours (two or more) before
 /// the server's time, the signer's clock as a further cause.
 pub(super) fn expired_causes(
-    link: Option<&PresignedLink>,
+    signed: Signed,
     answer: &Answer<'_>,
     now: Timestamp,
     basis: Basis,
 ) -> Vec<Found> {
-    let mut causes = vec![expired(link, answer.body, now).proven(basis)];
-    if let Some(signed) = link.and_then(|l| l.signed_at)
+    let mut causes = vec![expired(signed, answer.body, now).proven(basis)];
+    if let Some(signed) = signed.at
         && let Some(server) = server_time(answer)
     {
         let gap = server.as_second() - signed.as_second();
@@ -206,7 +225,7 @@ pub(super) fn expired_causes(
 
 /// The expiry cause. The server's own `Expires` and `ServerTime` say how long ago best (they do
 /// not depend on this computer's clock); else the link's expiry against the best clock.
-fn expired(link: Option<&PresignedLink>, body: &ErrorBody, now: Timestamp) -> Found {
+fn expired(signed: Signed, body: &ErrorBody, now: Timestamp) -> Found {
     let server_view = body
         .element("Expires")
         .and_then(parse_server_time)
@@ -214,7 +233,7 @@ fn expired(link: Option<&PresignedLink>, body: &ErrorBody, now: Timestamp) -> Fo
         .filter(|(expires, server)| expires <= server);
     let (at, judged_at) = match server_view {
         Some((expires, server)) => (Some(expires), server),
-        None => (link.and_then(|l| l.expires_at).filter(|at| *at <= now), now),
+        None => (signed.expires.filter(|at| *at <= now), now),
     };
     match at {
         Some(at) => Found::new(&kind::EXPIRED_AGO)

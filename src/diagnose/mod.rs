@@ -111,12 +111,15 @@ pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> D
     let code = answer.code().map(str::to_owned);
     let entry: ErrorText = code
         .as_deref()
+        // The catalogue's words for `InvalidRequest` speak of a link's signature version; a
+        // form refused with it is said by its status.
+        .filter(|c| attempt.form.is_none() || *c != "InvalidRequest")
         .and_then(|c| errors::for_code(family, c))
         .unwrap_or_else(|| errors::for_status(answer.status.unwrap_or(0)));
 
     let found = attempt
         .form
-        .and_then(|form| post::causes(attempt, answer, form))
+        .and_then(|form| post::causes(attempt, answer, form, now))
         .unwrap_or_else(|| rank::rank(attempt, answer, family, now));
     let mut causes: Vec<Cause> = found.iter().map(|f| render::cause(f, family)).collect();
     // A refusal always has a cause: at the least, what the server itself stated.
@@ -226,7 +229,10 @@ pub fn of_local(plan: &Plan, error: &TransferError) -> Option<Diagnosis> {
 
 /// The checks PresignDesk made before posting a form, as a diagnosis: the first problem's cause
 /// first, every other after it.
-pub fn of_form_problems(form: &crate::post::PostForm, problems: &[crate::post::check::Problem]) -> Diagnosis {
+pub fn of_form_problems(
+    form: &crate::post::PostForm,
+    problems: &[crate::post::check::Problem],
+) -> Diagnosis {
     let family = if form.provider == Provider::Gcs {
         errors::Family::Gcs
     } else {
@@ -237,10 +243,7 @@ pub fn of_form_problems(form: &crate::post::PostForm, problems: &[crate::post::c
         .map(|p| render::cause(&post::of_problem(form, p), family))
         .collect();
     let first = causes.first().cloned().unwrap_or_else(|| {
-        render::cause(
-            &cause::Found::new(&cause::kind::POLICY_CONDITION),
-            family,
-        )
+        render::cause(&cause::Found::new(&cause::kind::POLICY_CONDITION), family)
     });
     Diagnosis {
         provider: form.provider,

@@ -33,7 +33,12 @@ pub(super) fn rank(
     // What the link itself says, when the code alone did not tell.
     if let Some(link) = attempt.link {
         if causes.is_empty() && link.is_expired(now) {
-            causes.extend(clock::expired_causes(Some(link), answer, now, Basis::Link));
+            causes.extend(clock::expired_causes(
+                attempt.signed(),
+                answer,
+                now,
+                Basis::Link,
+            ));
         }
         if matches!(status, 400 | 403)
             && link.scheme == SignatureScheme::AwsSigV2
@@ -144,17 +149,17 @@ fn by_code(
             one(said(Found::new(&kind::BLOB_TYPE)))
         }
         "ExpiredToken" if family == Family::Gcs => {
-            clock::expired_causes(link, answer, now, Basis::ServerSaid)
+            clock::expired_causes(attempt.signed(), answer, now, Basis::ServerSaid)
         }
         "ExpiredToken" | "InvalidToken" | "TokenRefreshRequired" => {
             one(said(Found::new(&kind::TEMPORARY_CREDENTIALS)))
         }
-        "ExpiredRequest" => clock::expired_causes(link, answer, now, Basis::ServerSaid),
+        "ExpiredRequest" => clock::expired_causes(attempt.signed(), answer, now, Basis::ServerSaid),
         "AccessDenied" if message.contains("expired") => {
-            clock::expired_causes(link, answer, now, Basis::ServerSaid)
+            clock::expired_causes(attempt.signed(), answer, now, Basis::ServerSaid)
         }
         "AccessDenied" if message.contains("not yet valid") => {
-            one(clock::signer_ahead(link, answer))
+            one(clock::signer_ahead(attempt.signed(), answer))
         }
         "AccessDenied"
             if message.contains("not signed") || body.element("HeadersNotSigned").is_some() =>
@@ -165,10 +170,10 @@ fn by_code(
             ))
         }
         "AuthenticationFailed" if detail.contains("expir") => {
-            clock::expired_causes(link, answer, now, Basis::ServerSaid)
+            clock::expired_causes(attempt.signed(), answer, now, Basis::ServerSaid)
         }
         "AuthenticationFailed" if detail.contains("not yet valid") || detail.contains("start") => {
-            one(clock::signer_ahead(link, answer))
+            one(clock::signer_ahead(attempt.signed(), answer))
         }
         "AuthorizationQueryParametersError"
             if message.contains("expires") || body.element("X-Amz-Expires").is_some() =>
@@ -180,7 +185,10 @@ fn by_code(
             .map(str::to_owned)
             .or_else(|| quoted_after(&message, "expecting"))
             .map(|region| {
-                let signed = link.and_then(|l| l.region.clone()).unwrap_or_default();
+                let signed = link
+                    .and_then(|l| l.region.clone())
+                    .or_else(|| attempt.form.and_then(|f| f.signer.region.clone()))
+                    .unwrap_or_default();
                 said(
                     Found::new(&kind::WRONG_REGION)
                         .with("region", region)
@@ -196,7 +204,7 @@ fn by_code(
         "NoSuchKey" | "NoSuchBucket" | "BlobNotFound" | "ContainerNotFound" => {
             one(provider::not_found(link, body, Some(code)))
         }
-        "RequestTimeTooSkewed" => clock::skew_causes(link, answer, now),
+        "RequestTimeTooSkewed" => clock::skew_causes(attempt.signed(), answer, now),
         "AuthorizationPermissionMismatch" | "AuthorizationFailure" => {
             // A SAS whose permissions say it was made for the other operation proves it.
             match link

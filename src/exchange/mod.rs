@@ -176,9 +176,10 @@ impl Plan {
     /// The file an upload sends, with its size.
     pub fn upload_file(&self) -> Option<(&std::path::Path, u64)> {
         match &self.payload {
-            Payload::Upload { path, len_bytes } | Payload::Post { path, len_bytes, .. } => {
-                Some((path, *len_bytes))
-            }
+            Payload::Upload { path, len_bytes }
+            | Payload::Post {
+                path, len_bytes, ..
+            } => Some((path, *len_bytes)),
             Payload::Download { .. } => None,
         }
     }
@@ -353,8 +354,11 @@ pub struct ResponseFacts {
     pub content_type: Option<String>,
     /// `Content-Length`.
     pub content_length: Option<u64>,
-    /// `Location` (a redirect the app did not follow).
+    /// `Location`: a redirect the app did not follow, or, after an upload form, the stored
+    /// object's address.
     pub location: Option<String>,
+    /// The stored object's key, as an upload form's `201 Created` answer names it.
+    pub key: Option<String>,
     /// Azure's `x-ms-error-code`.
     pub error_code: Option<String>,
     /// `Content-MD5` (Azure), base64.

@@ -51,6 +51,18 @@ pub enum Provider {
     Unknown,
 }
 
+impl CredentialKind {
+    /// The kind told by the access key's prefix, else by whether a security token came with it.
+    pub fn of(access_key_id: Option<&str>, has_token: bool) -> Self {
+        match access_key_id {
+            Some(id) if id.starts_with("ASIA") => Self::Temporary,
+            Some(id) if id.starts_with("AKIA") => Self::LongTerm,
+            _ if has_token => Self::Temporary,
+            _ => Self::Unknown,
+        }
+    }
+}
+
 /// Where the bucket name sits in the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -307,12 +319,7 @@ impl PresignedLink {
 
     /// Kind of the access key.
     pub fn credential_kind(&self) -> CredentialKind {
-        match self.access_key_id.as_deref() {
-            Some(id) if id.starts_with("ASIA") => CredentialKind::Temporary,
-            Some(id) if id.starts_with("AKIA") => CredentialKind::LongTerm,
-            _ if self.security_token.is_some() => CredentialKind::Temporary,
-            _ => CredentialKind::Unknown,
-        }
+        CredentialKind::of(self.access_key_id.as_deref(), self.security_token.is_some())
     }
 
     /// The link with every signature and token replaced by `REDACTED`: safe to show, copy and log.

@@ -222,7 +222,7 @@ fn addressing_text(addressing: Addressing) -> T {
     }
 }
 
-fn credential_text(kind: CredentialKind) -> T {
+pub(crate) fn credential_text(kind: CredentialKind) -> T {
     match kind {
         CredentialKind::LongTerm => T::CredLongTerm,
         CredentialKind::Temporary => T::CredTemporary,

@@ -271,7 +271,20 @@ mod tests {
         let typed = form(r#", ["starts-with", "$Content-Type", "text/"]"#);
         let fields = fields_to_send(&typed, "a.csv", Some("text/csv"));
         assert_eq!(fields[0].1, "uploads/a.csv", "the key names the file");
-        assert_eq!(fields.last().unwrap(), &("Content-Type".to_owned(), "text/csv".to_owned()));
-        assert_eq!(check(&typed, &Upload { content_type: Some("text/csv"), ..upload(5) }, before()), []);
+        assert_eq!(
+            fields.last().unwrap(),
+            &("Content-Type".to_owned(), "text/csv".to_owned())
+        );
+        assert_eq!(
+            check(
+                &typed,
+                &Upload {
+                    content_type: Some("text/csv"),
+                    ..upload(5)
+                },
+                before()
+            ),
+            []
+        );
     }
 }

@@ -184,7 +184,8 @@ impl Reader {
                         'b' => out.push('\u{8}'),
                         'f' => out.push('\u{c}'),
                         'u' => {
-                            let hex: String = self.chars.get(self.at..self.at + 4)?.iter().collect();
+                            let hex: String =
+                                self.chars.get(self.at..self.at + 4)?.iter().collect();
                             self.at += 4;
                             out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
                         }
@@ -229,7 +230,9 @@ mod tests {
 
     #[test]
     fn broken_text_is_no_value() {
-        for text in ["", "{", "{'a' 1}", "{'a': }", "[1,", "'open", "{} x", "nope"] {
+        for text in [
+            "", "{", "{'a' 1}", "{'a': }", "[1,", "'open", "{} x", "nope",
+        ] {
             assert_eq!(parse(text), None, "{text}");
         }
         assert_eq!(parse(&"[".repeat(1000)), None);

@@ -46,6 +46,15 @@ pub struct Signer {
     pub signed_at: Option<Timestamp>,
     /// The form carries a security token: temporary credentials.
     pub temporary: bool,
+    /// The form carries a security token.
+    pub has_token: bool,
+}
+
+impl Signer {
+    /// The kind of credentials that signed the form.
+    pub fn credentials(&self) -> crate::link::CredentialKind {
+        crate::link::CredentialKind::of(self.access_key_id.as_deref(), self.has_token)
+    }
 }
 
 /// An upload form.
@@ -146,7 +155,11 @@ impl PostForm {
                 .next()
                 .filter(|k| !k.is_empty())
                 .map(str::to_owned)
-                .or_else(|| get("awsaccesskeyid").or_else(|| get("googleaccessid")).map(str::to_owned)),
+                .or_else(|| {
+                    get("awsaccesskeyid")
+                        .or_else(|| get("googleaccessid"))
+                        .map(str::to_owned)
+                }),
             region: {
                 let _date = parts.next();
                 parts.next().filter(|r| !r.is_empty()).map(str::to_owned)
@@ -154,8 +167,11 @@ impl PostForm {
             signed_at: get("x-amz-date")
                 .or_else(|| get("x-goog-date"))
                 .and_then(crate::link::parse_compact_time),
-            temporary: get("x-amz-security-token").is_some()
-                || credential.is_some_and(|c| c.starts_with("ASIA")),
+            temporary: crate::link::CredentialKind::of(
+                credential,
+                get("x-amz-security-token").is_some(),
+            ) == crate::link::CredentialKind::Temporary,
+            has_token: get("x-amz-security-token").is_some(),
         };
         let policy = get("policy").and_then(Policy::decode);
         Ok(PostForm {
@@ -188,7 +204,10 @@ impl PostForm {
         let host = raw.host.to_ascii_lowercase();
         host.find(".s3")
             .map(|at| host[..at].to_owned())
-            .or_else(|| host.strip_suffix(".storage.googleapis.com").map(str::to_owned))
+            .or_else(|| {
+                host.strip_suffix(".storage.googleapis.com")
+                    .map(str::to_owned)
+            })
             .or_else(|| {
                 raw.path()
                     .trim_start_matches('/')
@@ -201,7 +220,8 @@ impl PostForm {
 
     /// The key the file is stored under: the form's `key`, `${filename}` replaced.
     pub fn key_for(&self, file_name: &str) -> Option<String> {
-        self.field("key").map(|k| k.replace("${filename}", file_name))
+        self.field("key")
+            .map(|k| k.replace("${filename}", file_name))
     }
 
     /// When the form stops working: the policy's expiration.
@@ -276,11 +296,17 @@ mod tests {
         assert_eq!(form.shape, Shape::Json);
         assert_eq!(form.provider, Provider::Aws);
         assert_eq!(form.bucket().as_deref(), Some("fa-106"));
-        assert_eq!(form.key_for("見積.csv").as_deref(), Some("uploads/見積.csv"));
+        assert_eq!(
+            form.key_for("見積.csv").as_deref(),
+            Some("uploads/見積.csv")
+        );
         assert_eq!(form.signer.access_key_id.as_deref(), Some("ASIAEXAMPLE"));
         assert_eq!(form.signer.region.as_deref(), Some("ap-northeast-1"));
         assert!(form.signer.temporary);
-        assert_eq!(form.expires_at(), Some("2026-11-24T07:00:00Z".parse().unwrap()));
+        assert_eq!(
+            form.expires_at(),
+            Some("2026-11-24T07:00:00Z".parse().unwrap())
+        );
         let shown = format!("{form:?}");
         assert!(!shown.contains("SIGNATURESIGNATURE") && !shown.contains("TOKENTOKENTOKEN"));
         assert_eq!(form.secrets(), ["TOKENTOKENTOKEN", "SIGNATURESIGNATURE"]);

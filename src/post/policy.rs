@@ -181,8 +181,20 @@ mod tests {
                 prefix: "uploads/".into()
             })
         );
-        assert!(policy.on("$CONTENT-TYPE").next().unwrap().allows("text/csv"));
-        assert!(!policy.on("content-type").next().unwrap().allows("text/plain"));
+        assert!(
+            policy
+                .on("$CONTENT-TYPE")
+                .next()
+                .unwrap()
+                .allows("text/csv")
+        );
+        assert!(
+            !policy
+                .on("content-type")
+                .next()
+                .unwrap()
+                .allows("text/plain")
+        );
         assert_eq!(policy.conditions.len(), 6);
         assert_eq!(
             policy.on("key").next().unwrap().as_written(),
@@ -192,7 +204,13 @@ mod tests {
 
     #[test]
     fn a_broken_policy_is_none() {
-        for text in ["", "!!", &encode("{}"), &encode(r#"{"expiration": "soon", "conditions": []}"#), &encode(r#"{"expiration": "2026-11-24T07:00:00Z", "conditions": [["between", 1, 2]]}"#)] {
+        for text in [
+            "",
+            "!!",
+            &encode("{}"),
+            &encode(r#"{"expiration": "soon", "conditions": []}"#),
+            &encode(r#"{"expiration": "2026-11-24T07:00:00Z", "conditions": [["between", 1, 2]]}"#),
+        ] {
             assert_eq!(Policy::decode(text), None, "{text}");
         }
     }

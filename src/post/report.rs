@@ -18,7 +18,11 @@ pub fn verdict(form: &PostForm, now: Timestamp) -> Verdict {
         Some(at) if at > now => {
             let left = at.as_second() - now.as_second();
             (
-                if left < 300 { Tone::Warning } else { Tone::Good },
+                if left < 300 {
+                    Tone::Warning
+                } else {
+                    Tone::Good
+                },
                 fill(T::ValidFor, &[("span", &format::countdown(left))]),
             )
         }
@@ -60,13 +64,16 @@ pub fn condition_text(condition: &Condition) -> String {
             T::ConditionEq,
             &[("field", field), ("value", crate::secret::REDACTED)],
         ),
-        Condition::Eq { field, value } => fill(T::ConditionEq, &[("field", field), ("value", value)]),
+        Condition::Eq { field, value } => {
+            fill(T::ConditionEq, &[("field", field), ("value", value)])
+        }
         Condition::StartsWith { field, prefix } if prefix.is_empty() => {
             fill(T::ConditionAny, &[("field", field)])
         }
-        Condition::StartsWith { field, prefix } => {
-            fill(T::ConditionStartsWith, &[("field", field), ("prefix", prefix)])
-        }
+        Condition::StartsWith { field, prefix } => fill(
+            T::ConditionStartsWith,
+            &[("field", field), ("prefix", prefix)],
+        ),
         Condition::ContentLengthRange { min, max } => fill(
             T::ConditionSize,
             &[("min", &format::bytes(*min)), ("max", &format::bytes(*max))],
@@ -86,8 +93,16 @@ pub fn uncovered(form: &PostForm) -> Vec<String> {
             let lower = name.to_ascii_lowercase();
             !matches!(
                 lower.as_str(),
-                "x-amz-signature" | "signature" | "awsaccesskeyid" | "googleaccessid"
-                    | "x-goog-signature" | "policy" | "bucket" | "key" | "file" | "submit"
+                "x-amz-signature"
+                    | "signature"
+                    | "awsaccesskeyid"
+                    | "googleaccessid"
+                    | "x-goog-signature"
+                    | "policy"
+                    | "bucket"
+                    | "key"
+                    | "file"
+                    | "submit"
             ) && !lower.starts_with("x-ignore-")
                 && policy.on(name).next().is_none()
         })
@@ -115,7 +130,10 @@ pub fn detail_rows(form: &PostForm, now: Timestamp) -> Vec<(T, String)> {
         ),
         (
             T::FieldSignedAt,
-            form.signer.signed_at.map(format::datetime).unwrap_or_else(none),
+            form.signer
+                .signed_at
+                .map(format::datetime)
+                .unwrap_or_else(none),
         ),
         (
             T::FieldExpiresAt,
@@ -129,17 +147,21 @@ pub fn detail_rows(form: &PostForm, now: Timestamp) -> Vec<(T, String)> {
             if left > 0 {
                 format::countdown(left)
             } else {
-                fill(T::ExpiredAgo, &[("span", &format::countdown(-left)), ("at", &format::datetime(at))])
+                fill(
+                    T::ExpiredAgo,
+                    &[
+                        ("span", &format::countdown(-left)),
+                        ("at", &format::datetime(at)),
+                    ],
+                )
             },
         ));
     }
     rows.push((
         T::FieldCredentials,
-        tr(if form.signer.temporary {
-            T::CredTemporary
-        } else {
-            T::CredUnknown
-        })
+        tr(crate::link::report::credential_text(
+            form.signer.credentials(),
+        ))
         .to_owned(),
     ));
     rows
@@ -166,7 +188,10 @@ pub fn summary_text(form: &PostForm, now: Timestamp) -> String {
         out.push_str(&format!("\n{}\n", tr(T::FormNoPolicy)));
     }
     for field in uncovered(form) {
-        out.push_str(&format!("  ! {}\n", fill(T::ConditionUncovered, &[("field", &field)])));
+        out.push_str(&format!(
+            "  ! {}\n",
+            fill(T::ConditionUncovered, &[("field", &field)])
+        ));
     }
     out
 }
@@ -259,7 +284,9 @@ mod tests {
             assert!(summary.contains("Size from 1 B to 1.05 MB"), "{summary}");
             assert!(summary.contains("content-type: any value"), "{summary}");
             assert!(summary.contains("x-amz-signature = REDACTED"), "{summary}");
-            assert!(!summary.contains("SIGNATURESIGNATURE") && !summary.contains("TOKENTOKENTOKEN"));
+            assert!(
+                !summary.contains("SIGNATURESIGNATURE") && !summary.contains("TOKENTOKENTOKEN")
+            );
         });
         let mut extra = form.clone();
         extra.fields.push(("x-amz-meta-note".into(), "hi".into()));

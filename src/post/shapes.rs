@@ -150,8 +150,8 @@ fn from_curl(text: &str) -> Option<Fields> {
                 None
             }
             // Options that take a value: skip it.
-            "-X" | "--request" | "-H" | "--header" | "-o" | "--output" | "-u" | "--user"
-            | "-A" | "--user-agent" | "-e" | "--referer" | "-w" | "--write-out" => {
+            "-X" | "--request" | "-H" | "--header" | "-o" | "--output" | "-u" | "--user" | "-A"
+            | "--user-agent" | "-e" | "--referer" | "-w" | "--write-out" => {
                 words.next();
                 None
             }
@@ -189,7 +189,10 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
         while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '=' && chars[i] != '/' {
             i += 1;
         }
-        let name: String = chars[start..i].iter().collect::<String>().to_ascii_lowercase();
+        let name: String = chars[start..i]
+            .iter()
+            .collect::<String>()
+            .to_ascii_lowercase();
         while i < chars.len() && chars[i].is_whitespace() {
             i += 1;
         }
@@ -242,9 +245,9 @@ pub fn decode_entities(text: &str) -> String {
             "apos" => Some('\''),
             "lt" => Some('<'),
             "gt" => Some('>'),
-            e if e.starts_with("#x") || e.starts_with("#X") => {
-                u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32)
-            }
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
         };
@@ -343,12 +346,18 @@ mod tests {
             assert_eq!(shape_of(text), Some(shape), "{text}");
             assert_eq!(read(text, shape), Some(expected()), "{text}");
         }
-        assert_eq!(shape_of("https://b.s3.amazonaws.com/k?X-Amz-Signature=1"), None);
+        assert_eq!(
+            shape_of("https://b.s3.amazonaws.com/k?X-Amz-Signature=1"),
+            None
+        );
     }
 
     #[test]
     fn entities_and_broken_shapes() {
-        assert_eq!(decode_entities("a&amp;b&#39;c&#x41;&nope;&"), "a&b'cA&nope;&");
+        assert_eq!(
+            decode_entities("a&amp;b&#39;c&#x41;&nope;&"),
+            "a&b'cA&nope;&"
+        );
         assert_eq!(read("{'url': 'x'}", Shape::Json), None);
         assert_eq!(read("curl -F 'unclosed", Shape::Curl), None);
         assert_eq!(read("<form method=post>", Shape::Html), None);

@@ -52,6 +52,11 @@ const S3: &[&str] = &[
     "KeyTooLongError",
     "AuthorizationHeaderMalformed",
     "ExpiredRequest",
+    "EntityTooSmall",
+    "InvalidPolicyDocument",
+    "IncorrectNumberOfFilesInPostRequest",
+    "MalformedPOSTRequest",
+    "MaxPostPreDataLengthExceeded",
 ];
 
 /// Google Cloud Storage (XML API), where it differs from S3.

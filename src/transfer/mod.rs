@@ -3,8 +3,8 @@
 
 mod digest;
 mod hasher;
-mod post;
 pub mod naming;
+mod post;
 mod probe;
 mod progress;
 mod ranges;

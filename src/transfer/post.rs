@@ -17,7 +17,7 @@ use super::hasher::Hasher;
 use super::run::{Meter, Options, network_error, refusal, response_facts, verify_md5};
 use super::{Outcome, ResponseFacts, Success, TransferError};
 
-const IO_BUFFER_BYTES: usize = 256 * 1024;
+const IO_BUFFER_BYTES: usize = 64 * 1024;
 
 /// The parts before and after the file: every field, then the file part's header; and the
 /// closing boundary.
@@ -100,8 +100,13 @@ pub(super) async fn post(
     }
     let file_name = crate::present::file_name(path);
     let boundary = boundary(form.fields);
-    let (head, tail) =
-        multipart_frame(&boundary, form.fields, form.file_field, &file_name, form.file_type);
+    let (head, tail) = multipart_frame(
+        &boundary,
+        form.fields,
+        form.file_field,
+        &file_name,
+        form.file_type,
+    );
     let total = head.len() as u64 + len + tail.len() as u64;
     meter.start(Some(len), 0);
     let hasher = options.verify.then(Hasher::of_bytes);
@@ -156,6 +161,9 @@ pub(super) async fn post(
         }
     }
     merge_created(&mut facts, &body);
+    if redirected {
+        merge_redirect(&mut facts);
+    }
     let bytes = meter.finish();
     let after = tokio::fs::metadata(path).await.map_err(read_error)?;
     if bytes != len || after.len() != len || after.modified().ok() != before.modified().ok() {
@@ -189,6 +197,25 @@ fn merge_created(facts: &mut ResponseFacts, body: &[u8]) {
     }
     if facts.location.is_none() {
         facts.location = xml.element("Location").map(str::to_owned);
+    }
+    facts.key = xml.element("Key").map(str::to_owned);
+}
+
+/// What a `303` to `success_action_redirect` says about the object: S3 adds `bucket`, `key`
+/// and `etag` to the page's address.
+fn merge_redirect(facts: &mut ResponseFacts) {
+    let Some(page) = facts
+        .location
+        .as_deref()
+        .and_then(|l| crate::link::RawUrl::split(l).ok())
+    else {
+        return;
+    };
+    if facts.etag.is_none() {
+        facts.etag = page.param("etag");
+    }
+    if facts.key.is_none() {
+        facts.key = page.param("key");
     }
 }
 
@@ -224,5 +251,17 @@ mod tests {
         );
         assert_eq!(facts.etag.as_deref(), Some("\"abc\""));
         assert_eq!(facts.location.as_deref(), Some("http://h/b/k"));
+        assert_eq!(facts.key.as_deref(), Some("k"));
+
+        let mut facts = ResponseFacts {
+            location: Some(
+                "https://example.com/done?bucket=b&key=fa-106%2F%E8%A6%8B.csv&etag=%22abc%22"
+                    .into(),
+            ),
+            ..ResponseFacts::default()
+        };
+        merge_redirect(&mut facts);
+        assert_eq!(facts.key.as_deref(), Some("fa-106/見.csv"));
+        assert_eq!(facts.etag.as_deref(), Some("\"abc\""));
     }
 }

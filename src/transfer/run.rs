@@ -131,8 +131,7 @@ pub async fn run_with(
                             file_field,
                             file_type,
                         };
-                        match super::post::post(client, url.clone(), &form, options, &meter).await
-                        {
+                        match super::post::post(client, url.clone(), &form, options, &meter).await {
                             Ok(Outcome::Refused(mut refusal)) => {
                                 refusal.bytes_sent = meter.bytes();
                                 Ok(Outcome::Refused(refusal))
@@ -996,6 +995,7 @@ pub(super) fn response_facts(headers: &HeaderMap) -> ResponseFacts {
         content_type: get("content-type"),
         content_length: get("content-length").and_then(|v| v.parse().ok()),
         location: get("location"),
+        key: None,
         error_code: get("x-ms-error-code"),
         content_md5: get("content-md5"),
         goog_hash: get("x-goog-hash"),

@@ -82,8 +82,8 @@ fn success_ui(ui: &mut egui::Ui, plan: &Plan, success: &Success, commands: &mut 
         ui.visuals().weak_text_color()
     };
     ui.add(egui::Label::new(egui::RichText::new(sentence).color(color)).wrap());
-    if let Some(target) = present::stored_as(plan) {
-        ui.add(egui::Label::new(fill(T::StoredAs, &[("target", &target)])).wrap());
+    for note in present::upload_notes(plan, success) {
+        ui.add(egui::Label::new(note).wrap());
     }
     if let Some(path) = &success.saved_to {
         ui.add(egui::Label::new(fill(T::SavedTo, &[("path", &path.display().to_string())])).wrap());

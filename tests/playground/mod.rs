@@ -265,7 +265,24 @@ impl Playground {
         conditions: &[serde_json::Value],
         fields: &[(&str, &str)],
     ) -> String {
-        let now = jiff::Timestamp::now();
+        self.sign_post_at(
+            key,
+            expires_secs,
+            conditions,
+            fields,
+            jiff::Timestamp::now(),
+        )
+    }
+
+    /// [`Self::sign_post`] as signed at `now`.
+    pub fn sign_post_at(
+        &self,
+        key: &str,
+        expires_secs: i64,
+        conditions: &[serde_json::Value],
+        fields: &[(&str, &str)],
+        now: jiff::Timestamp,
+    ) -> String {
         let date = now.strftime("%Y%m%d").to_string();
         let amz_date = now.strftime("%Y%m%dT%H%M%SZ").to_string();
         let credential = format!("{ACCESS_KEY}/{date}/{REGION}/s3/aws4_request");
@@ -293,7 +310,11 @@ impl Playground {
             .collect();
         // In boto3's order: the key, the fields asked for, then the signing fields.
         let mut form: Vec<(String, String)> = vec![("key".into(), key.into())];
-        form.extend(fields.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())));
+        form.extend(
+            fields
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
         form.push(("x-amz-algorithm".into(), "AWS4-HMAC-SHA256".into()));
         form.push(("x-amz-credential".into(), credential));
         form.push(("x-amz-date".into(), amz_date));
@@ -476,7 +497,35 @@ async fn strict_s3(
             &format!("<X-Amz-Expires>{expires}</X-Amz-Expires>"),
         ));
     }
+    if received.method == "POST" {
+        return s3.call(req.map(small_pieces)).await;
+    }
     s3.call(req.map(s3s::Body::from)).await
+}
+
+/// A form upload's body handed to s3s in pieces of at most 16 KiB. s3s 0.14 refuses a form
+/// ("failed to read file stream") when one read of the body ends inside what could be the
+/// closing boundary and the next read is over 64 KiB; hyper reads up to 400 KiB at once from a
+/// fast client. Amazon S3 has no such limit, so the playground keeps its reads small.
+fn small_pieces(body: Incoming) -> s3s::Body {
+    use futures_util::StreamExt as _;
+    use http_body_util::BodyExt as _;
+    const PIECE: usize = 16 * 1024;
+    let pieces = body.into_data_stream().flat_map(|chunk| {
+        let pieces: Vec<Result<hyper::body::Frame<bytes::Bytes>, hyper::Error>> = match chunk {
+            Ok(mut bytes) => {
+                let mut pieces = Vec::with_capacity(bytes.len() / PIECE + 1);
+                while bytes.len() > PIECE {
+                    pieces.push(Ok(hyper::body::Frame::data(bytes.split_to(PIECE))));
+                }
+                pieces.push(Ok(hyper::body::Frame::data(bytes)));
+                pieces
+            }
+            Err(e) => vec![Err(e)],
+        };
+        futures_util::stream::iter(pieces)
+    });
+    s3s::Body::http_body(http_body_util::StreamBody::new(pieces))
 }
 
 fn query_value(target: &str, name: &str) -> Option<String> {

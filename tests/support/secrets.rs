@@ -126,9 +126,16 @@ pub fn echoing_body() -> Vec<u8> {
 
 pub fn secrets() -> Secrets {
     Secrets(
-        [V4_SIGNATURE, TOKEN, V2_SIGNATURE, GCS_SIGNATURE, SAS_SIG, FORM_SIGNATURE]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        [
+            V4_SIGNATURE,
+            TOKEN,
+            V2_SIGNATURE,
+            GCS_SIGNATURE,
+            SAS_SIG,
+            FORM_SIGNATURE,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
     )
 }
