@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 
 use crate::content_type::ContentTypeChoice;
+use crate::exchange::Plan;
 use crate::link::{Finding, LinkError, Operation, PresignedLink};
 use crate::text::{T, fill, tr};
-use crate::transfer::Plan;
 
 /// What the file at the upload path turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,7 +298,7 @@ pub fn prepare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transfer::Payload;
+    use crate::exchange::Payload;
 
     const LINK: &str = "http://127.0.0.1:9000/b/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=A%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires=3600&X-Amz-Signature=x&X-Amz-SignedHeaders=host";
 

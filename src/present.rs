@@ -8,10 +8,11 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use crate::diagnose::CauseId;
+use crate::exchange::verify::Verification;
+use crate::exchange::{Payload, Plan, Progress, RetryReason, Success};
 use crate::format;
 use crate::link::{ExpiryStatus, Operation, PresignedLink};
 use crate::text::{T, fill, tr};
-use crate::transfer::{Payload, Plan, Progress, RetryReason, Success, Verification};
 
 /// How a line should look: what it says is good, needs attention, or stops the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,7 +355,7 @@ pub fn opener(path: &Path, reveal: bool, os: &str) -> (&'static str, Vec<std::ff
 
 /// Where an upload went, when the stored name differs from the file's: `fa-106/見積.csv`.
 /// The server's own word for the key (an upload form's `201` answer) comes first.
-pub fn stored_as(plan: &Plan, answered: Option<&crate::transfer::ResponseFacts>) -> Option<String> {
+pub fn stored_as(plan: &Plan, answered: Option<&crate::exchange::ResponseFacts>) -> Option<String> {
     let (path, _) = plan.upload_file()?;
     let (key, target) = match plan.post_form() {
         Some(form) => {
@@ -396,11 +397,11 @@ pub fn upload_notes(plan: &Plan, success: &Success) -> Vec<String> {
 
 /// Whether trying the same request again can help: a passing problem of the server or the
 /// network. Not for a refusal whose cause is the link or the request.
-pub fn retry_can_help(outcome: &crate::transfer::Outcome, first_cause: Option<CauseId>) -> bool {
-    use crate::transfer::Outcome;
+pub fn retry_can_help(outcome: &crate::exchange::Outcome, first_cause: Option<CauseId>) -> bool {
+    use crate::exchange::Outcome;
     match outcome {
         Outcome::Failed(error) => {
-            error.is_retryable() || matches!(error, crate::transfer::TransferError::Connect(_))
+            error.is_retryable() || matches!(error, crate::exchange::TransferError::Connect(_))
         }
         Outcome::Refused(_) => matches!(
             first_cause,
@@ -427,8 +428,8 @@ pub fn bounded(text: &str, max_bytes: usize) -> String {
 
 /// The request and what came back as text for a support ticket, redacted: the same in the
 /// window's "Copy details" and on the terminal after a refusal.
-pub fn ticket(plan: &Plan, outcome: &crate::transfer::Outcome) -> String {
-    use crate::transfer::Outcome;
+pub fn ticket(plan: &Plan, outcome: &crate::exchange::Outcome) -> String {
+    use crate::exchange::Outcome;
     let mut out = plan.describe();
     let (status, facts, object) = match outcome {
         Outcome::Succeeded(success) => {
@@ -467,7 +468,7 @@ pub fn ticket(plan: &Plan, outcome: &crate::transfer::Outcome) -> String {
 /// describe the object only in a download's answer.
 pub fn fact_rows(
     status: u16,
-    facts: &crate::transfer::ResponseFacts,
+    facts: &crate::exchange::ResponseFacts,
     object: bool,
 ) -> Vec<(T, String)> {
     let mut rows = vec![(T::Status, status.to_string())];
@@ -569,7 +570,7 @@ mod tests {
             status: 200,
             bytes: 1,
             elapsed: Duration::from_secs(1),
-            response: crate::transfer::ResponseFacts::default(),
+            response: crate::exchange::ResponseFacts::default(),
             saved_to: None,
             verification: Verification::Off,
             connections,
@@ -581,7 +582,7 @@ mod tests {
                 connections_line(&success(8, None)).as_deref(),
                 Some("Downloaded over 8 connections at once.")
             );
-            let changed = Some(crate::transfer::SingleStreamReason::ObjectChanged);
+            let changed = Some(crate::exchange::SingleStreamReason::ObjectChanged);
             assert!(
                 connections_line(&success(1, changed))
                     .is_some_and(|line| line.contains("changed on the server"))
@@ -732,7 +733,7 @@ mod tests {
 
     #[test]
     fn trying_again_is_offered_only_where_it_can_help() {
-        use crate::transfer::{Outcome, TransferError};
+        use crate::exchange::{Outcome, TransferError};
         assert!(retry_can_help(
             &Outcome::Failed(TransferError::Network("reset".into())),
             None
@@ -742,7 +743,7 @@ mod tests {
             None
         ));
         let refusal = || {
-            Outcome::Refused(Box::new(crate::transfer::Refusal {
+            Outcome::Refused(Box::new(crate::exchange::Refusal {
                 status: 403,
                 reason: String::new(),
                 body: crate::exchange::ErrorBody::parse(b""),

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::exchange::Options;
 use crate::text::{Language, T, fill};
-use crate::transfer::Options;
 
 /// The user's settings. Every field has a default, so an older or partial file still loads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ impl WindowGeometry {
 /// Bounds a person can set in the window.
 pub const ATTEMPTS_RANGE: std::ops::RangeInclusive<u32> = 1..=10;
 /// Bounds of the connections of one download.
-pub const CONNECTIONS_RANGE: std::ops::RangeInclusive<u32> = 1..=crate::transfer::MAX_CONNECTIONS;
+pub const CONNECTIONS_RANGE: std::ops::RangeInclusive<u32> = 1..=crate::exchange::MAX_CONNECTIONS;
 /// Bounds of the stall timeout, seconds.
 pub const STALL_TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 5..=600;
 

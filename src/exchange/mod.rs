@@ -5,10 +5,16 @@
 
 pub mod body;
 mod error;
+mod events;
+mod options;
+mod progress;
 pub mod verify;
 mod xml;
 
 pub use error::TransferError;
+pub use events::{Outcome, Reporter, RetryReason, TransferEvent};
+pub use options::{DEFAULT_CONNECTIONS, MAX_CONNECTIONS, Options, RANGES_MIN_BYTES};
+pub use progress::{Progress, ProgressMeter};
 
 use std::path::PathBuf;
 use std::time::Duration;

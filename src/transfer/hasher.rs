@@ -11,7 +11,8 @@ use std::path::Path;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
-use super::verify::Md5Stream;
+use super::verify::{self, Md5Stream, Verification};
+use super::{ResponseFacts, TransferError};
 
 /// Chunks waiting for the hasher at most; with 256 KiB chunks, 4 MiB.
 const QUEUE: usize = 16;
@@ -137,6 +138,28 @@ pub(super) fn read_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> i
         }
         Ok(())
     }
+}
+
+/// Compares the hasher's MD5 with the server's (`None`: verification is off).
+pub(super) async fn verify_md5(
+    hasher: Option<Hasher>,
+    facts: &ResponseFacts,
+    path: &Path,
+) -> Result<Verification, TransferError> {
+    let Some(hasher) = hasher else {
+        return Ok(Verification::Off);
+    };
+    let computed = hasher.finish().await.map_err(|e| TransferError::ReadFile {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    verify::compare_md5(&computed, facts).map_err(|(computed, server)| {
+        TransferError::DigestMismatch {
+            path: path.to_owned(),
+            computed,
+            server,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -13,8 +13,11 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use tokio::io::AsyncReadExt;
 use tokio_util::io::ReaderStream;
 
+use super::Options;
 use super::hasher::Hasher;
-use super::run::{Meter, Options, network_error, refusal, response_facts, verify_md5};
+use super::hasher::verify_md5;
+use super::http::{network_error, refusal, response_facts};
+use super::meter::Meter;
 use super::{Outcome, ResponseFacts, Success, TransferError};
 
 const IO_BUFFER_BYTES: usize = 64 * 1024;

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderValue, RANGE};
 
-use super::run::{network_error, refusal, response_facts, wire_url};
+use super::http::{network_error, refusal, response_facts, wire_url};
 use super::{Refusal, ResponseFacts, TransferError};
 use crate::secret::Secret;
 

@@ -18,15 +18,13 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::hasher::Feed;
-use super::run::{Answer, Meter, backoff, is_retryable_refusal, network_error, send};
+use super::http::{Answer, network_error, send};
+use super::meter::Meter;
+use super::retry::{backoff, is_retryable_refusal};
 use super::{Outcome, SingleStreamReason, TransferError};
 
 /// Downloads larger than this may use several connections.
-pub const MIN_BYTES: u64 = 32 * 1024 * 1024;
-/// Connections a download uses unless told otherwise.
-pub const DEFAULT_CONNECTIONS: u32 = 8;
-/// The most connections one download may use.
-pub const MAX_CONNECTIONS: u32 = 32;
+pub const MIN_BYTES: u64 = crate::exchange::RANGES_MIN_BYTES;
 /// A range is split for an idle connection only when both halves get at least this much: a
 /// new request costs a round trip.
 const MIN_SPLIT_BYTES: u64 = 4 * 1024 * 1024;

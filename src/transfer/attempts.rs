@@ -1,0 +1,155 @@
+//! Running a plan: attempts with backoff, the stall watchdog, cancel, and the outcome.
+
+use super::download::{DownloadState, Request, Target};
+use super::http::{extra_headers, wire_url};
+use super::meter::Meter;
+use super::retry::{backoff, is_retryable_refusal};
+use super::upload::{preflight_upload, upload};
+use super::{
+    CancellationToken, Options, Outcome, Payload, Plan, Reporter, RetryReason, TransferError,
+    TransferEvent,
+};
+
+/// Runs `plan` with the default options.
+pub async fn run(
+    client: &reqwest::Client,
+    plan: &Plan,
+    report: Reporter,
+    cancel: &CancellationToken,
+) -> Outcome {
+    run_with(client, plan, &Options::default(), report, cancel).await
+}
+
+/// Runs `plan` to its end, reporting progress and retries to `report`. Cancelling `cancel`
+/// stops it within moments; a cancelled or failed download leaves no file behind.
+pub async fn run_with(
+    client: &reqwest::Client,
+    plan: &Plan,
+    options: &Options,
+    report: Reporter,
+    cancel: &CancellationToken,
+) -> Outcome {
+    let work = async {
+        let url = wire_url(plan.url.expose())?;
+        let headers = extra_headers(&plan.headers)?;
+        let mut sent_despite_checksum = false;
+        if let Some((path, len_bytes)) = plan.upload_file() {
+            sent_despite_checksum = preflight_upload(plan, path, len_bytes, options).await?;
+        }
+        let mut download = DownloadState::default();
+        let mut attempt = 1;
+        loop {
+            let meter = Meter::new(attempt, report.clone());
+            let one = async {
+                match &plan.payload {
+                    Payload::Upload { path, len_bytes } => {
+                        let sent = upload(
+                            client,
+                            url.clone(),
+                            headers.clone(),
+                            path,
+                            *len_bytes,
+                            options,
+                            &meter,
+                        )
+                        .await;
+                        match sent {
+                            Ok(Outcome::Refused(mut refusal)) => {
+                                refusal.bytes_sent = meter.bytes();
+                                refusal.sent_despite_checksum = sent_despite_checksum;
+                                Ok(Outcome::Refused(refusal))
+                            }
+                            other => other,
+                        }
+                    }
+                    Payload::Post {
+                        path,
+                        len_bytes,
+                        fields,
+                        file_field,
+                        file_type,
+                    } => {
+                        let form = super::post::Form {
+                            path,
+                            planned_len: *len_bytes,
+                            fields,
+                            file_field,
+                            file_type,
+                        };
+                        match super::post::post(client, url.clone(), &form, options, &meter).await {
+                            Ok(Outcome::Refused(mut refusal)) => {
+                                refusal.bytes_sent = meter.bytes();
+                                Ok(Outcome::Refused(refusal))
+                            }
+                            other => other,
+                        }
+                    }
+                    Payload::Download {
+                        destination,
+                        replace_existing,
+                        name_from_response,
+                    } => {
+                        let request = Request {
+                            client,
+                            url: url.clone(),
+                            headers: headers.clone(),
+                            target: Target {
+                                path: destination,
+                                replace_existing: *replace_existing,
+                                name_from_response: *name_from_response,
+                            },
+                            options,
+                            meter: &meter,
+                        };
+                        download.attempt(&request).await
+                    }
+                }
+            };
+            let result = tokio::select! {
+                result = one => result,
+                () = meter.stalled(options.stall_timeout) => {
+                    Err(TransferError::Stalled(options.stall_timeout.as_secs()))
+                }
+            };
+            let retry_reason = match &result {
+                Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => {
+                    Some(RetryReason::Refused {
+                        status: refusal.status,
+                        code: refusal
+                            .body
+                            .code
+                            .clone()
+                            .unwrap_or_else(|| refusal.reason.clone()),
+                    })
+                }
+                Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
+                _ => None,
+            };
+            let expired = plan
+                .expires_at
+                .is_some_and(|at| at <= jiff::Timestamp::now());
+            match retry_reason {
+                Some(reason) if attempt < options.max_attempts && !expired => {
+                    let delay = backoff(options.backoff_base, attempt);
+                    report(TransferEvent::Retrying {
+                        next_attempt: attempt + 1,
+                        max_attempts: options.max_attempts,
+                        delay,
+                        reason,
+                    });
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                _ => return result,
+            }
+        }
+    };
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => Outcome::Cancelled,
+        result = work => match result {
+            Ok(outcome) => outcome,
+            Err(error) => Outcome::Failed(error),
+        },
+    }
+}
