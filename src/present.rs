@@ -515,6 +515,9 @@ pub fn connections_line(success: &Success) -> Option<String> {
     if let Some(reason) = success.single_stream_reason {
         return Some(reason.describe());
     }
+    if let Some(reason) = success.connections_reason {
+        return Some(reason.describe(success.connections));
+    }
     (success.connections > 1).then(|| {
         fill(
             T::ConnectionsUsed,
@@ -574,7 +577,9 @@ mod tests {
             saved_to: None,
             verification: Verification::Off,
             connections,
+            connections_reason: None,
             single_stream_reason: reason,
+            hash_tail: None,
         };
         with_language(Language::ENGLISH, || {
             assert_eq!(connections_line(&success(1, None)), None);
@@ -586,6 +591,22 @@ mod tests {
             assert!(
                 connections_line(&success(1, changed))
                     .is_some_and(|line| line.contains("changed on the server"))
+            );
+            let adapted = |count, reason| Success {
+                connections_reason: Some(reason),
+                ..success(count, None)
+            };
+            use crate::exchange::ConnectionsReason as Why;
+            assert_eq!(
+                connections_line(&adapted(1, Why::StoppedGrowing)).as_deref(),
+                Some(
+                    "Downloaded over one connection: a second did not make it faster on this server."
+                )
+            );
+            assert!(
+                connections_line(&adapted(3, Why::ServerSlowDown))
+                    .is_some_and(|line| line.starts_with("Downloaded over 3 connections")
+                        && line.contains("asked to slow down"))
             );
         });
         with_language(Language::JAPANESE, || {

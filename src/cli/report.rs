@@ -31,12 +31,19 @@ pub struct TransferReport {
     pub verification: VerificationReport,
     /// Attempts made (1 when no retry was needed).
     pub attempts: u32,
-    /// Connections that ran at once at most (1 for an upload, or a download in one stream).
+    /// Connections the download settled on (1 for an upload, or a download in one stream).
     pub connections: u32,
     /// Why a download that could have used several connections used one:
     /// `ranges-ignored` or `object-changed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub single_stream_reason: Option<crate::transfer::SingleStreamReason>,
+    /// Why a download in ranges settled on `connections`: `stopped-growing`, `maximum`,
+    /// `server-slow-down`, `rate-fell`, `link-expiring` or `ended-while-measuring`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connections_reason: Option<crate::transfer::ConnectionsReason>,
+    /// Seconds from the last byte's arrival to the digest's, for a verified download in ranges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash_tail_secs: Option<f64>,
     /// The server's request id.
     pub request_id: Option<String>,
     /// Where a download was saved.
@@ -142,6 +149,8 @@ impl TransferReport {
             attempts,
             connections: 1,
             single_stream_reason: None,
+            connections_reason: None,
+            hash_tail_secs: None,
             request_id: None,
             saved_to: None,
             key: None,
@@ -159,6 +168,8 @@ impl TransferReport {
                 report.verification = VerificationReport::of(&success.verification);
                 report.connections = success.connections;
                 report.single_stream_reason = success.single_stream_reason;
+                report.connections_reason = success.connections_reason;
+                report.hash_tail_secs = success.hash_tail.map(|t| t.as_secs_f64());
                 report.request_id = success.response.request_id.clone();
                 report.saved_to = success.saved_to.as_ref().map(|p| p.display().to_string());
                 if success.saved_to.is_none() {

@@ -298,10 +298,48 @@ pub struct Success {
     pub saved_to: Option<PathBuf>,
     /// What could be proved about the bytes.
     pub verification: Verification,
-    /// Connections that ran at once at most (1 for an upload or a download in one stream).
+    /// Connections the download settled on (1 for an upload or a download in one stream).
     pub connections: u32,
+    /// Why a download in ranges used that many.
+    pub connections_reason: Option<ConnectionsReason>,
     /// Why a download that could have used several connections used one.
     pub single_stream_reason: Option<SingleStreamReason>,
+    /// From the last byte's arrival to the digest's, when a download in ranges was verified.
+    pub hash_tail: Option<Duration>,
+}
+
+/// Why a download in ranges used the connections it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConnectionsReason {
+    /// Connections were added while each raised the total rate; the next did not.
+    StoppedGrowing,
+    /// Every addition raised the rate, up to the most allowed.
+    Maximum,
+    /// The server answered 503 / SlowDown: fewer connections, no more added.
+    ServerSlowDown,
+    /// The rate fell while downloading: one connection fewer.
+    RateFell,
+    /// The link was close to its expiry: no connection was added.
+    LinkExpiring,
+    /// The download ended before measuring whether more would help.
+    EndedWhileMeasuring,
+}
+
+impl ConnectionsReason {
+    /// How `count` connections came to be used, in the current language.
+    pub fn describe(&self, count: u32) -> String {
+        let key = match self {
+            ConnectionsReason::StoppedGrowing if count <= 1 => T::ConnectionsOneFastest,
+            ConnectionsReason::StoppedGrowing => T::ConnectionsStoppedGrowing,
+            ConnectionsReason::Maximum => T::ConnectionsMaximum,
+            ConnectionsReason::ServerSlowDown => T::ConnectionsServerSlowDown,
+            ConnectionsReason::RateFell => T::ConnectionsRateFell,
+            ConnectionsReason::LinkExpiring => T::ConnectionsLinkExpiring,
+            ConnectionsReason::EndedWhileMeasuring => T::ConnectionsEndedWhileMeasuring,
+        };
+        crate::text::fill(key, &[("count", &count.to_string())])
+    }
 }
 
 /// Why a large download ran over one connection.

@@ -100,6 +100,7 @@ pub async fn run_with(
                             },
                             options,
                             meter: &meter,
+                            expires_at: plan.expires_at,
                         };
                         download.attempt(&request).await
                     }

@@ -82,6 +82,8 @@ pub(super) struct Request<'a> {
     pub target: Target<'a>,
     pub options: &'a Options,
     pub meter: &'a Meter,
+    /// When the link expires, on the server's clock.
+    pub expires_at: Option<jiff::Timestamp>,
 }
 
 impl DownloadState {
@@ -121,6 +123,7 @@ impl DownloadState {
                 .header(IF_MATCH, etag.as_str());
         }
         meter.touch();
+        let asked = Instant::now();
         let (mut response, facts) = match send(request).await? {
             Answer::Accepted(response, facts) => (response, facts),
             Answer::Refused(outcome) => {
@@ -185,7 +188,11 @@ impl DownloadState {
             && self.single_stream_reason.is_none()
             && facts.accept_ranges.as_deref() != Some("none")
         {
-            let first = ranges::First { response, total };
+            let first = ranges::First {
+                response,
+                total,
+                took: asked.elapsed(),
+            };
             let answer = FirstAnswer {
                 etag,
                 hashing,
@@ -246,7 +253,9 @@ impl DownloadState {
             saved_to: Some(destination.to_owned()),
             verification,
             connections: 1,
+            connections_reason: None,
             single_stream_reason: self.single_stream_reason,
+            hash_tail: None,
         }))))
     }
 
@@ -296,14 +305,21 @@ impl DownloadState {
             max_attempts: options.max_attempts.max(RANGE_ATTEMPTS),
             stall_timeout: options.stall_timeout,
             backoff_base: options.backoff_base,
+            last_request: last_request(fixed.expires_at, &answer.facts, options),
         };
         match ranges::download(job, first).await? {
-            ranges::End::Complete { connections } => {
+            ranges::End::Complete {
+                connections,
+                reason,
+            } => {
                 meter.finish();
                 self.received = total;
+                let last_byte = Instant::now();
+                let hashed = hasher.is_some();
                 let verification = self
                     .verification(options, hasher, &answer.facts, destination)
                     .await?;
+                let hash_tail = hashed.then(|| last_byte.elapsed());
                 self.put_in_place(destination, fixed.target.replace_existing)
                     .await?;
                 Ok(Step::Done(Outcome::Succeeded(Box::new(Success {
@@ -314,7 +330,9 @@ impl DownloadState {
                     saved_to: Some(destination.to_owned()),
                     verification,
                     connections,
+                    connections_reason: Some(reason),
                     single_stream_reason: None,
+                    hash_tail,
                 }))))
             }
             ranges::End::OneStream(reason) => {
@@ -366,6 +384,27 @@ impl DownloadState {
         }
         Ok(())
     }
+}
+
+/// The last moment a download in ranges may make a new request: the link's expiry as the
+/// server's clock has it (this computer's clock corrected by the answer's `Date`), less the
+/// margin.
+fn last_request(
+    expires_at: Option<jiff::Timestamp>,
+    facts: &ResponseFacts,
+    options: &Options,
+) -> Option<Instant> {
+    let expires_at = expires_at?;
+    let now = jiff::Timestamp::now();
+    // `Date` is to the second: a difference of one is its rounding, not the clocks'.
+    let offset = crate::diagnose::clock::this_computer_offset_secs(now, facts.date.as_deref())
+        .filter(|offset| offset.abs() > 1)
+        .unwrap_or(0);
+    let server_now = now - jiff::SignedDuration::from_secs(offset);
+    let left =
+        expires_at.duration_since(server_now).as_secs_f64() - options.expiry_margin.as_secs_f64();
+    let left = std::time::Duration::try_from_secs_f64(left.max(0.0)).unwrap_or_default();
+    Instant::now().checked_add(left)
 }
 
 /// Attempts each range may make, at least: a range is small, and one failing should not end a

@@ -1,6 +1,7 @@
 //! The HTTP engine: send a presigned request exactly as signed, stream the body both ways,
 //! report progress, honour cancel, and never leave a half file where a whole one is expected.
 
+mod adapt;
 mod attempts;
 mod digest;
 mod download;
@@ -17,9 +18,9 @@ mod upload;
 
 pub use crate::exchange::verify::{self, ChecksumAlgorithm, Unverifiable, Verification};
 pub use crate::exchange::{
-    DEFAULT_CONNECTIONS, MAX_CONNECTIONS, Options, Outcome, Payload, Plan, Progress, ProgressMeter,
-    RANGES_MIN_BYTES, Refusal, Reporter, ResponseFacts, RetryReason, S3_SINGLE_PUT_LIMIT_BYTES,
-    SingleStreamReason, Success, TransferError, TransferEvent,
+    ConnectionsReason, DEFAULT_CONNECTIONS, MAX_CONNECTIONS, Options, Outcome, Payload, Plan,
+    Progress, ProgressMeter, RANGES_MIN_BYTES, Refusal, Reporter, ResponseFacts, RetryReason,
+    S3_SINGLE_PUT_LIMIT_BYTES, SingleStreamReason, Success, TransferError, TransferEvent,
 };
 pub use attempts::{run, run_with};
 pub use digest::file_digests;

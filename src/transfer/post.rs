@@ -185,7 +185,9 @@ pub(super) async fn post(
         saved_to: None,
         verification,
         connections: 1,
+        connections_reason: None,
         single_stream_reason: None,
+        hash_tail: None,
     })))
 }
 

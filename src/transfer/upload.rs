@@ -141,6 +141,8 @@ pub(super) async fn upload(
         saved_to: None,
         verification,
         connections: 1,
+        connections_reason: None,
         single_stream_reason: None,
+        hash_tail: None,
     })))
 }
