@@ -200,6 +200,14 @@ pub fn retry_notice(
     )
 }
 
+/// The note for a partial download that could not be removed.
+pub fn partial_left_notice(path: &std::path::Path, reason: &str) -> String {
+    fill(
+        T::PartialLeft,
+        &[("path", &path.display().to_string()), ("reason", reason)],
+    )
+}
+
 /// The most characters of a file name the big button shows.
 const BUTTON_NAME_CHARS: usize = 36;
 

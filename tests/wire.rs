@@ -309,6 +309,50 @@ async fn cancel_stops_a_download_and_removes_the_partial_file() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_file_that_cannot_be_removed_is_reported() {
+    use presign_desk::transfer::TransferEvent;
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    write_pattern(&pg.object_path("big.bin"), 64 * 1024 * 1024);
+    let link = PresignedLink::parse(&pg.sign_v4(Method::Get, "big.bin", HOUR)).unwrap();
+    let plan = Plan::download(&link, dir.path().join("big.bin"), false);
+
+    // Once bytes arrive, the partial file's name is taken by a folder that is not empty, which
+    // no file removal can take away; then the download is cancelled.
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    let folder = dir.path().to_owned();
+    let left = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = left.clone();
+    let report: Reporter = std::sync::Arc::new(move |event| match event {
+        TransferEvent::PartialLeft { path, reason } => seen.lock().unwrap().push((path, reason)),
+        TransferEvent::Progress(p) if p.bytes_done > 0 && !trigger.is_cancelled() => {
+            for part in files_in(&folder) {
+                std::fs::remove_file(&part).unwrap();
+                std::fs::create_dir(&part).unwrap();
+                std::fs::write(part.join("keep"), b"x").unwrap();
+            }
+            trigger.cancel();
+        }
+        _ => {}
+    });
+    let client = presign_desk::transfer::http_client().unwrap();
+    let outcome = presign_desk::transfer::run(&client, &plan, report, &cancel).await;
+    assert!(matches!(outcome, Outcome::Cancelled), "{outcome:?}");
+    let left = left.lock().unwrap().clone();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0].0, files_in(dir.path())[0]);
+    assert!(
+        left[0].0.to_string_lossy().ends_with(".presigndesk-part"),
+        "{left:?}"
+    );
+    assert!(!left[0].1.is_empty());
+    // Said in words, with the path to delete.
+    let note = presign_desk::present::partial_left_notice(&left[0].0, &left[0].1);
+    assert!(note.contains(&left[0].0.display().to_string()), "{note}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redirects_are_reported_not_followed() {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -321,6 +321,9 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
                         &reason,
                     ))
                 }
+                TransferEvent::PartialLeft { path, reason } => {
+                    printer.note(&present::partial_left_notice(&path, &reason))
+                }
             }
         }
     });

@@ -22,6 +22,14 @@ pub enum TransferEvent {
         /// Why the last attempt failed.
         reason: RetryReason,
     },
+    /// A partial download could not be removed: it is still on disk, hidden beside where the
+    /// file was to go, and the person may want to delete it.
+    PartialLeft {
+        /// The partial file.
+        path: std::path::PathBuf,
+        /// Why it could not be removed.
+        reason: String,
+    },
 }
 
 /// Why an attempt failed in a way worth another; put in words when shown, in the language of

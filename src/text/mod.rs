@@ -164,6 +164,7 @@ ids! {
     Retrying,
     AttemptNumber,
     RetryRefused,
+    PartialLeft,
     UploadedNamed,
     DownloadedNamed,
     ConfirmedUpload,

@@ -51,7 +51,7 @@ pub(super) struct Target<'a> {
 impl Target<'_> {
     /// The final path: the server's `Content-Disposition` name when allowed, beside an existing
     /// file rather than over it.
-    fn resolve(&self, facts: &ResponseFacts) -> PathBuf {
+    async fn resolve(&self, facts: &ResponseFacts) -> PathBuf {
         let named = self
             .name_from_response
             .then_some(facts.content_disposition.as_deref())
@@ -63,7 +63,13 @@ impl Target<'_> {
         if folder.join(&name) == self.path {
             return self.path.to_owned();
         }
-        super::naming::keep_both_name(folder, &name, |p| p.symlink_metadata().is_ok())
+        let (folder, fallback) = (folder.to_owned(), self.path.to_owned());
+        // Looks at the folder, which may be slow (a network share): off the runtime's threads.
+        tokio::task::spawn_blocking(move || {
+            super::naming::keep_both_name(&folder, &name, |p| p.symlink_metadata().is_ok())
+        })
+        .await
+        .unwrap_or(fallback)
     }
 }
 
@@ -107,7 +113,10 @@ impl DownloadState {
             ..
         } = fixed;
         let replace_existing = target.replace_existing;
-        if self.partial.is_none() && !replace_existing && target.path.exists() {
+        if self.partial.is_none()
+            && !replace_existing
+            && tokio::fs::try_exists(target.path).await.unwrap_or(false)
+        {
             return Err(TransferError::DestinationExists(target.path.to_owned()));
         }
         let started = *self.started.get_or_insert_with(Instant::now);
@@ -140,10 +149,10 @@ impl DownloadState {
             }
         };
         let status = response.status();
-        let destination = self
-            .destination
-            .get_or_insert_with(|| target.resolve(&facts))
-            .clone();
+        if self.destination.is_none() {
+            self.destination = Some(target.resolve(&facts).await);
+        }
+        let destination = self.destination.clone().unwrap_or_default();
         let destination = destination.as_path();
         let resumed = status.as_u16() == 206
             && resume_from.is_some()
@@ -172,10 +181,10 @@ impl DownloadState {
             response.content_length()
         };
         if !resumed && let Some(total) = expected_total {
-            check_free_space(destination, total)?;
+            check_free_space(destination, total).await?;
         }
         if self.partial.is_none() {
-            let (partial, file) = PartialFile::create(destination).await?;
+            let (partial, file) = PartialFile::create(destination, meter.reporter()).await?;
             self.partial = Some(partial);
             self.writer = Some(tokio::io::BufWriter::with_capacity(IO_BUFFER_BYTES, file));
         }
@@ -282,12 +291,21 @@ impl DownloadState {
             .into_std()
             .await;
         // Pre-sized: every range writes in place.
-        file.set_len(first.total).map_err(&write_error)?;
+        let file = {
+            let total = first.total;
+            tokio::task::spawn_blocking(move || file.set_len(total).map(|()| file))
+                .await
+                .map_err(io::Error::other)
+                .and_then(|sized| sized)
+                .map_err(&write_error)?
+        };
         // Nothing here can be resumed by a later attempt in one stream.
         self.resume_etag = None;
         self.received = 0;
         let hasher = match (&self.partial, answer.hashing) {
-            (Some(partial), true) => Some(Hasher::of_file(&partial.path).map_err(&write_error)?),
+            (Some(partial), true) => {
+                Some(Hasher::of_file(&partial.path).await.map_err(&write_error)?)
+            }
             _ => None,
         };
         let total = first.total;

@@ -57,8 +57,9 @@ impl Hasher {
     }
 
     /// Starts hashing the file at `path` in order, as far as it is said to be complete.
-    pub fn of_file(path: &Path) -> io::Result<Self> {
-        Ok(Self::start(Some(std::fs::File::open(path)?)))
+    pub async fn of_file(path: &Path) -> io::Result<Self> {
+        let file = tokio::fs::File::open(path).await?.into_std().await;
+        Ok(Self::start(Some(file)))
     }
 
     fn start(file: Option<std::fs::File>) -> Self {
@@ -189,7 +190,7 @@ mod tests {
         let data: Vec<u8> = (0..5_000_000u32).map(|i| (i * 13 % 253) as u8).collect();
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(&data).unwrap();
-        let hasher = Hasher::of_file(file.path()).unwrap();
+        let hasher = Hasher::of_file(file.path()).await.unwrap();
         let feed = hasher.feed();
         // Marks may repeat or arrive late; only how far the file is complete matters.
         for mark in [0, 1_000_000, 1_000_000, 3_500_001, 5_000_000] {

@@ -26,6 +26,11 @@ impl Meter {
         }
     }
 
+    /// Whoever watches this transfer.
+    pub(super) fn reporter(&self) -> Reporter {
+        self.report.clone()
+    }
+
     pub(super) fn touch(&self) {
         let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.last_activity_ms.store(ms, Ordering::Relaxed);

@@ -4,7 +4,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::TransferError;
+use super::{Reporter, TransferError, TransferEvent};
 
 /// The name a download is saved under while it is incomplete: hidden, beside `destination`.
 pub fn partial_path(destination: &Path) -> PathBuf {
@@ -31,12 +31,18 @@ pub(super) fn write_failed(path: &Path) -> impl Fn(io::Error) -> TransferError +
 }
 
 /// Refuses a download the disk cannot hold.
-pub(super) fn check_free_space(destination: &Path, needed: u64) -> Result<(), TransferError> {
+pub(super) async fn check_free_space(destination: &Path, needed: u64) -> Result<(), TransferError> {
     let folder = destination
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    match fs4::available_space(folder) {
+        .unwrap_or(Path::new("."))
+        .to_owned();
+    // statvfs may wait on a slow disk or a network share: off the runtime's threads.
+    let available = tokio::task::spawn_blocking(move || fs4::available_space(folder))
+        .await
+        .map_err(io::Error::other)
+        .and_then(|free| free);
+    match available {
         Ok(available) if available < needed => Err(TransferError::NoSpace { needed, available }),
         // Unknown free space is no reason to refuse; the write will say if it fails.
         _ => Ok(()),
@@ -48,10 +54,15 @@ pub(super) fn check_free_space(destination: &Path, needed: u64) -> Result<(), Tr
 pub(super) struct PartialFile {
     pub path: PathBuf,
     finished: bool,
+    /// Told when the file cannot be removed.
+    report: Reporter,
 }
 
 impl PartialFile {
-    pub async fn create(destination: &Path) -> Result<(Self, tokio::fs::File), TransferError> {
+    pub async fn create(
+        destination: &Path,
+        report: Reporter,
+    ) -> Result<(Self, tokio::fs::File), TransferError> {
         let path = partial_path(destination);
         let file = tokio::fs::OpenOptions::new()
             .write(true)
@@ -63,6 +74,7 @@ impl PartialFile {
             Self {
                 path,
                 finished: false,
+                report,
             },
             file,
         ))
@@ -83,13 +95,14 @@ impl PartialFile {
         } else {
             match tokio::fs::hard_link(&self.path, destination).await {
                 Ok(()) => {
-                    let _ = tokio::fs::remove_file(&self.path).await;
+                    let removed = tokio::fs::remove_file(&self.path).await;
+                    self.removed(removed);
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     return Err(TransferError::DestinationExists(destination.to_owned()));
                 }
                 // File systems without hard links: check, then rename.
-                Err(_) if !destination.exists() => {
+                Err(_) if !tokio::fs::try_exists(destination).await.unwrap_or(true) => {
                     tokio::fs::rename(&self.path, destination)
                         .await
                         .map_err(write_error)?;
@@ -100,12 +113,26 @@ impl PartialFile {
         self.finished = true;
         Ok(())
     }
+
+    /// Reports a removal that failed; a file already gone is not a failure.
+    fn removed(&self, result: io::Result<()>) {
+        if let Err(e) = result
+            && e.kind() != io::ErrorKind::NotFound
+        {
+            (self.report)(TransferEvent::PartialLeft {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            });
+        }
+    }
 }
 
 impl Drop for PartialFile {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = std::fs::remove_file(&self.path);
+            // Drop cannot wait: a cancel drops the transfer's future, and the file must go
+            // before the outcome is told.
+            self.removed(std::fs::remove_file(&self.path));
         }
     }
 }

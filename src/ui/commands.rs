@@ -84,6 +84,9 @@ impl PresignDeskApp {
                         });
                     }
                 }
+                Message::Transfer(TransferEvent::PartialLeft { path, reason }) => {
+                    chrome.note(crate::present::partial_left_notice(&path, &reason), None);
+                }
                 Message::Finished(outcome, probe) => {
                     if let Some(report) = &mut chrome.report
                         && let Some(started) = report.transfer_started.take()
