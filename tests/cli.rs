@@ -80,6 +80,57 @@ fn put_then_get() {
 }
 
 #[test]
+fn long_japanese_names_are_downloaded_whole_or_cut_where_a_character_ends() {
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("upload.pdf");
+    support::write_pattern(&file, 3 * 1024 * 1024);
+    let folder = dir.path().join("into");
+    std::fs::create_dir(&folder).unwrap();
+    // 80 characters and an extension: 244 bytes, a legal name whose partial file is not; and
+    // 90, 274 bytes, too long for any file system. The server names the file (the playground
+    // keeps keys in file names of its own, too short for either as a key).
+    let eighty = format!("{}見積.pdf", "見積書".repeat(26));
+    let ninety = format!("{}.pdf", "見積書".repeat(30));
+    for (key, name) in [("long/eighty.pdf", &eighty), ("long/ninety.pdf", &ninety)] {
+        let disposition = format!(
+            "attachment; filename*=UTF-8''{}",
+            percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+        );
+        let url = pg.sign_v4_put_with_headers(key, HOUR, &[("content-disposition", &disposition)]);
+        let header = format!("Content-Disposition: {disposition}");
+        let out = presign_desk(&["put", &url, &path_arg(&file), "-H", &header]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+        let get_url = pg.sign_v4(Method::Get, key, HOUR);
+        for _ in 0..2 {
+            let out = presign_desk(&["get", &get_url, "-o", &path_arg(&folder)]);
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        }
+    }
+    let mut names: Vec<String> = support::files_in(&folder)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        assert!(name.len() <= 255, "{name}: {} bytes", name.len());
+        assert!(support::same_bytes(&file, &folder.join(name)), "{name}");
+    }
+    // The second download of each is kept beside the first, never over it; no partial is left.
+    let eighty_stem = eighty.trim_end_matches(".pdf");
+    let cut = &ninety[..249]; // 83 whole characters (249 bytes) and ".pdf" within 255
+    let mut expected = vec![
+        eighty.clone(),
+        format!("{eighty_stem} (1).pdf"),
+        format!("{cut}.pdf"),
+        format!("{} (1).pdf", &ninety[..246]),
+    ];
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+#[test]
 fn content_type_flags() {
     let pg = Playground::start();
     let dir = tempfile::tempdir().unwrap();

@@ -187,7 +187,7 @@ pub struct GetArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub overwrite: bool,
-    /// Connections a large download (over 32 MiB) may use at once.
+    /// The most connections a large download (over 32 MiB) may use; 1 turns ranges off.
     #[arg(long, value_name = "N", default_value_t = crate::transfer::DEFAULT_CONNECTIONS,
         value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::transfer::MAX_CONNECTIONS)))]
     pub connections: u32,

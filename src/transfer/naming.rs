@@ -2,9 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use crate::link::PresignedLink;
 
-const MAX_NAME_CHARS: usize = 200;
+/// The longest file name most file systems take, in bytes of UTF-8 (ext4, XFS, Btrfs, APFS;
+/// NTFS counts UTF-16 units, never more than UTF-8 bytes).
+pub const NAME_MAX_BYTES: usize = 255;
+/// A name from a link or a server is cut to this; [`keep_both_name`] cuts the stem further for
+/// its ` (1)`.
+const MAX_NAME_BYTES: usize = NAME_MAX_BYTES;
+/// An ending longer than this is not an extension worth keeping when a name is cut.
+const MAX_EXTENSION_BYTES: usize = 16;
 const FALLBACK_NAME: &str = "download";
 
 /// The file name a download gets from the link: the key's last segment, made safe.
@@ -104,7 +113,7 @@ pub fn sanitize(name: &str) -> String {
         })
         .collect();
     let cleaned = cleaned.trim().trim_end_matches('.').trim_start_matches('.');
-    let cleaned: String = cleaned.chars().take(MAX_NAME_CHARS).collect();
+    let cleaned = cut_name(cleaned, MAX_NAME_BYTES);
     if cleaned.trim().is_empty() {
         return FALLBACK_NAME.to_owned();
     }
@@ -124,6 +133,48 @@ pub fn sanitize(name: &str) -> String {
     }
 }
 
+/// `name` cut to at most `max` bytes, keeping a short extension (`.pdf`): the stem is cut
+/// where a reader sees a character end, never inside an emoji sequence or between a letter and
+/// its marks.
+pub fn cut_name(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && ext.len() < MAX_EXTENSION_BYTES
+                && !ext.contains(char::is_whitespace)
+                && ext.len() + 1 < max =>
+        {
+            name.split_at(stem.len())
+        }
+        _ => (name, ""),
+    };
+    let stem = cut_at_grapheme(stem, max - extension.len()).trim_end();
+    format!("{stem}{extension}")
+}
+
+/// The longest start of `text` of at most `max` bytes that ends where a reader sees a character
+/// end; within a single cluster longer than `max` (which no font draws), where a code point ends.
+fn cut_at_grapheme(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let end = text
+        .grapheme_indices(true)
+        .map(|(at, cluster)| at + cluster.len())
+        .take_while(|&end| end <= max)
+        .last()
+        .unwrap_or_else(|| {
+            (0..=max)
+                .rev()
+                .find(|&at| text.is_char_boundary(at))
+                .unwrap_or(0)
+        });
+    &text[..end]
+}
+
 /// `name` in `folder`, or `name (1)`, `name (2)`... if taken, as `exists` tells.
 pub fn keep_both_name(folder: &Path, name: &str, exists: impl Fn(&Path) -> bool) -> PathBuf {
     let first = folder.join(name);
@@ -135,7 +186,13 @@ pub fn keep_both_name(folder: &Path, name: &str, exists: impl Fn(&Path) -> bool)
         _ => (name, String::new()),
     };
     (1..)
-        .map(|n| folder.join(format!("{stem} ({n}){ext}")))
+        .map(|n| {
+            // A name already at the limit loses the end of its stem, not its number.
+            let number = format!(" ({n})");
+            let room = NAME_MAX_BYTES.saturating_sub(number.len() + ext.len());
+            let stem = cut_at_grapheme(stem, room).trim_end();
+            folder.join(format!("{stem}{number}{ext}"))
+        })
         .find(|candidate| !exists(candidate))
         .unwrap_or(first)
 }
@@ -164,7 +221,67 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(sanitize(input), expected, "{input:?}");
         }
-        assert_eq!(sanitize(&"x".repeat(500)).chars().count(), MAX_NAME_CHARS);
+        assert_eq!(sanitize(&"x".repeat(500)).len(), MAX_NAME_BYTES);
+    }
+
+    /// Every start of `cut` ends on a cluster boundary of `whole`.
+    fn ends_on_a_cluster(whole: &str, cut: &str) -> bool {
+        whole
+            .grapheme_indices(true)
+            .any(|(at, cluster)| at + cluster.len() == cut.len())
+    }
+
+    #[test]
+    fn long_names_are_cut_by_bytes_where_a_character_ends() {
+        // 80 Japanese characters are 240 bytes: a legal name, kept whole.
+        let eighty = format!("{}見積.pdf", "見積書".repeat(26));
+        assert_eq!(sanitize(&eighty), eighty);
+        // 90 are 270 bytes: over the limit, though well under 200 characters.
+        let japanese = format!("{}.pdf", "見積書".repeat(30));
+        let cut = sanitize(&japanese);
+        assert!(cut.len() <= MAX_NAME_BYTES, "{}", cut.len());
+        assert!(cut.ends_with(".pdf"), "{cut}");
+        assert!(japanese.starts_with(cut.trim_end_matches(".pdf")));
+        assert_eq!(cut.trim_end_matches(".pdf").chars().count(), 83);
+
+        // A family emoji is seven code points (25 bytes) and one character to a reader.
+        let family = "👨\u{200d}👩\u{200d}👧\u{200d}👦";
+        let emoji = format!("{}.png", family.repeat(12));
+        let cut = sanitize(&emoji);
+        assert!(cut.len() <= MAX_NAME_BYTES);
+        let stem = cut.trim_end_matches(".png");
+        assert_eq!(stem, family.repeat(10), "whole families only");
+
+        // Letters with combining marks (e + acute, a + ring + dot below) stay whole.
+        let marked = format!("{}.txt", "e\u{301}a\u{30a}\u{323}".repeat(40));
+        let cut = sanitize(&marked);
+        let stem = cut.trim_end_matches(".txt");
+        assert!(cut.len() <= MAX_NAME_BYTES);
+        assert!(ends_on_a_cluster(&marked, stem), "{stem:?}");
+        assert!(
+            !stem.ends_with('e') && !stem.ends_with('a'),
+            "a mark left behind"
+        );
+
+        // A long ending is not an extension: the name is cut from its end.
+        let dotted = format!("notes.{}", "x".repeat(300));
+        assert_eq!(sanitize(&dotted).len(), MAX_NAME_BYTES);
+
+        // A name made of one cluster longer than the limit is cut where a code point ends.
+        let zalgo = format!("z{}", "\u{301}".repeat(200));
+        let cut = cut_name(&zalgo, 100);
+        assert!(cut.len() <= 100 && !cut.is_empty());
+    }
+
+    #[test]
+    fn names_kept_both_stay_within_the_limit() {
+        let long = format!("{}.csv", "報告".repeat(41)); // 250 bytes
+        assert!(long.len() <= NAME_MAX_BYTES);
+        let taken = PathBuf::from("/d").join(&long);
+        let other = keep_both_name(Path::new("/d"), &long, |p| p == taken);
+        let name = other.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= NAME_MAX_BYTES, "{}", name.len());
+        assert!(name.ends_with(" (1).csv"), "{name}");
     }
 
     #[test]

@@ -16,10 +16,15 @@ pub fn partial_path(destination: &Path) -> PathBuf {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
-    destination.with_file_name(format!(
-        ".{name}.{}-{unique:08x}.presigndesk-part",
-        std::process::id()
-    ))
+    let hidden = |name: &str| {
+        format!(
+            ".{name}.{}-{unique:08x}.presigndesk-part",
+            std::process::id()
+        )
+    };
+    // The final name may use all 255 bytes; the partial one cuts it to leave room for its marks.
+    let room = super::naming::NAME_MAX_BYTES.saturating_sub(hidden("").len());
+    destination.with_file_name(hidden(&super::naming::cut_name(&name, room)))
 }
 
 /// A failed write to `path` as the error people see.
@@ -133,6 +138,33 @@ impl Drop for PartialFile {
             // Drop cannot wait: a cancel drops the transfer's future, and the file must go
             // before the outcome is told.
             self.removed(std::fs::remove_file(&self.path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_partial_name_fits_where_the_final_name_fits() {
+        for name in [
+            "report.csv".to_owned(),
+            format!("{}見積.pdf", "見積書".repeat(26)), // 80 characters, 244 bytes
+            format!("{}.pdf", "見".repeat(83)),         // 253 bytes: a legal final name
+            "👨\u{200d}👩\u{200d}👧\u{200d}👦".repeat(10),
+            "e\u{301}".repeat(80),
+        ] {
+            let destination = Path::new("/downloads").join(&name);
+            let partial = partial_path(&destination);
+            let partial_name = partial.file_name().unwrap().to_str().unwrap();
+            assert!(partial_name.len() <= 255, "{name}: {}", partial_name.len());
+            assert!(partial_name.starts_with('.'));
+            assert!(partial_name.ends_with(".presigndesk-part"));
+            assert_eq!(partial.parent(), destination.parent());
+            if name.len() < 200 {
+                assert!(partial_name.contains(&name), "short names are kept whole");
+            }
         }
     }
 }
