@@ -229,7 +229,7 @@ impl Controller {
         } else {
             0.0
         };
-        let linear = f64::from(to - from) / f64::from(from);
+        let linear = linear(from, to);
         if gain < MIN_GAIN {
             self.target = from;
             self.reason = ConnectionsReason::StoppedGrowing;
@@ -277,6 +277,11 @@ impl Controller {
             low: 0,
         };
     }
+}
+
+/// The gain `to` streams would bring over `from` if each carried as much.
+fn linear(from: u32, to: u32) -> f64 {
+    f64::from(to.saturating_sub(from)) / f64::from(from.max(1))
 }
 
 fn rate(bytes: u64, since: Instant, r: Reading) -> f64 {

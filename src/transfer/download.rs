@@ -235,6 +235,7 @@ impl DownloadState {
         }
         writer.flush().await.map_err(&write_error)?;
         meter.finish();
+        let last_byte = Instant::now();
         if let Some(expected) = expected_total
             && self.received != expected
         {
@@ -250,9 +251,11 @@ impl DownloadState {
             ..facts.clone()
         };
         let hasher = self.hasher.take();
+        let hashed = hasher.is_some();
         let verification = self
             .verification(options, hasher, &whole, destination)
             .await?;
+        let hash_tail = hashed.then(|| last_byte.elapsed());
         self.put_in_place(destination, replace_existing).await?;
         Ok(Step::Done(Outcome::Succeeded(Box::new(Success {
             status: status.as_u16(),
@@ -264,7 +267,7 @@ impl DownloadState {
             connections: 1,
             connections_reason: None,
             single_stream_reason: self.single_stream_reason,
-            hash_tail: None,
+            hash_tail,
         }))))
     }
 

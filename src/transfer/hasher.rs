@@ -9,7 +9,7 @@ use std::io;
 use std::path::Path;
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::verify::{self, Md5Stream, Verification};
 use super::{ResponseFacts, TransferError};
@@ -29,18 +29,28 @@ enum Work {
 
 /// Feeds the hashing thread; cheap to clone.
 #[derive(Clone)]
-pub(super) struct Feed(mpsc::Sender<Work>);
+pub(super) struct Feed {
+    work: mpsc::Sender<Work>,
+    /// How many bytes the thread has hashed.
+    hashed: watch::Receiver<u64>,
+}
 
 impl Feed {
     /// Hashes `bytes` next.
     pub async fn bytes(&self, bytes: Bytes) {
         // A closed queue means the hasher failed; `finish` reports that.
-        let _ = self.0.send(Work::Bytes(bytes)).await;
+        let _ = self.work.send(Work::Bytes(bytes)).await;
     }
 
     /// The file holds every byte below `offset`: hash up to there.
     pub async fn file_up_to(&self, offset: u64) {
-        let _ = self.0.send(Work::FileUpTo(offset)).await;
+        let _ = self.work.send(Work::FileUpTo(offset)).await;
+    }
+
+    /// Returns once the first `offset` bytes are hashed, or the hasher stopped.
+    pub async fn hashed_to(&self, offset: u64) {
+        let mut hashed = self.hashed.clone();
+        let _ = hashed.wait_for(|&done| done >= offset).await;
     }
 }
 
@@ -65,6 +75,7 @@ impl Hasher {
     fn start(file: Option<std::fs::File>) -> Self {
         let (tx, mut rx) = mpsc::channel(QUEUE);
         let (done_tx, done) = oneshot::channel();
+        let (progress, hashed_rx) = watch::channel(0u64);
         tokio::task::spawn_blocking(move || {
             let mut md5 = Md5Stream::default();
             let mut hashed = 0u64;
@@ -73,7 +84,11 @@ impl Hasher {
                 match rx.blocking_recv() {
                     Some(Work::Finish) => break Ok(md5.hex()),
                     None => break Err(io::Error::other("hashing stopped before the end")),
-                    Some(Work::Bytes(bytes)) => md5.update(&bytes),
+                    Some(Work::Bytes(bytes)) => {
+                        md5.update(&bytes);
+                        hashed += bytes.len() as u64;
+                        progress.send_replace(hashed);
+                    }
                     Some(Work::FileUpTo(offset)) => {
                         let Some(file) = file.as_ref() else {
                             break Err(io::Error::other("no file to hash"));
@@ -90,6 +105,7 @@ impl Hasher {
                             }
                             md5.update(&buffer[..n]);
                             hashed += n as u64;
+                            progress.send_replace(hashed);
                         }
                     }
                 }
@@ -97,7 +113,10 @@ impl Hasher {
             let _ = done_tx.send(result);
         });
         Self {
-            feed: Feed(tx),
+            feed: Feed {
+                work: tx,
+                hashed: hashed_rx,
+            },
             done,
         }
     }
@@ -110,7 +129,7 @@ impl Hasher {
     /// Waits for everything fed so far to be hashed; the digest as lowercase hex. Feeds still
     /// held elsewhere need not be dropped: what they send later is not hashed.
     pub async fn finish(self) -> io::Result<String> {
-        let _ = self.feed.0.send(Work::Finish).await;
+        let _ = self.feed.work.send(Work::Finish).await;
         self.done
             .await
             .unwrap_or_else(|_| Err(io::Error::other("the hashing thread ended")))

@@ -36,12 +36,16 @@ pub const MIN_BYTES: u64 = crate::exchange::RANGES_MIN_BYTES;
 const MIN_SPLIT_BYTES: u64 = 4 * 1024 * 1024;
 /// The smallest piece handed out (the last may be smaller).
 const MIN_PIECE_BYTES: u64 = 2 * 1024 * 1024;
-/// The largest.
-const MAX_PIECE_BYTES: u64 = 256 * 1024 * 1024;
 /// A piece carries about this much of one connection's transfer.
 const PIECE_SECS: f64 = 2.0;
 /// What each connection gathers before writing: its memory, bounded.
 const WRITE_BYTES: usize = 1024 * 1024;
+/// How far writes may run ahead of the MD5: what is left to hash after the last byte, at
+/// most (about 0.1 s of hashing). Pieces are sized so that the connections' spread fits in it.
+const AHEAD_BYTES: u64 = 48 * 1024 * 1024;
+/// A write waits for the MD5 at most this long: a soft limit, so that no wait can hold up the
+/// connection that would let the MD5 move on.
+const AHEAD_WAIT: Duration = Duration::from_millis(500);
 /// How often the connections' rate is read.
 const TICK: Duration = Duration::from_millis(25);
 /// Before the last moment for a new request, new requests run to the object's end, so the
@@ -192,9 +196,12 @@ impl Board {
         let per_connection = self.rate / f64::from(self.streaming.max(1));
         let by_rate = (per_connection * PIECE_SECS) as u64;
         let share = remaining / (2 * u64::from(self.target.max(1)));
+        // Every connection's piece within reach of the MD5, so that it keeps up.
+        let spread = AHEAD_BYTES / (2 * u64::from(self.target.max(1)));
         let size = by_rate
             .min(share)
-            .clamp(MIN_PIECE_BYTES, MAX_PIECE_BYTES)
+            .min(spread)
+            .max(MIN_PIECE_BYTES)
             .min(remaining);
         // No sliver left behind for a request of its own.
         if remaining - size < MIN_PIECE_BYTES {
@@ -227,7 +234,9 @@ impl Board {
         if !self.may_ask() || self.running > self.target {
             return None;
         }
-        let open = self.open_requests;
+        // Near the expiry; or down to one connection (a second did not help): the request runs
+        // to the object's end, so that the one stream needs no further request.
+        let open = self.open_requests || (self.target == 1 && self.running <= 1);
         if let Some(i) = self
             .parts
             .iter()
@@ -600,7 +609,8 @@ async fn fetch(
         buffer.extend_from_slice(&chunk[..take]);
         job.meter.count(take as u64);
         if (buffer.len() >= WRITE_BYTES || at_end)
-            && let Err(trouble) = write(job, board, index, &mut buffer, &mut write_at_offset).await
+            && let Err(trouble) =
+                write(job, board, index, &mut buffer, &mut write_at_offset, stop).await
         {
             return Err((trouble, ahead));
         }
@@ -609,7 +619,7 @@ async fn fetch(
         }
     };
     // What arrived is good even when the rest did not: keep it, so a retry resumes after it.
-    if let Err(trouble) = write(job, board, index, &mut buffer, &mut write_at_offset).await {
+    if let Err(trouble) = write(job, board, index, &mut buffer, &mut write_at_offset, stop).await {
         return Err((trouble, ahead));
     }
     if let Err(trouble) = ended {
@@ -719,16 +729,25 @@ async fn request(
 }
 
 /// Writes `buffer` at `offset` (off the runtime's threads), records it, and tells the hasher
-/// how far the file is now complete.
+/// how far the file is now complete. A write far ahead of the MD5 waits for it first, so
+/// that the connection slows to the MD5's pace when hashing is the slowest part.
 async fn write(
     job: &Job,
     board: &Mutex<Board>,
     index: usize,
     buffer: &mut Vec<u8>,
     offset: &mut u64,
+    stop: &CancellationToken,
 ) -> Result<(), Trouble> {
     if buffer.is_empty() {
         return Ok(());
+    }
+    if let Some(feed) = &job.feed {
+        let end = *offset + buffer.len() as u64;
+        tokio::select! {
+            () = stop.cancelled() => {}
+            _ = tokio::time::timeout(AHEAD_WAIT, feed.hashed_to(end.saturating_sub(AHEAD_BYTES))) => {}
+        }
     }
     let failed = |reason: String| {
         Trouble::Stop(Stop::Failed(TransferError::WriteFile {
@@ -822,7 +841,7 @@ mod tests {
     #[test]
     fn pieces_go_in_file_order_sized_to_the_rate_and_shrinking_to_the_end() {
         let total = 1024 * MIB;
-        let mut board = board(total, 4, 4.0 * 16.0 * MIB as f64);
+        let mut board = board(total, 4, 4.0 * 2.0 * MIB as f64);
         let mut last_end = board.frontier;
         let mut sizes = Vec::new();
         while let Some(i) = board.claim() {
@@ -840,8 +859,8 @@ mod tests {
         assert_eq!(last_end, total, "no gap, no overlap, to the end");
         assert_eq!(
             sizes[0],
-            32 * MIB,
-            "two seconds of one connection at 16 MiB/s"
+            4 * MIB,
+            "two seconds of one connection at 2 MiB/s"
         );
         let (last, before) = sizes.split_last().unwrap();
         assert!(before.windows(2).all(|w| w[1] <= w[0]), "{sizes:?}");
@@ -858,9 +877,9 @@ mod tests {
 
     #[test]
     fn piece_sizes_cannot_overflow() {
-        let mut board = board(u64::MAX - 1, 32, f64::MAX);
+        let mut board = board(u64::MAX - 1, 1, f64::MAX);
         let i = board.claim().unwrap();
-        assert_eq!(board.parts[i].end - board.parts[i].read, MAX_PIECE_BYTES);
+        assert_eq!(board.parts[i].end - board.parts[i].read, AHEAD_BYTES / 2);
     }
 
     #[test]
@@ -905,6 +924,40 @@ mod tests {
         assert_eq!(board.claim(), None);
         board.running = 2;
         assert!(board.claim().is_some());
+    }
+
+    #[test]
+    fn back_to_one_connection_the_next_request_runs_to_the_end() {
+        let mut board = board(256 * MIB, 2, 400.0 * MIB as f64);
+        let i = board.claim().unwrap();
+        assert!(
+            !board.parts[i].open,
+            "two connections: a piece of its own size"
+        );
+        // The second did not help: one connection is left, asking for what remains.
+        board.target = 1;
+        board.running = 1;
+        board.parts[i].read = board.parts[i].end;
+        board.parts[i].owned = false;
+        let j = board.claim().unwrap();
+        assert!(
+            board.parts[j].open,
+            "one stream to the end, no further request"
+        );
+        assert!(board.carry_on(j) || board.parts[j].end == board.frontier);
+    }
+
+    #[test]
+    fn pieces_stay_within_reach_of_the_md5() {
+        for target in [1, 2, 4, 8, 32] {
+            let mut board = board(4096 * MIB, target, 4096.0 * MIB as f64);
+            board.frontier = MIB;
+            let size = board.piece_size();
+            assert!(
+                size * u64::from(target) <= AHEAD_BYTES / 2 || size == MIN_PIECE_BYTES,
+                "{target}: {size}"
+            );
+        }
     }
 
     #[test]
