@@ -3,9 +3,12 @@
 # real window under Xvfb against the playground on 127.0.0.1, into docs/screenshots/:
 #
 #   empty.png, ready.png, running.png, success.png, failure-details.png, download-done.png,
-#   cut-short.png, download-link-with-file.png, small-800x600.png, small-560x440.png, and the
-#   same in Japanese: japanese.png (ready), japanese-failure.png, japanese-download-done.png,
-#   japanese-cut-short.png, japanese-download-link-with-file.png, japanese-small-800x600.png
+#   cut-short.png, download-link-with-file.png, form-details.png (a presigned POST form with
+#   its policy decoded), large-download-details.png (a 200 MiB download done, with the
+#   connections it used and why), small-800x600.png, small-560x440.png, and the same in
+#   Japanese: japanese.png (ready), japanese-failure.png, japanese-download-done.png,
+#   japanese-cut-short.png, japanese-download-link-with-file.png, japanese-form-details.png,
+#   japanese-large-download-details.png, japanese-small-800x600.png
 #
 # The machine needs no CJK system font: Japanese renders with the font the app bundles.
 set -euo pipefail
@@ -71,6 +74,11 @@ shot japanese-failure "$japanese_details" enter:1.5 \
 upload=$(link "Upload (SigV4), any Content-Type")
 download=$(link "Download hello.txt (SigV4)")
 cut=${upload%%&X-Amz-SignedHeaders*}
+form=$(link "Upload form (presigned POST")
+# A download large enough for several connections.
+head -c $((200 * 1024 * 1024)) /dev/urandom >"$files/large.bin"
+"$bin" put "$upload" "$files/large.bin" --no-content-type >/dev/null 2>&1
+large=$(link "Download what you uploaded (SigV4)")
 for lang in en ja; do
     prefix=""
     settings=$english
@@ -83,6 +91,8 @@ for lang in en ja; do
     shot "${prefix}download-done" "$settings" enter:1.5 "$download"
     shot "${prefix}cut-short" "$settings" none "$cut" --file "$files/report.csv"
     shot "${prefix}download-link-with-file" "$settings" none "$download" --file "$files/report.csv"
+    shot "${prefix}form-details" "$settings_details" none "$form" --file "$files/report.csv"
+    shot "${prefix}large-download-details" "$settings_details" enter:5 "$large"
     SIZE=800x600 shot "${prefix}small-800x600" "$settings_details" enter:1.5 \
         "$(link "Upload with a signed Content-Type")" --file "$files/notes.txt"
 done

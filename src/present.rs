@@ -589,6 +589,10 @@ mod tests {
             single_stream_reason: reason,
             hash_tail: None,
         };
+        let adapted = |count, reason| Success {
+            connections_reason: Some(reason),
+            ..success(count, None)
+        };
         with_language(Language::ENGLISH, || {
             assert_eq!(connections_line(&success(1, None)), None);
             assert_eq!(
@@ -600,10 +604,6 @@ mod tests {
                 connections_line(&success(1, changed))
                     .is_some_and(|line| line.contains("changed on the server"))
             );
-            let adapted = |count, reason| Success {
-                connections_reason: Some(reason),
-                ..success(count, None)
-            };
             use crate::exchange::ConnectionsReason as Why;
             assert_eq!(
                 connections_line(&adapted(1, Why::StoppedGrowing)).as_deref(),
@@ -616,11 +616,38 @@ mod tests {
                     .is_some_and(|line| line.starts_with("Downloaded over 3 connections")
                         && line.contains("asked to slow down"))
             );
+            // Every reason reads right for one connection.
+            for why in [
+                Why::ServerSlowDown,
+                Why::RateFell,
+                Why::LinkExpiring,
+                Why::EndedWhileMeasuring,
+                Why::TooShort,
+            ] {
+                let line = connections_line(&adapted(1, why)).unwrap();
+                assert!(
+                    line.starts_with("Downloaded over one connection:"),
+                    "{line}"
+                );
+            }
+            assert_eq!(
+                connections_line(&adapted(1, Why::TooShort)).as_deref(),
+                Some(
+                    "Downloaded over one connection: too little was left for another connection to pay off."
+                )
+            );
         });
         with_language(Language::JAPANESE, || {
             assert_eq!(
                 connections_line(&success(4, None)).as_deref(),
                 Some("4本の接続で同時にダウンロードしました。")
+            );
+            assert_eq!(
+                connections_line(&adapted(1, crate::exchange::ConnectionsReason::TooShort))
+                    .as_deref(),
+                Some(
+                    "1本の接続でダウンロードしました。残りが少なく、接続を増やしても速くならないためです。"
+                )
             );
         });
     }

@@ -324,6 +324,8 @@ pub enum ConnectionsReason {
     LinkExpiring,
     /// The download ended before measuring whether more would help.
     EndedWhileMeasuring,
+    /// Too little was left for another connection to pay back what trying it costs.
+    TooShort,
 }
 
 impl ConnectionsReason {
@@ -337,8 +339,18 @@ impl ConnectionsReason {
             ConnectionsReason::RateFell => T::ConnectionsRateFell,
             ConnectionsReason::LinkExpiring => T::ConnectionsLinkExpiring,
             ConnectionsReason::EndedWhileMeasuring => T::ConnectionsEndedWhileMeasuring,
+            ConnectionsReason::TooShort => T::ConnectionsTooShort,
         };
-        crate::text::fill(key, &[("count", &count.to_string())])
+        let count_text = count.to_string();
+        let connections = if count <= 1 {
+            crate::text::tr(T::ConnectionsCountOne).to_owned()
+        } else {
+            crate::text::fill(T::ConnectionsCountMany, &[("count", &count_text)])
+        };
+        crate::text::fill(
+            key,
+            &[("count", &count_text), ("connections", &connections)],
+        )
     }
 }
 

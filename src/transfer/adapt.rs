@@ -12,6 +12,10 @@ const MIN_GAIN: f64 = 0.10;
 /// An addition that brought this share of what one more stream carries (or more) shows a line
 /// that caps each connection: the next step jumps (to the maximum after the second).
 const LINEAR_SHARE: f64 = 0.8;
+/// Another connection is tried only when what is left lasts at least this many windows at the
+/// current rate: a trial that does not help costs up to a window of a slower rate, and one that
+/// helps by the least kept gain must run this long to pay that back.
+const PAYBACK_WINDOWS: f64 = 6.0;
 /// Held rates below this share of the settled rate, twice in a row, mean one connection fewer.
 const FALLEN_SHARE: f64 = 0.5;
 
@@ -29,6 +33,8 @@ pub(super) struct Reading {
     pub closing: bool,
     /// Bytes nobody has been given yet.
     pub unclaimed: u64,
+    /// Bytes not received yet.
+    pub remaining: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -152,6 +158,11 @@ impl Controller {
             } => {
                 let elapsed = r.now.saturating_duration_since(since);
                 if !asked && elapsed + self.lead >= self.window {
+                    if !self.worth_trying(r.remaining, rate(bytes, since, r)) {
+                        self.reason = ConnectionsReason::TooShort;
+                        self.hold(r);
+                        return self.target;
+                    }
                     self.target = 2;
                     self.phase = Phase::Baseline {
                         since,
@@ -249,6 +260,12 @@ impl Controller {
             self.hold_at(after, r);
             return;
         }
+        if !self.worth_trying(r.remaining, after) {
+            self.target = to;
+            self.reason = ConnectionsReason::TooShort;
+            self.hold_at(after, r);
+            return;
+        }
         let next = if gain >= LINEAR_SHARE * linear {
             if from == 1 { self.max } else { to * 2 }
         } else {
@@ -263,6 +280,11 @@ impl Controller {
             asked_at: r.now,
             start: None,
         };
+    }
+
+    /// Whether what is left, `remaining` bytes at `rate`, lasts long enough for a trial to pay.
+    fn worth_trying(&self, remaining: u64, rate: f64) -> bool {
+        rate <= 0.0 || remaining as f64 / rate >= PAYBACK_WINDOWS * self.window.as_secs_f64()
     }
 
     fn hold(&mut self, r: Reading) {
@@ -319,6 +341,7 @@ mod tests {
                 slowdowns: 0,
                 closing: false,
                 unclaimed: 1 << 40,
+                remaining: 1 << 40,
             });
             while (streams.len() as u32) < target {
                 streams.push(now + delay);
@@ -358,6 +381,44 @@ mod tests {
     }
 
     #[test]
+    fn a_download_about_to_end_tries_no_other_connection() {
+        // 900 MiB/s with 200 MiB left: about 0.2 s, too little for a trial (0.15 s here) to pay.
+        let start = Instant::now();
+        let mut controller = Controller::new(8, Duration::from_millis(1), start);
+        let mut now = start;
+        let mut bytes = 0u64;
+        for _ in 0..40 {
+            now += TICK;
+            bytes += (900.0 * MIB * TICK.as_secs_f64()) as u64;
+            let target = controller.tick(Reading {
+                now,
+                bytes,
+                streaming: 1,
+                slowdowns: 0,
+                closing: false,
+                unclaimed: (200_u64 << 20).saturating_sub(bytes),
+                remaining: (200_u64 << 20).saturating_sub(bytes),
+            });
+            assert_eq!(target, 1, "no second connection asked for");
+        }
+        assert_eq!(controller.reason(), ConnectionsReason::TooShort);
+        // The same rate with 4 GiB left is worth a trial.
+        let mut controller = Controller::new(8, Duration::from_millis(1), start);
+        let asked = (1..40).any(|i| {
+            controller.tick(Reading {
+                now: start + TICK * i,
+                bytes: (900.0 * MIB * (TICK * i).as_secs_f64()) as u64,
+                streaming: 1,
+                slowdowns: 0,
+                closing: false,
+                unclaimed: 4 << 30,
+                remaining: 4 << 30,
+            }) > 1
+        });
+        assert!(asked);
+    }
+
+    #[test]
     fn a_slow_down_halves_and_ends_growth() {
         let start = Instant::now();
         let mut controller = Controller::new(8, Duration::from_millis(10), start);
@@ -369,6 +430,7 @@ mod tests {
             slowdowns: 1,
             closing: false,
             unclaimed: 1 << 30,
+            remaining: 1 << 30,
         };
         assert_eq!(controller.tick(reading), 3);
         assert_eq!(controller.reason(), ConnectionsReason::ServerSlowDown);
@@ -391,6 +453,7 @@ mod tests {
             slowdowns: 0,
             closing: true,
             unclaimed: 1 << 30,
+            remaining: 1 << 30,
         };
         assert_eq!(controller.tick(reading), 1);
         assert_eq!(controller.reason(), ConnectionsReason::LinkExpiring);

@@ -376,9 +376,11 @@ pub(super) async fn download(job: Job, first: First) -> Result<End, TransferErro
                     shared.no_new_requests |= now >= last;
                     shared.open_requests |= now + OPEN_LEAD >= last;
                 }
+                let bytes = job.meter.bytes();
                 let target = controller.tick(Reading {
                     now,
-                    bytes: job.meter.bytes(),
+                    bytes,
+                    remaining: shared.total.saturating_sub(bytes),
                     streaming: shared.streaming,
                     slowdowns: shared.slowdowns,
                     closing: shared.no_new_requests,
