@@ -23,6 +23,9 @@ enum Work {
     Bytes(Bytes),
     /// The file is complete up to this offset.
     FileUpTo(u64),
+    /// These bytes were written at this offset, and the file is complete up to their end:
+    /// hashed from memory, with no read of their own.
+    At(u64, Bytes),
     /// Everything was fed: send the digest.
     Finish,
 }
@@ -47,10 +50,61 @@ impl Feed {
         let _ = self.work.send(Work::FileUpTo(offset)).await;
     }
 
+    /// `bytes` were written at `offset` and every byte below their end is in the file.
+    pub async fn written_at(&self, offset: u64, bytes: Bytes) {
+        let _ = self.work.send(Work::At(offset, bytes)).await;
+    }
+
     /// Returns once the first `offset` bytes are hashed, or the hasher stopped.
     pub async fn hashed_to(&self, offset: u64) {
         let mut hashed = self.hashed.clone();
         let _ = hashed.wait_for(|&done| done >= offset).await;
+    }
+}
+
+/// What the hashing thread holds.
+struct Thread {
+    md5: Md5Stream,
+    /// Bytes hashed, from the first.
+    hashed: u64,
+    buffer: Vec<u8>,
+    file: Option<std::fs::File>,
+    progress: watch::Sender<u64>,
+}
+
+impl Thread {
+    fn update(&mut self, bytes: &[u8]) {
+        self.md5.update(bytes);
+        self.hashed += bytes.len() as u64;
+        self.progress.send_replace(self.hashed);
+    }
+
+    /// Hashes the file from where the hash is up to `offset`.
+    fn read_up_to(&mut self, offset: u64) -> io::Result<()> {
+        if self.hashed >= offset {
+            return Ok(());
+        }
+        let Some(file) = self.file.take() else {
+            return Err(io::Error::other("no file to hash"));
+        };
+        if self.buffer.is_empty() {
+            self.buffer = vec![0; READ_BYTES];
+        }
+        let mut buffer = std::mem::take(&mut self.buffer);
+        let mut result = Ok(());
+        while self.hashed < offset {
+            let n = usize::try_from(offset - self.hashed)
+                .unwrap_or(usize::MAX)
+                .min(READ_BYTES);
+            if let Err(e) = read_at(&file, &mut buffer[..n], self.hashed) {
+                result = Err(e);
+                break;
+            }
+            self.update(&buffer[..n]);
+        }
+        self.buffer = buffer;
+        self.file = Some(file);
+        result
     }
 }
 
@@ -77,37 +131,31 @@ impl Hasher {
         let (done_tx, done) = oneshot::channel();
         let (progress, hashed_rx) = watch::channel(0u64);
         tokio::task::spawn_blocking(move || {
-            let mut md5 = Md5Stream::default();
-            let mut hashed = 0u64;
-            let mut buffer = Vec::new();
-            let result = 'work: loop {
-                match rx.blocking_recv() {
-                    Some(Work::Finish) => break Ok(md5.hex()),
+            let mut state = Thread {
+                md5: Md5Stream::default(),
+                hashed: 0,
+                buffer: Vec::new(),
+                file,
+                progress,
+            };
+            let result = loop {
+                let done = match rx.blocking_recv() {
+                    Some(Work::Finish) => break Ok(state.md5.hex()),
                     None => break Err(io::Error::other("hashing stopped before the end")),
                     Some(Work::Bytes(bytes)) => {
-                        md5.update(&bytes);
-                        hashed += bytes.len() as u64;
-                        progress.send_replace(hashed);
+                        state.update(&bytes);
+                        Ok(())
                     }
-                    Some(Work::FileUpTo(offset)) => {
-                        let Some(file) = file.as_ref() else {
-                            break Err(io::Error::other("no file to hash"));
-                        };
-                        if buffer.is_empty() {
-                            buffer = vec![0; READ_BYTES];
-                        }
-                        while hashed < offset {
-                            let n = usize::try_from(offset - hashed)
-                                .unwrap_or(usize::MAX)
-                                .min(READ_BYTES);
-                            if let Err(e) = read_at(file, &mut buffer[..n], hashed) {
-                                break 'work Err(e);
-                            }
-                            md5.update(&buffer[..n]);
-                            hashed += n as u64;
-                            progress.send_replace(hashed);
-                        }
-                    }
+                    Some(Work::FileUpTo(offset)) => state.read_up_to(offset),
+                    // What lies below them comes from the file; what of them was read already
+                    // is not hashed twice.
+                    Some(Work::At(offset, bytes)) => state.read_up_to(offset).map(|()| {
+                        let skip = usize::try_from(state.hashed - offset).unwrap_or(usize::MAX);
+                        state.update(&bytes[skip.min(bytes.len())..]);
+                    }),
+                };
+                if let Err(e) = done {
+                    break Err(e);
                 }
             };
             let _ = done_tx.send(result);
@@ -216,6 +264,38 @@ mod tests {
             feed.file_up_to(mark).await;
         }
         assert_eq!(hasher.finish().await.unwrap(), md5_of(&data));
+    }
+
+    #[tokio::test]
+    async fn bytes_written_at_the_prefix_are_hashed_from_memory_the_rest_from_the_file() {
+        let data: Vec<u8> = (0..5_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&data).unwrap();
+        let hasher = Hasher::of_file(file.path()).await.unwrap();
+        let feed = hasher.feed();
+        let piece = |a: usize, b: usize| Bytes::copy_from_slice(&data[a..b]);
+        // In memory from the start; a mark; bytes partly hashed already; bytes behind the
+        // hash; bytes past a gap the file fills.
+        feed.written_at(0, piece(0, 1_000_000)).await;
+        feed.file_up_to(1_500_000).await;
+        feed.written_at(1_200_000, piece(1_200_000, 2_000_000))
+            .await;
+        feed.written_at(100, piece(100, 900)).await;
+        feed.written_at(3_000_000, piece(3_000_000, 4_000_000))
+            .await;
+        feed.file_up_to(5_000_000).await;
+        assert_eq!(hasher.finish().await.unwrap(), md5_of(&data));
+
+        // Memory only, with no file to read: the bytes are enough.
+        let hasher = Hasher::of_bytes();
+        let feed = hasher.feed();
+        feed.written_at(0, piece(0, 10)).await;
+        feed.written_at(10, piece(10, 20)).await;
+        assert_eq!(hasher.finish().await.unwrap(), md5_of(&data[..20]));
+        // A gap with no file to fill it is an error, not a wrong digest.
+        let hasher = Hasher::of_bytes();
+        hasher.feed().written_at(10, piece(10, 20)).await;
+        assert!(hasher.finish().await.is_err());
     }
 
     #[tokio::test]

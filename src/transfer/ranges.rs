@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, IF_MATCH, RANGE};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -764,8 +765,6 @@ async fn write(
         .map_err(|e| failed(e.to_string()))?
         .map_err(|e| failed(e.to_string()))?;
     *offset += written.len() as u64;
-    *buffer = written;
-    buffer.clear();
     let complete = {
         let mut shared = lock(board);
         shared.parts[index].written = *offset;
@@ -775,9 +774,23 @@ async fn write(
             complete
         })
     };
-    if let (Some(complete), Some(feed)) = (complete, &job.feed) {
-        feed.file_up_to(complete).await;
+    match (complete, &job.feed) {
+        // Everything below these bytes is in the file: the MD5 takes them from memory (no
+        // read back), as a single stream's.
+        (Some(complete), Some(feed)) if *offset <= complete => {
+            feed.written_at(at, Bytes::from(written)).await;
+            *buffer = Vec::with_capacity(WRITE_BYTES);
+            if complete > *offset {
+                feed.file_up_to(complete).await;
+            }
+        }
+        (Some(complete), Some(feed)) => {
+            feed.file_up_to(complete).await;
+            *buffer = written;
+        }
+        _ => *buffer = written,
     }
+    buffer.clear();
     Ok(())
 }
 
