@@ -16,6 +16,9 @@ use super::{ResponseFacts, TransferError};
 
 /// Chunks waiting for the hasher at most; with 256 KiB chunks, 4 MiB.
 const QUEUE: usize = 16;
+/// Written pieces handed over from memory ([`Feed::written_at`]) are at most this many of
+/// those waiting: each holds a connection's write (1 MiB), which the file holds too.
+const IN_MEMORY: usize = 4;
 /// What the hasher reads from the file at a time.
 const READ_BYTES: usize = 1024 * 1024;
 
@@ -48,6 +51,11 @@ impl Feed {
     /// The file holds every byte below `offset`: hash up to there.
     pub async fn file_up_to(&self, offset: u64) {
         let _ = self.work.send(Work::FileUpTo(offset)).await;
+    }
+
+    /// Whether bytes written may be handed over from memory now: few enough wait already.
+    pub fn has_room(&self) -> bool {
+        self.work.capacity() > QUEUE - IN_MEMORY
     }
 
     /// `bytes` were written at `offset` and every byte below their end is in the file.
