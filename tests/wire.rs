@@ -287,13 +287,18 @@ async fn a_failed_download_leaves_no_file_and_never_overwrites() {
     assert_eq!(files_in(dir.path()).len(), 1);
 }
 
+/// A download of a 64 MiB object from the playground into `folder`.
+fn a_64_mib_download(pg: &Playground, folder: &std::path::Path) -> Plan {
+    write_pattern(&pg.object_path("big.bin"), 64 * 1024 * 1024);
+    let link = PresignedLink::parse(&pg.sign_v4(Method::Get, "big.bin", HOUR)).unwrap();
+    Plan::download(&link, folder.join("big.bin"), false)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_stops_a_download_and_removes_the_partial_file() {
     let pg = Playground::start();
     let dir = tempfile::tempdir().unwrap();
-    write_pattern(&pg.object_path("big.bin"), 64 * 1024 * 1024);
-    let link = PresignedLink::parse(&pg.sign_v4(Method::Get, "big.bin", HOUR)).unwrap();
-    let plan = Plan::download(&link, dir.path().join("big.bin"), false);
+    let plan = a_64_mib_download(&pg, dir.path());
 
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
@@ -313,9 +318,7 @@ async fn a_partial_file_that_cannot_be_removed_is_reported() {
     use presign_desk::transfer::TransferEvent;
     let pg = Playground::start();
     let dir = tempfile::tempdir().unwrap();
-    write_pattern(&pg.object_path("big.bin"), 64 * 1024 * 1024);
-    let link = PresignedLink::parse(&pg.sign_v4(Method::Get, "big.bin", HOUR)).unwrap();
-    let plan = Plan::download(&link, dir.path().join("big.bin"), false);
+    let plan = a_64_mib_download(&pg, dir.path());
 
     // Once bytes arrive, the partial file's name is taken by a folder that is not empty, which
     // no file removal can take away; then the download is cancelled.
