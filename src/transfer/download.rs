@@ -294,14 +294,10 @@ impl DownloadState {
             .into_std()
             .await;
         // Pre-sized: every range writes in place.
-        let file = {
-            let total = first.total;
-            tokio::task::spawn_blocking(move || file.set_len(total).map(|()| file))
-                .await
-                .map_err(io::Error::other)
-                .and_then(|sized| sized)
-                .map_err(&write_error)?
-        };
+        let total = first.total;
+        let file = super::partial::off_thread(move || file.set_len(total).map(|()| file))
+            .await
+            .map_err(&write_error)?;
         // Nothing here can be resumed by a later attempt in one stream.
         self.resume_etag = None;
         self.received = 0;
@@ -311,7 +307,6 @@ impl DownloadState {
             }
             _ => None,
         };
-        let total = first.total;
         meter.start(Some(total), 0);
         let job = ranges::Job {
             client: fixed.client.clone(),

@@ -92,27 +92,24 @@ impl Thread {
         if self.hashed >= offset {
             return Ok(());
         }
-        let Some(file) = self.file.take() else {
-            return Err(io::Error::other("no file to hash"));
-        };
+        let file = self
+            .file
+            .as_ref()
+            .ok_or_else(|| io::Error::other("no file to hash"))?;
         if self.buffer.is_empty() {
             self.buffer = vec![0; READ_BYTES];
         }
-        let mut buffer = std::mem::take(&mut self.buffer);
-        let mut result = Ok(());
         while self.hashed < offset {
             let n = usize::try_from(offset - self.hashed)
                 .unwrap_or(usize::MAX)
                 .min(READ_BYTES);
-            if let Err(e) = read_at(&file, &mut buffer[..n], self.hashed) {
-                result = Err(e);
-                break;
-            }
-            self.update(&buffer[..n]);
+            let chunk = &mut self.buffer[..n];
+            read_at(file, chunk, self.hashed)?;
+            self.md5.update(chunk);
+            self.hashed += n as u64;
+            self.progress.send_replace(self.hashed);
         }
-        self.buffer = buffer;
-        self.file = Some(file);
-        result
+        Ok(())
     }
 }
 

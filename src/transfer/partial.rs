@@ -35,6 +35,16 @@ pub(super) fn write_failed(path: &Path) -> impl Fn(io::Error) -> TransferError +
     }
 }
 
+/// Runs a file call that may wait on a slow disk or a network share off the runtime's threads.
+pub(super) async fn off_thread<T: Send + 'static>(
+    call: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> io::Result<T> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .map_err(io::Error::other)
+        .and_then(|result| result)
+}
+
 /// Refuses a download the disk cannot hold.
 pub(super) async fn check_free_space(destination: &Path, needed: u64) -> Result<(), TransferError> {
     let folder = destination
@@ -42,12 +52,7 @@ pub(super) async fn check_free_space(destination: &Path, needed: u64) -> Result<
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_owned();
-    // statvfs may wait on a slow disk or a network share: off the runtime's threads.
-    let available = tokio::task::spawn_blocking(move || fs4::available_space(folder))
-        .await
-        .map_err(io::Error::other)
-        .and_then(|free| free);
-    match available {
+    match off_thread(move || fs4::available_space(folder)).await {
         Ok(available) if available < needed => Err(TransferError::NoSpace { needed, available }),
         // Unknown free space is no reason to refuse; the write will say if it fails.
         _ => Ok(()),

@@ -775,9 +775,8 @@ async fn write(
         })
     };
     match (complete, &job.feed) {
-        // Everything below these bytes is in the file: the MD5 takes them from memory (no
-        // read back), as a single stream's.
-        // (Unless the MD5 is behind: then the file has them, and memory stays bounded.)
+        // Everything below these bytes is in the file: the MD5 takes them from memory (no read
+        // back), as a single stream's; unless it is behind, so that memory stays bounded.
         (Some(complete), Some(feed)) if *offset <= complete && feed.has_room() => {
             feed.written_at(at, Bytes::from(written)).await;
             *buffer = Vec::with_capacity(WRITE_BYTES);
