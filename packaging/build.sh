@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds every package this system can make into target/packages/, then checks its own output
-# and fails loudly when a check fails.
+# Builds every package this system can make into the build folder's packages/ (target/packages/,
+# or $CARGO_TARGET_DIR/packages/: wherever cargo builds), then checks its own output and fails
+# loudly when a check fails. Runs from any folder.
 #
 #   packaging/build.sh              # the .deb and the .tar.gz (on Debian and its kin)
 #   INSTALL_TEST=1 packaging/build.sh   # also installs the .deb, checks it, and removes it
@@ -10,28 +11,22 @@
 # [package.metadata.packager] and built on those systems; see packaging/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/common.sh
 
 say() { printf '\n== %s\n' "$*"; }
 fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 
 app_id=io.github.presigndesk.PresignDesk
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-out=target/packages
 arch=$(uname -m)
+target=$(target_dir) || fail "cargo metadata could not say where cargo builds"
+out=$target/packages
+echo "build folder: $target"
 
 say "Tools"
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-missing=()
-command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
-command -v appstreamcli >/dev/null || missing+=(appstream)
-command -v lintian >/dev/null || missing+=(lintian)
-command -v strings >/dev/null || missing+=(binutils)
 command -v dpkg-deb >/dev/null || fail "dpkg-deb not found: this script makes Debian packages and runs on Debian or its kin"
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+need_tools desktop-file-validate:desktop-file-utils appstreamcli:appstream lintian:lintian \
+    strings:binutils man:man-db gzip:gzip
 if ! cargo deb --version >/dev/null 2>&1; then
     echo "installing cargo-deb"
     cargo install --locked cargo-deb
@@ -42,10 +37,30 @@ say "Release binary"
 started=$(date +%s)
 cargo build --release --locked --bin presign-desk
 echo "built in $(( $(date +%s) - started )) s"
-bin=target/release/presign-desk
+bin=$target/release/presign-desk
+[ -x "$bin" ] || fail "cargo built, but $bin is not there"
 
 rm -rf "$out"
 mkdir -p "$out"
+
+say "Manual pages and shell completions"
+# Made by the program from its own parser (the same text as --help), into the folder that
+# Cargo.toml's deb assets name (cargo-deb reads target/release/ as the real build folder).
+generated=$target/release/generated
+rm -rf "$generated"
+"$bin" man-pages "$generated/man" >/dev/null
+gzip -9n "$generated"/man/man1/*.1 "$generated"/man/ja/man1/*.1
+mkdir -p "$generated/completions"
+"$bin" --lang en completions bash >"$generated/completions/presign-desk"
+"$bin" --lang en completions zsh >"$generated/completions/_presign-desk"
+"$bin" --lang en completions fish >"$generated/completions/presign-desk.fish"
+"$bin" --lang en completions powershell >"$generated/completions/presign-desk.ps1"
+for page in "$generated"/man/man1/*.1.gz; do
+    # man reports what it cannot typeset; any such line fails the build.
+    warnings=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null || true)
+    [ -z "$warnings" ] || fail "$(basename "$page"): $warnings"
+done
+echo "$(ls "$generated"/man/man1 | wc -l) pages in English, $(ls "$generated"/man/ja/man1 | wc -l) in Japanese; completions for bash, zsh, fish and PowerShell"
 
 say "Debian package"
 cargo deb --no-build --output "$out/"
@@ -69,6 +84,15 @@ install -Dm644 LICENSE-MIT "$tar_dir/LICENSE-MIT"
 install -Dm644 LICENSE-APACHE "$tar_dir/LICENSE-APACHE"
 install -Dm644 assets/fonts/OFL.txt "$tar_dir/LICENSE-FONT-OFL.txt"
 install -Dm644 packaging/linux/INSTALL.txt "$tar_dir/INSTALL.txt"
+for page in "$generated"/man/man1/*.1.gz; do
+    install -Dm644 "$page" "$tar_dir/share/man/man1/$(basename "$page")"
+done
+for page in "$generated"/man/ja/man1/*.1.gz; do
+    install -Dm644 "$page" "$tar_dir/share/man/ja/man1/$(basename "$page")"
+done
+install -Dm644 "$generated/completions/presign-desk" "$tar_dir/share/bash-completion/completions/presign-desk"
+install -Dm644 "$generated/completions/_presign-desk" "$tar_dir/share/zsh/site-functions/_presign-desk"
+install -Dm644 "$generated/completions/presign-desk.fish" "$tar_dir/share/fish/vendor_completions.d/presign-desk.fish"
 tarball=$out/presign-desk-$version-$arch-linux.tar.gz
 tar -C "$stage" --owner=0 --group=0 -czf "$tarball" "presign-desk-$version"
 echo "$tarball"
@@ -84,6 +108,12 @@ for path in ./usr/bin/presign-desk \
     "./usr/share/applications/$app_id.desktop" \
     "./usr/share/metainfo/$app_id.metainfo.xml" \
     "./usr/share/icons/hicolor/scalable/apps/$app_id.svg" \
+    ./usr/share/man/man1/presign-desk.1.gz \
+    ./usr/share/man/man1/presign-desk-put.1.gz \
+    ./usr/share/man/ja/man1/presign-desk.1.gz \
+    ./usr/share/bash-completion/completions/presign-desk \
+    ./usr/share/zsh/vendor-completions/_presign-desk \
+    ./usr/share/fish/vendor_completions.d/presign-desk.fish \
     "./usr/share/doc/presign-desk/copyright"; do
     grep -qxF "$path" <<<"$contents" || fail "$deb does not hold $path"
     echo "holds $path"
@@ -115,6 +145,15 @@ dpkg -x "$deb" "$work/root"
 "$work/root/usr/bin/presign-desk" --version
 "$work/root/usr/bin/presign-desk" --help >/dev/null
 echo "--help: ok"
+MANWIDTH=80 man -l "$work/root/usr/share/man/man1/presign-desk.1.gz" 2>/dev/null | grep -q 'presign-desk-put' ||
+    fail "the unpacked manual page does not render"
+echo "man -l presign-desk.1.gz: renders"
+# What Tab does: the completion loaded as bash-completion loads it, then asked to complete.
+completed=$(bash -c '. "$1"; COMP_WORDS=(presign-desk get --conn); COMP_CWORD=2
+    _presign_desk_at_file presign-desk --conn get; printf "%s " "${COMPREPLY[@]}"' _ \
+    "$work/root/usr/share/bash-completion/completions/presign-desk")
+grep -q -- '--connections' <<<"$completed" || fail "bash completes 'get --conn' as '$completed'"
+echo "bash: 'presign-desk get --conn<Tab>' completes to $completed"
 # The menu runs the desktop entry's Exec line with no link: it must open the window.
 exec_line=$(sed -n 's/^Exec=//p' "$work/root/usr/share/applications/$app_id.desktop" | sed 's/ %u//')
 if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
@@ -145,17 +184,21 @@ echo "${lintian_out:-no tags}"
 if grep -q '^E:' <<<"$lintian_out"; then
     fail "lintian reports errors"
 fi
+if grep -qE 'no-manual-page|manpage-has-|groff-message|bash-completion' <<<"$lintian_out"; then
+    fail "lintian finds fault with the manual pages or completions"
+fi
 echo "lintian: no errors ($(grep -c '^W:' <<<"$lintian_out" || true) warnings, listed above)"
 
 say "Check 5: sizes"
 size_of() { stat -c %s "$1"; }
-printf '%-52s %12s bytes\n' "$bin" "$(size_of "$bin")"
-printf '%-52s %12s bytes\n' "$deb" "$(size_of "$deb")"
-printf '%-52s %12s bytes\n' "$tarball" "$(size_of "$tarball")"
+printf '%-60s %12s bytes\n' "$bin" "$(size_of "$bin")"
 
 if [ "${INSTALL_TEST:-0}" = 1 ]; then
     say "Install test"
-    PRESIGNDESK_DEB=$PWD/$deb cargo test --locked --test package -- --ignored --nocapture
+    PRESIGNDESK_DEB=$deb cargo test --locked --test package -- --ignored --nocapture
 fi
 
-say "All checks passed; packages are in $out/"
+say "All checks passed; the packages:"
+for package in "$out"/*; do
+    printf '%-60s %12s bytes\n' "$package" "$(stat -c %s "$package")"
+done

@@ -39,25 +39,20 @@ S3RVER_RELAY_PORT=${S3RVER_RELAY_PORT:-9704}
 ADAPT_MIB=${ADAPT_MIB:-256}
 ONLY=${ONLY:-}
 
-if ! command -v aria2c >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then apt-get install -y -qq aria2 >/dev/null
-    elif command -v sudo >/dev/null; then sudo apt-get install -y -qq aria2 >/dev/null
-    fi
-fi
-for tool in curl /usr/bin/time openssl aria2c; do
-    command -v "$tool" >/dev/null || { echo "bench needs $tool (apt-get install curl time openssl aria2)"; exit 2; }
-done
+. scripts/common.sh
+need_tools -s 2 curl:curl /usr/bin/time:time openssl:openssl aria2c:aria2
 
 cargo build --release --quiet --bin presign-desk --example playground --example sink --example relay --example presign
-BIN=target/release/presign-desk
+release=$(target_dir)/release
+BIN=$release/presign-desk
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-target/release/examples/playground --port "$PG_PORT" --data "$WORK/pg" --expires 7200 --via "$RELAY_PORT" >"$WORK/pg.txt" &
+"$release"/examples/playground --port "$PG_PORT" --data "$WORK/pg" --expires 7200 --via "$RELAY_PORT" >"$WORK/pg.txt" &
 PIDS+=($!)
-target/release/examples/relay --port "$RELAY_PORT" --to "127.0.0.1:$PG_PORT" --delay-ms "$DELAY_MS" \
+"$release"/examples/relay --port "$RELAY_PORT" --to "127.0.0.1:$PG_PORT" --delay-ms "$DELAY_MS" \
     --per-connection-mib "$CONN_MIB" --total-mib "$TOTAL_MIB" >/dev/null &
 PIDS+=($!)
 for _ in $(seq 50); do grep -q "^Download what you uploaded" "$WORK/pg.txt" 2>/dev/null && break; sleep 0.2; done
@@ -79,7 +74,7 @@ row() { # server op size_mib verify pd_secs pd_kib curl_secs curl_kib
 [ "$ONLY" = adapt ] || printf '%-10s %-4s %7s %-6s %10s %10s %6s %9s %9s\n' server op MiB verify "pd MiB/s" "curl MiB/s" ratio "pd RSS" "curl RSS"
 for mib in "${SIZES_MAIN[@]}"; do
     head -c $((mib * 1024 * 1024)) /dev/urandom >"$WORK/file"
-    target/release/examples/sink --port "$SINK_PORT" --size $((mib * 1024 * 1024)) >/dev/null &
+    "$release"/examples/sink --port "$SINK_PORT" --size $((mib * 1024 * 1024)) >/dev/null &
     SINK_PID=$!
     PIDS+=("$SINK_PID")
     sleep 0.3
@@ -146,7 +141,7 @@ info_of() {
 # s3rver: an S3-compatible server from npm that checks signatures and serves from one thread.
 S3RVER_DIR=${S3RVER_DIR:-$HOME/.cache/presign-desk-bench/s3rver}
 if [ ! -x "$S3RVER_DIR/node_modules/.bin/s3rver" ]; then
-    command -v npm >/dev/null || { echo "bench needs npm for s3rver (apt-get install npm)"; exit 2; }
+    need_tools -s 2 npm:npm
     mkdir -p "$S3RVER_DIR"
     (cd "$S3RVER_DIR" && npm install --silent --no-audit --no-fund s3rver@3 >/dev/null)
 fi
@@ -154,11 +149,11 @@ mkdir -p "$WORK/s3rver"
 "$S3RVER_DIR/node_modules/.bin/s3rver" -d "$WORK/s3rver" -a 127.0.0.1 -p "$S3RVER_PORT" \
     --configure-bucket bench --silent >/dev/null 2>&1 &
 PIDS+=($!)
-target/release/examples/relay --port "$S3RVER_RELAY_PORT" --to "127.0.0.1:$S3RVER_PORT" --delay-ms "$DELAY_MS" \
+"$release"/examples/relay --port "$S3RVER_RELAY_PORT" --to "127.0.0.1:$S3RVER_PORT" --delay-ms "$DELAY_MS" \
     --per-connection-mib "$CONN_MIB" --total-mib "$TOTAL_MIB" >/dev/null &
 PIDS+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$S3RVER_PORT/" && break; sleep 0.2; done
-sign() { target/release/examples/presign --endpoint "http://127.0.0.1:$1" --bucket bench --key adapt.bin --method "$2" --expires 7200; }
+sign() { "$release"/examples/presign --endpoint "http://127.0.0.1:$1" --bucket bench --key adapt.bin --method "$2" --expires 7200; }
 
 echo
 echo "Downloads that adapt: ${ADAPT_MIB} MiB GET, verified, median of $RUNS; near is plain loopback, far is the relay"
@@ -218,7 +213,7 @@ fi
 [ "$ONLY" = adapt ] && exit 0
 echo
 echo "Hashing: verified upload of ${last} MiB to the sink (bound by MD5) against openssl md5, median of $RUNS"
-target/release/examples/sink --port "$SINK_PORT" --size 1 >/dev/null &
+"$release"/examples/sink --port "$SINK_PORT" --size 1 >/dev/null &
 SINK_PID=$!
 PIDS+=("$SINK_PID")
 sleep 0.3

@@ -14,19 +14,19 @@ cd "$(dirname "$0")/.."
 MIB=${1:-1024}
 RUNS=${RUNS:-3}
 PG_PORT=${PG_PORT:-9710}
-for tool in curl /usr/bin/time md5sum; do
-    command -v "$tool" >/dev/null || { echo "form-bench needs $tool (apt-get install curl time coreutils)"; exit 2; }
-done
+. scripts/common.sh
+need_tools -s 2 curl:curl /usr/bin/time:time md5sum:coreutils
 
 cargo build --release --quiet --bin presign-desk --example playground
-BIN=target/release/presign-desk
+release=$(target_dir)/release
+BIN=$release/presign-desk
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 . scripts/bench-common.sh
 
-target/release/examples/playground --port "$PG_PORT" --data "$WORK/pg" --expires 3600 >"$WORK/pg.txt" &
+"$release"/examples/playground --port "$PG_PORT" --data "$WORK/pg" --expires 3600 >"$WORK/pg.txt" &
 PIDS+=($!)
 for _ in $(seq 50); do grep -q "^Upload form" "$WORK/pg.txt" 2>/dev/null && break; sleep 0.2; done
 grep -A1 "^Upload form" "$WORK/pg.txt" | tail -1 | sed 's/^  //' >"$WORK/form.json"

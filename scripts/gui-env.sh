@@ -6,17 +6,14 @@
 # Sets: bin (the release binary), work (a temporary folder), DISPLAY, pids (to kill on exit),
 # and the function `link TITLE`, the playground's link printed under TITLE.
 
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
-missing=()
-need Xvfb xvfb
-need xdotool xdotool
-for extra in ${EXTRA_PACKAGES:-}; do need "${extra%%:*}" "${extra#*:}"; done
-if [ ${#missing[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
+# shellcheck disable=SC2086 # EXTRA_PACKAGES is a list of words
+need_tools Xvfb:xvfb xdotool:xdotool ${EXTRA_PACKAGES:-}
 
 cargo build --release --quiet --bin presign-desk --example playground
-bin=$PWD/target/release/presign-desk
+release=$(target_dir)/release
+bin=$release/presign-desk
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -33,7 +30,7 @@ export DISPLAY=$display
 sleep 1
 
 port=$((20000 + RANDOM % 20000))
-target/release/examples/playground --port "$port" --data "$work/data" --expires 7200 >"$work/links.txt" &
+"$release/examples/playground" --port "$port" --data "$work/data" --expires 7200 >"$work/links.txt" &
 pids+=($!)
 for _ in $(seq 50); do grep -q "^Upload (SigV4)" "$work/links.txt" 2>/dev/null && break; sleep 0.1; done
 link() { grep -A1 "^$1" "$work/links.txt" | tail -1 | tr -d ' '; }

@@ -4,8 +4,8 @@
 # install the others. Run after changing the SVG, and commit the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }; }
-need rsvg-convert librsvg2-bin
+. scripts/common.sh
+need_tools rsvg-convert:librsvg2-bin
 mkdir -p assets/icons
 for size in 16 32 48 64 128 256 512 1024; do
     rsvg-convert --width "$size" --height "$size" assets/icon.svg -o "assets/icons/presign-desk-$size.png"

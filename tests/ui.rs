@@ -437,6 +437,63 @@ fn settings_are_saved_and_used() {
 }
 
 #[test]
+fn a_setting_this_version_cannot_read_is_named_and_the_rest_are_kept() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings_path = dir.path().join("settings.json");
+    // Written by a newer version: a theme this one does not know, and a field it has no use for.
+    std::fs::write(
+        &settings_path,
+        r#"{"theme": "high-contrast", "max_attempts": 5, "language": "en", "future_option": 1}"#,
+    )
+    .unwrap();
+    let loaded = presign_desk::settings::Settings::read(&settings_path);
+    assert_eq!(loaded.settings.max_attempts, 5);
+    let app = PresignDeskApp::new(runtime.handle().clone(), Default::default()).with_settings(
+        loaded.settings,
+        Some(settings_path.clone()),
+        loaded.problems,
+    );
+    let mut harness = Harness::builder()
+        .with_size([1200.0, 900.0])
+        .with_max_steps(32)
+        .with_context_setup(presign_desk::ui::install_fonts)
+        .build_ui_state(|ui, app: &mut PresignDeskApp| app.ui(ui), app);
+    harness.run();
+    harness.get_by_label_contains("The setting theme in");
+    harness.get_by_label_contains("\"system\" is used instead");
+    // A change to another setting writes that change and leaves the rest as the file had them.
+    harness.get_by_label("Details").click();
+    harness.run();
+    wait_until(&mut harness, "the panel remembered", |_| {
+        std::fs::read_to_string(&settings_path).is_ok_and(|t| t.contains("\"show_details\": true"))
+    });
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings_path).unwrap()).unwrap();
+    assert_eq!(
+        saved["theme"], "high-contrast",
+        "the newer version's theme stays"
+    );
+    assert_eq!(saved["future_option"], 1);
+    assert_eq!(saved["max_attempts"], 5);
+    // In the window's language when it changes.
+    harness.get_by_label("Language").click();
+    harness.run();
+    harness.get_by_label("日本語").click();
+    harness.run();
+    harness.get_by_label_contains("の theme を読み込めなかったため");
+    wait_until(&mut harness, "the language remembered", |_| {
+        std::fs::read_to_string(&settings_path).is_ok_and(|t| t.contains("\"language\": \"ja\""))
+    });
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings_path).unwrap()).unwrap();
+    assert_eq!(
+        (saved["theme"].as_str(), saved["show_details"].as_bool()),
+        (Some("high-contrast"), Some(true))
+    );
+}
+
+#[test]
 fn switch_to_japanese_and_read_labels_and_explanations_in_japanese() {
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -103,6 +103,8 @@ fn about(command: &str) -> Option<T> {
         "explain" => T::CliHelpExplain,
         "inspect" => T::CliHelpInspect,
         "check" => T::CliHelpCheck,
+        "completions" => T::CliHelpCompletions,
+        "man-pages" => T::CliHelpManPages,
         _ => return None,
     })
 }
@@ -134,6 +136,8 @@ fn describe(command: &str, argument: &str) -> Option<T> {
         (_, "status") => T::CliHelpStatus,
         (_, "json") => T::CliHelpJson,
         (_, "now") => T::CliHelpNow,
+        ("completions", "shell") => T::CliHelpShell,
+        ("man-pages", "dir") => T::CliHelpManDir,
         _ => return None,
     })
 }

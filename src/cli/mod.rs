@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the server refused or the transfer failed, 2 bad usage or input.
 
 mod check;
+mod docs;
 mod help;
 mod inspect;
 mod report;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use docs::{completion_script, write_manual_pages};
 pub use help::{command, language_in_args};
 pub use transfer::output_path;
 
@@ -51,7 +53,7 @@ pub enum Command {
         /// A presigned link to start with.
         url: Option<String>,
         /// A file to upload.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
         file: Option<PathBuf>,
     },
     /// Upload FILE to a presigned PUT link.
@@ -66,6 +68,18 @@ pub enum Command {
     /// Check a link without changing anything: a download link is probed for its first byte;
     /// an upload link is inspected only. Exit code 0: the link works; 1: it does not.
     Check(CheckArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages, English in DIR/man1 and Japanese in DIR/ja/man1 (for packagers).
+    ManPages {
+        /// The folder to write into.
+        #[arg(value_hint = clap::ValueHint::DirPath)]
+        dir: PathBuf,
+    },
 }
 
 /// Arguments of `check`.
@@ -82,6 +96,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The file holding the error body; - or nothing reads standard input.
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: Option<PathBuf>,
     /// The link that was used.
     #[arg(long)]
@@ -122,6 +137,7 @@ pub struct PutArgs {
     /// The presigned link or upload form, quoted (@FILE reads it from a file).
     pub url: String,
     /// The file to upload.
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
     /// Send exactly this Content-Type (default: guessed from the file name).
     #[arg(long, value_name = "TYPE", conflicts_with = "no_content_type")]
@@ -130,7 +146,7 @@ pub struct PutArgs {
     #[arg(long)]
     pub no_content_type: bool,
     /// A header the link signs, as 'Name: value' (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "'NAME: VALUE'")]
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
     pub headers: Vec<String>,
     /// Send even if the file cannot match a checksum the link fixes (for testing).
     #[arg(long)]
@@ -182,7 +198,7 @@ pub struct GetArgs {
     pub url: String,
     /// Where to save: a file, or a folder to save in (default: the key's name in the current
     /// folder).
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
     pub output: Option<PathBuf>,
     /// Replace the output file if it exists.
     #[arg(long)]
@@ -215,6 +231,8 @@ pub async fn run(command: Command) -> ExitCode {
         Command::Inspect(args) => inspect::inspect(&args),
         Command::Explain(args) => inspect::explain(&args),
         Command::Check(args) => check::check(&args).await,
+        Command::Completions { shell } => docs::print_completions(shell),
+        Command::ManPages { dir } => docs::man_pages(&dir),
         // The binary opens the window itself; reaching here is a caller's mistake.
         Command::Gui { .. } => ExitCode::from(EXIT_BAD_INPUT),
     }

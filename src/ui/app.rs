@@ -53,14 +53,15 @@ impl PresignDeskApp {
         app
     }
 
-    /// Uses `settings`, saved to `path` when they change; `notice` reports a broken file.
+    /// Uses `settings`, saved to `path` when they change; `problems` are what could not be read
+    /// of the file, said in the window in its language.
     pub fn with_settings(
         mut self,
         settings: Settings,
         path: Option<PathBuf>,
-        notice: Option<String>,
+        problems: Vec<crate::settings::Problem>,
     ) -> Self {
-        self.state.load(settings, path, notice);
+        self.state.load(settings, path, problems);
         self
     }
 
@@ -274,7 +275,7 @@ impl PresignDeskApp {
         if let Some(notice) = self.chrome.loose_notice() {
             ui.weak(notice);
         }
-        if let Some(notice) = &self.state.notice {
+        for notice in self.state.notices() {
             ui.add_space(8.0);
             ui.colored_label(super::WARN, notice);
         }

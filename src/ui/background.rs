@@ -1,6 +1,6 @@
 //! Work the window hands to the tokio runtime, and the messages that come back.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -290,14 +290,24 @@ pub fn check_link(runtime: &Runtime, client: reqwest::Client, url: crate::secret
 }
 
 /// Saves settings off the UI thread, one write at a time, always the newest value: a drag
-/// that changes a number many times a second ends with the last value on disk.
+/// that changes a number many times a second ends with the last value on disk. Each save
+/// writes only what this window changed since it last read or wrote the file, so another
+/// window's changes to other settings stay.
 #[derive(Clone, Default)]
 pub struct SettingsSaver {
     pending: Arc<Mutex<Option<crate::settings::Settings>>>,
-    writing: Arc<Mutex<()>>,
+    /// What this window last read or wrote: the base its changes are measured from.
+    base: Arc<Mutex<crate::settings::Settings>>,
 }
 
 impl SettingsSaver {
+    /// Measures later changes from `settings` (what was read at start).
+    pub fn start_from(&self, settings: crate::settings::Settings) {
+        if let Ok(mut base) = self.base.lock() {
+            *base = settings;
+        }
+    }
+
     /// Saves `settings` to `path`; a failure comes back as a message.
     pub fn save(&self, runtime: &Runtime, settings: crate::settings::Settings, path: PathBuf) {
         if let Ok(mut pending) = self.pending.lock() {
@@ -306,15 +316,28 @@ impl SettingsSaver {
         let saver = self.clone();
         let mailbox = runtime.mailbox.clone();
         runtime.handle.spawn_blocking(move || {
-            let Ok(_writing) = saver.writing.lock() else {
-                return;
-            };
             let newest = saver.pending.lock().ok().and_then(|mut p| p.take());
             if let Some(settings) = newest
-                && let Err(e) = settings.save(&path)
+                && let Err(e) = saver.save_now(&settings, &path)
             {
                 mailbox.post(Message::SettingsNotSaved(e.to_string()));
             }
         });
+    }
+
+    /// Saves `settings` to `path` on this thread, after any save under way.
+    pub fn save_now(
+        &self,
+        settings: &crate::settings::Settings,
+        path: &Path,
+    ) -> std::io::Result<()> {
+        // The base's lock is held through the write: one write at a time.
+        let mut base = self
+            .base
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        settings.save_changes(&base, path)?;
+        *base = settings.clone();
+        Ok(())
     }
 }

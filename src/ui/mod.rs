@@ -120,7 +120,11 @@ pub struct Launch {
 pub fn run_window(runtime: tokio::runtime::Handle, launch: Launch) -> eframe::Result<()> {
     // Read once, before the first frame; saving happens off the UI thread.
     let path = Settings::default_path();
-    let (settings, notice) = path.as_deref().map(Settings::load).unwrap_or_default();
+    let (settings, problems) = path
+        .as_deref()
+        .map(Settings::read)
+        .map(|loaded| (loaded.settings, loaded.problems))
+        .unwrap_or_default();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(tr(T::AppTitle))
         .with_app_id("io.github.presigndesk.PresignDesk")
@@ -148,7 +152,7 @@ pub fn run_window(runtime: tokio::runtime::Handle, launch: Launch) -> eframe::Re
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
             Ok(Box::new(
-                PresignDeskApp::new(runtime, launch).with_settings(settings, path, notice),
+                PresignDeskApp::new(runtime, launch).with_settings(settings, path, problems),
             ))
         }),
     )

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::background::{Runtime, SettingsSaver};
-use crate::settings::{Settings, Theme};
+use crate::settings::{Problem, Settings, Theme};
 use crate::text::{Language, T, fill, language};
 
 /// The persisted state.
@@ -13,7 +13,9 @@ pub struct State {
     pub settings: Settings,
     /// Where they are saved (`None`: not saved, as in tests).
     path: Option<PathBuf>,
-    /// A problem with the settings file, shown until the window closes.
+    /// What could not be read of the settings file, shown until the window closes.
+    problems: Vec<Problem>,
+    /// The last save's failure, shown until the window closes.
     pub notice: Option<String>,
     saver: SettingsSaver,
     /// The language of the system, used when the user chose none.
@@ -30,6 +32,7 @@ impl State {
         State {
             settings: Settings::default(),
             path: None,
+            problems: Vec::new(),
             notice: None,
             saver: SettingsSaver::default(),
             system_language: language::current(),
@@ -38,11 +41,26 @@ impl State {
         }
     }
 
-    /// Uses `settings`, saved to `path` when they change; `notice` reports a broken file.
-    pub fn load(&mut self, settings: Settings, path: Option<PathBuf>, notice: Option<String>) {
+    /// Uses `settings`, saved to `path` when they change; `problems` are what could not be read
+    /// of the file.
+    pub fn load(&mut self, settings: Settings, path: Option<PathBuf>, problems: Vec<Problem>) {
+        self.saver.start_from(settings.clone());
         self.settings = settings;
         self.path = path;
-        self.notice = notice;
+        self.problems = problems;
+    }
+
+    /// The notices about the settings file, in the current language.
+    pub fn notices(&self) -> Vec<String> {
+        let path = self
+            .path
+            .as_deref()
+            .unwrap_or(std::path::Path::new("settings.json"));
+        self.problems
+            .iter()
+            .map(|problem| problem.message(path))
+            .chain(self.notice.clone())
+            .collect()
     }
 
     /// The language the window speaks: the one asked for on the command line, else the user's
@@ -88,7 +106,7 @@ impl State {
     pub fn save_on_exit(&mut self, geometry: Option<crate::settings::WindowGeometry>) {
         if let (Some(path), Some(geometry)) = (&self.path, geometry) {
             self.settings.window = Some(geometry);
-            let _ = self.settings.save(path);
+            let _ = self.saver.save_now(&self.settings, path);
         }
     }
 }

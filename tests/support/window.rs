@@ -51,7 +51,7 @@ pub fn launched(
     let app = PresignDeskApp::new(runtime.handle().clone(), launch).with_settings(
         settings,
         settings_path,
-        None,
+        Vec::new(),
     );
     Harness::builder()
         .with_size(size)
