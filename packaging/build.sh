@@ -3,12 +3,14 @@
 # or $CARGO_TARGET_DIR/packages/: wherever cargo builds), then checks its own output and fails
 # loudly when a check fails. Runs from any folder.
 #
-#   packaging/build.sh              # the .deb and the .tar.gz (on Debian and its kin)
+#   packaging/build.sh              # the .deb and the .tar.gz (on Debian and its kin), and the
+#                                   # Windows setup program and .zip (packaging/windows/build.sh)
+#   WINDOWS=0 packaging/build.sh    # the Linux packages only
 #   INSTALL_TEST=1 packaging/build.sh   # also installs the .deb, checks it, and removes it
 #                                       # (root only; runs tests/package.rs)
 #
-# Windows (MSI, NSIS) and macOS (.app in a .dmg) are configured in Cargo.toml's
-# [package.metadata.packager] and built on those systems; see packaging/README.md.
+# macOS (.app in a .dmg) is configured in Cargo.toml's [package.metadata.packager] and built on
+# a Mac; see packaging/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -196,6 +198,13 @@ printf '%-60s %12s bytes\n' "$bin" "$(size_of "$bin")"
 if [ "${INSTALL_TEST:-0}" = 1 ]; then
     say "Install test"
     PRESIGNDESK_DEB=$deb cargo test --locked --test package -- --ignored --nocapture
+fi
+
+if [ "${WINDOWS:-1}" = 1 ]; then
+    say "Windows"
+    bash packaging/windows/build.sh
+else
+    echo "WINDOWS=0: the Windows packages were not built"
 fi
 
 say "All checks passed; the packages:"

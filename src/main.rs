@@ -1,58 +1,8 @@
-//! The `presign-desk` binary: choose the language, parse arguments, build the runtime, open the
-//! window or run a command. Everything else lives in the library.
+//! The `presign-desk` program: the window, and the command line where the system gives it a
+//! console. On Windows it is a window program (no console opens when it starts from the Start
+//! menu); its twin `presign-desk-cli.exe` is the console program for cmd and PowerShell.
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
-use std::process::ExitCode;
-
-use clap::FromArgMatches;
-use presign_desk::cli::{Cli, Command};
-use presign_desk::text::{Language, T, fill, language};
-use presign_desk::ui::Launch;
-
-fn main() -> ExitCode {
-    let started = std::time::Instant::now();
-    // The language comes first: `--help` is printed in it while the arguments are parsed.
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let chosen = presign_desk::cli::language_in_args(&args);
-    language::set_process_language(chosen.unwrap_or_else(Language::system));
-    let matches = presign_desk::cli::command().get_matches_from(&args);
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("presign-desk-io")
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!(
-                "{}",
-                fill(T::CliRuntimeFailed, &[("reason", &e.to_string())])
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    let launch = |url, file| Launch {
-        url,
-        file,
-        language: chosen,
-        // For the measurements in scripts/gui-bench.sh.
-        report_timing: std::env::var_os("PRESIGNDESK_REPORT_TIMING").map(|_| started),
-    };
-    match cli.command {
-        None => open_window(&runtime, launch(None, None)),
-        Some(Command::Gui { url, file }) => open_window(&runtime, launch(url, file)),
-        Some(command) => runtime.block_on(presign_desk::cli::run(command)),
-    }
-}
-
-fn open_window(runtime: &tokio::runtime::Runtime, launch: Launch) -> ExitCode {
-    match presign_desk::ui::run_window(runtime.handle().clone(), launch) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{}", fill(T::CliGuiFailed, &[("reason", &e.to_string())]));
-            ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    presign_desk::start::run()
 }

@@ -4,7 +4,7 @@ mod playground;
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use playground::{Method, Playground};
@@ -255,7 +255,7 @@ fn version_and_help() {
     assert!(help.contains("Usage: presign-desk"), "{help}");
     // No display is needed for either: they run where no window could open.
     let headless = |lang: &str, args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_presign-desk"))
+        support::program()
             .args(args)
             .env("LANG", lang)
             .env_remove("LC_ALL")
@@ -376,7 +376,7 @@ fn inspect_exit_codes_and_plain_text() {
 
 fn presign_desk_with_input(args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_presign-desk"))
+    let mut child = support::program()
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -12,7 +12,7 @@ use presign_desk::diagnose::{
     Answer, Attempt, MAX_ERROR_BODY_BYTES, diagnose, explanation_text, readable,
 };
 use presign_desk::link::Operation;
-use presign_desk::transfer::{Options, Outcome, Plan, TransferError};
+use presign_desk::transfer::{Options, Outcome, Plan};
 use support::fault_server::{FaultServer, Reply, SIGNATURE, ok};
 use support::files_in;
 
@@ -283,6 +283,8 @@ async fn fills_up(disk: &SmallDisk, dir: &Path) {
     }
 }
 
+// Unix permissions and mounts make the folder read-only; Windows has neither.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_folder_gets_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
@@ -312,7 +314,9 @@ async fn a_read_only_folder_gets_a_clear_message() {
     let plan = Plan::download(&server.link("x.bin"), folder.join("x.bin"), false);
     let (outcome, _, _) = support::run_with(&plan, &quick()).await;
     match &outcome {
-        Outcome::Failed(error @ TransferError::WriteFile { reason, .. }) => {
+        Outcome::Failed(
+            error @ presign_desk::transfer::TransferError::WriteFile { reason, .. },
+        ) => {
             let text = error.to_string();
             assert!(
                 reason.contains("Read-only") || reason.contains("ermission"),

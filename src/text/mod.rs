@@ -350,6 +350,7 @@ ids! {
     ErrFileChanged,
     ErrWriteFile,
     ErrDestinationExists,
+    ErrFileInUse,
     ErrConnect,
     ErrNetwork,
     ErrTruncated,

@@ -31,8 +31,37 @@ pub fn partial_path(destination: &Path) -> PathBuf {
 pub(super) fn write_failed(path: &Path) -> impl Fn(io::Error) -> TransferError + '_ {
     move |e| TransferError::WriteFile {
         path: path.to_owned(),
-        reason: e.to_string(),
+        reason: write_reason(&e, std::env::consts::OS, || held_open(path)),
     }
+}
+
+/// ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: another program holds the file.
+const IN_USE: [i32; 2] = [32, 33];
+/// ERROR_ACCESS_DENIED: what replacing a file another program holds open gives, among others.
+const ACCESS_DENIED: i32 = 5;
+
+/// Why a write failed, in words: on Windows a file another program holds open cannot be
+/// written or replaced (the system says "access denied" for a replace, which also means a
+/// missing permission; `held` tells them apart by trying to open the file).
+fn write_reason(e: &io::Error, os: &str, held: impl FnOnce() -> bool) -> String {
+    let code = e.raw_os_error();
+    let in_use = os == "windows"
+        && (code.is_some_and(|c| IN_USE.contains(&c)) || (code == Some(ACCESS_DENIED) && held()));
+    if in_use {
+        crate::text::tr(crate::text::T::ErrFileInUse).to_owned()
+    } else {
+        e.to_string()
+    }
+}
+
+/// Whether another program holds `path` open without sharing it (Windows).
+fn held_open(path: &Path) -> bool {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .err()
+        .and_then(|e| e.raw_os_error())
+        .is_some_and(|code| IN_USE.contains(&code))
 }
 
 /// Runs a file call that may wait on a slow disk or a network share off the runtime's threads.
@@ -150,6 +179,41 @@ impl Drop for PartialFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_open_in_another_program_on_windows_is_said_in_words() {
+        let sharing = io::Error::from_raw_os_error(32);
+        let denied = io::Error::from_raw_os_error(5);
+        for language in crate::text::Language::all() {
+            crate::text::with_language(language, || {
+                let said = write_reason(&sharing, "windows", || false);
+                assert_eq!(said, crate::text::tr(crate::text::T::ErrFileInUse));
+                assert_ne!(said, sharing.to_string());
+                // A replace refused as "access denied" while the file is held open.
+                assert_eq!(write_reason(&denied, "windows", || true), said);
+            });
+        }
+        assert_eq!(
+            write_reason(&io::Error::from_raw_os_error(33), "windows", || false),
+            write_reason(&sharing, "windows", || false)
+        );
+        // Access denied with nobody holding the file: a permission, in the system's words.
+        assert_eq!(
+            write_reason(&denied, "windows", || false),
+            denied.to_string()
+        );
+        // Elsewhere the numbers mean other things: the system's own words stay.
+        assert_eq!(
+            write_reason(&sharing, "linux", || true),
+            sharing.to_string()
+        );
+        assert_eq!(write_reason(&denied, "linux", || true), denied.to_string());
+        // A file nobody holds is not taken for one in use.
+        let free = std::env::temp_dir().join(format!("presign-desk-free-{}", std::process::id()));
+        std::fs::write(&free, "x").unwrap();
+        assert!(!held_open(&free));
+        std::fs::remove_file(&free).unwrap();
+    }
 
     #[test]
     fn the_partial_name_fits_where_the_final_name_fits() {

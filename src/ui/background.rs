@@ -144,8 +144,22 @@ pub fn open_path(runtime: &Runtime, path: PathBuf, reveal: bool) {
     let mailbox = runtime.mailbox.clone();
     runtime.handle.spawn_blocking(move || {
         let (program, args) = crate::present::opener(&path, reveal, std::env::consts::OS);
-        let started = std::process::Command::new(program)
-            .args(&args)
+        let mut command = std::process::Command::new(program);
+        #[cfg(windows)]
+        {
+            // Explorer reads `/select,"C:\a b\c.txt"` only with the path quoted after the comma;
+            // the usual quoting of the whole argument would open the Documents folder instead.
+            use std::os::windows::process::CommandExt;
+            for arg in &args {
+                match arg.to_str().and_then(|a| a.strip_prefix("/select,")) {
+                    Some(target) => command.raw_arg(format!("/select,\"{target}\"")),
+                    None => command.arg(arg),
+                };
+            }
+        }
+        #[cfg(not(windows))]
+        command.args(&args);
+        let started = command
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

@@ -194,9 +194,25 @@ pub fn presign_desk(args: &[&str]) -> std::process::Output {
     presign_desk_in("C.UTF-8", args)
 }
 
+/// The program the CLI tests run: this build's `presign-desk`, or the one `PRESIGNDESK_PROGRAM`
+/// names, started through `PRESIGNDESK_RUNNER` when set. scripts/windows-check.sh runs the
+/// tests so against the installed `presign-desk-cli.exe` under Wine.
+pub fn program() -> std::process::Command {
+    let program = std::env::var_os("PRESIGNDESK_PROGRAM")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_presign-desk").into());
+    match std::env::var_os("PRESIGNDESK_RUNNER") {
+        Some(runner) => {
+            let mut command = std::process::Command::new(runner);
+            command.arg(program);
+            command
+        }
+        None => std::process::Command::new(program),
+    }
+}
+
 /// Runs the `presign-desk` binary with `LANG` set to `lang`, no other locale variable, in UTC.
 pub fn presign_desk_in(lang: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_presign-desk"))
+    program()
         .args(args)
         .env("LANG", lang)
         .env_remove("LC_ALL")
