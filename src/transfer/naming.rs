@@ -112,25 +112,39 @@ pub fn sanitize(name: &str) -> String {
             c => c,
         })
         .collect();
-    let cleaned = cleaned.trim().trim_end_matches('.').trim_start_matches('.');
-    let cleaned = cut_name(cleaned, MAX_NAME_BYTES);
-    if cleaned.trim().is_empty() {
+    // Windows drops dots and spaces at the end of a name, in any mix ("a. ."); a name cut to
+    // length may end in one again, so the end is trimmed after the cut too.
+    let end = |c: char| c == '.' || c.is_whitespace();
+    let cleaned = cleaned.trim_start_matches(|c: char| c == '.' || c.is_whitespace());
+    let cleaned = cut_name(cleaned.trim_end_matches(end), MAX_NAME_BYTES);
+    let cleaned = cleaned.trim_end_matches(end).to_owned();
+    if cleaned.is_empty() {
         return FALLBACK_NAME.to_owned();
     }
-    let stem = cleaned
-        .split('.')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit());
-    if reserved {
+    if reserved_on_windows(&cleaned) {
         format!("_{cleaned}")
     } else {
         cleaned
     }
+}
+
+/// Whether Windows takes `name` for a device (`CON`, `nul.txt`, `COM1.log`, `LPT¹`,
+/// `CONIN$`): the part before the first dot, spaces at its end ignored, in any case.
+fn reserved_on_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default().trim_end();
+    let stem = stem.to_ascii_uppercase();
+    if matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let mut chars = stem.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let digit = chars.next();
+    (prefix == "COM" || prefix == "LPT")
+        && chars.next().is_none()
+        && matches!(digit, Some('0'..='9' | '¹' | '²' | '³'))
 }
 
 /// `name` cut to at most `max` bytes, keeping a short extension (`.pdf`): the stem is cut
@@ -215,6 +229,16 @@ mod tests {
             ("com1.txt", "_com1.txt"),
             ("console.txt", "console.txt"),
             ("trailing.", "trailing"),
+            ("trailing. ", "trailing"),
+            ("a. . .", "a"),
+            ("report.pdf .", "report.pdf"),
+            (" . ", FALLBACK_NAME),
+            ("NUL .txt", "_NUL .txt"),
+            ("lpt¹", "_lpt¹"),
+            ("Com3.tar.gz", "_Com3.tar.gz"),
+            ("conout$", "_conout$"),
+            ("COM10", "COM10"),
+            ("comX.txt", "comX.txt"),
             (".hidden", "hidden"),
             ("日本語のファイル.pdf", "日本語のファイル.pdf"),
         ];
@@ -222,6 +246,13 @@ mod tests {
             assert_eq!(sanitize(input), expected, "{input:?}");
         }
         assert_eq!(sanitize(&"x".repeat(500)).len(), MAX_NAME_BYTES);
+        // Cut to length just after a dot or a space: that end is trimmed too.
+        let cut = sanitize(&format!(
+            "{}. {}",
+            "x".repeat(MAX_NAME_BYTES - 2),
+            "y".repeat(40)
+        ));
+        assert!(!cut.ends_with(['.', ' ']), "{cut:?}");
     }
 
     /// Every start of `cut` ends on a cluster boundary of `whole`.
