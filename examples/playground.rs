@@ -5,6 +5,8 @@
 //!
 //! Stop it with Ctrl-C.
 
+// The tests' own playground; this program uses only part of it.
+#[allow(dead_code)]
 #[path = "../tests/playground/mod.rs"]
 mod playground;
 

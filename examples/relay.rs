@@ -7,6 +7,8 @@
 //!
 //! (40 ms each way is an 80 ms round trip.) Stop it with Ctrl-C.
 
+// The tests' own shaping relay; this program uses only part of it.
+#[allow(dead_code)]
 #[path = "../tests/support/relay.rs"]
 mod relay;
 

@@ -197,7 +197,7 @@ printf '%-60s %12s bytes\n' "$bin" "$(size_of "$bin")"
 
 if [ "${INSTALL_TEST:-0}" = 1 ]; then
     say "Install test"
-    PRESIGNDESK_DEB=$deb cargo test --locked --test package -- --ignored --nocapture
+    PRESIGNDESK_DEB=$deb cargo test --locked --test suite -- --ignored --nocapture package::
 fi
 
 if [ "${WINDOWS:-1}" = 1 ]; then

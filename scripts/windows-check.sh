@@ -8,7 +8,9 @@
 # screenshot is left for a person to look at), then the uninstaller, after which nothing is
 # left but the user's settings.
 #
-#   scripts/windows-check.sh               (builds the release; PROFILE=dev for a quicker build)
+#   scripts/windows-check.sh               (builds the release: about 9 minutes on 2 cores)
+#   PROFILE=dev scripts/windows-check.sh   (builds faster, but the unoptimised programs make the
+#                                           tests under Wine slower: 36 minutes in all on 2 cores)
 #   SHOTS=DIR scripts/windows-check.sh     (keeps the window's screenshot in DIR)
 #
 # Wine 8 lacks ProcessPrng, which Rust's standard library calls: a stand-in DLL
@@ -217,13 +219,13 @@ check "a link in a CRLF message, wrapped mid-parameter, is joined (exit $status)
     bash -c '[ "$1" = 0 ] && grep -q "hello.txt" "$2"' _ "$status" "$work/crlf.txt"
 
 echo "== The CLI tests, run through the installed console program"
-# The test suite's CLI tests (tests/cli.rs and the others that run the program), each program
-# run being the installed presign-desk-cli.exe under Wine, against the playground the tests
-# start on 127.0.0.1.
+# The test suite's CLI tests (tests/cli.rs and the others that run the program; CLI_TESTS, if
+# set, names other test filters), each program run being the installed presign-desk-cli.exe
+# under Wine, against the playground the tests start on 127.0.0.1.
 set +e
 PRESIGNDESK_RUNNER=$wine PRESIGNDESK_PROGRAM=$installed/presign-desk-cli.exe \
-    cargo test --quiet --test cli --test doctor --test post --test signed_headers --test redaction \
-    ${CLI_TESTS:-} >"$work/cli-tests.txt" 2>&1
+    cargo test --quiet --test suite -- ${CLI_TESTS:-cli:: doctor:: post:: signed_headers:: redaction::} \
+    >"$work/cli-tests.txt" 2>&1
 status=$?
 set -e
 grep -E "^test result|^test .*FAILED|panicked" "$work/cli-tests.txt" | sed 's/^/  | /'

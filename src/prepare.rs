@@ -210,7 +210,7 @@ pub fn prepare_post(
         Some(other) => return Err(Blocker::File(other.clone())),
     };
     let file = upload.file();
-    let file_name = crate::present::file_name(&file);
+    let file_name = crate::link::file_name(&file);
     let chosen = upload.content_type.header_value();
     let problems = check::check(
         form,

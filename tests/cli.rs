@@ -1,7 +1,7 @@
 //! The CLI, run as a process against the playground.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

@@ -2,8 +2,8 @@
 //! the playground and the cause each must put first; `check`; the JSON of `put`, `get` and
 //! `check`; and uploads refused right after their headers ending at once.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

@@ -1,8 +1,8 @@
 //! The error explainer: documented error bodies, every catalogued code, and failures caused by
 //! hand against the playground, each with the cause that must come first.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! connections, stalls, truncates bodies, lies about lengths and ETags. Every fault must end in
 //! the right outcome, after the right number of attempts, with no partial file left behind.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

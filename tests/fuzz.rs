@@ -1,6 +1,6 @@
 //! Long fuzz runs, on demand:
 //!
-//!     FUZZ_CASES=1000000 cargo test --release --test fuzz -- --ignored fuzz --nocapture
+//!     FUZZ_CASES=1000000 cargo test --release --test suite -- --ignored fuzz:: --nocapture
 //!
 //! Each target gets `FUZZ_CASES` cases (100 000 when unset) built from real inputs by random
 //! edits and from random bytes: the link parser with the paste repair and the inspector, the
@@ -9,7 +9,7 @@
 //! how many cases ran, in how long, and the peak memory. CI keeps the short proptest run in
 //! `parse_never_panics.rs`.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -364,19 +364,19 @@ fn make_name(rng: &mut Rng) -> String {
 }
 
 #[test]
-#[ignore = "long: FUZZ_CASES=N cargo test --release --test fuzz -- --ignored fuzz"]
+#[ignore = "long: FUZZ_CASES=N cargo test --release --test suite -- --ignored fuzz::"]
 fn fuzz_link_parser_and_paste_repair() {
     run("links", make_link, link_case);
 }
 
 #[test]
-#[ignore = "long: FUZZ_CASES=N cargo test --release --test fuzz -- --ignored fuzz"]
+#[ignore = "long: FUZZ_CASES=N cargo test --release --test suite -- --ignored fuzz::"]
 fn fuzz_error_bodies_and_explainer() {
     run("error bodies", make_body, body_case);
 }
 
 #[test]
-#[ignore = "long: FUZZ_CASES=N cargo test --release --test fuzz -- --ignored fuzz"]
+#[ignore = "long: FUZZ_CASES=N cargo test --release --test suite -- --ignored fuzz::"]
 fn fuzz_file_names() {
     run("file names", make_name, name_case);
 }

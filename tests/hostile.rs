@@ -2,7 +2,7 @@
 //! error bodies, a disk that fills mid-way, a read-only folder, Ctrl-C. Each must end quickly,
 //! hold memory flat, leave nothing half-written, touch no existing file and echo no secret.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! private CA is trusted only through `SSL_CERT_FILE`. Runs the `presign-desk` binary, whose
 //! environment the test controls, against servers and a proxy on 127.0.0.1.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 use std::sync::{Arc, Mutex};

@@ -4,7 +4,7 @@
 //! Ignored by default: it needs root and `dpkg`, and changes the machine's installed packages.
 //! `INSTALL_TEST=1 packaging/build.sh` runs it, or, with the package already built:
 //!
-//!     PRESIGNDESK_DEB=target/packages/presign-desk_….deb cargo test --test package -- --ignored
+//!     PRESIGNDESK_DEB=target/packages/presign-desk_….deb cargo test --test suite -- --ignored package::
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,6 +1,6 @@
 //! `PresignedLink::parse` and everything built on it never panic, whatever is pasted.
 
-mod support;
+use crate::support;
 
 use presign_desk::link::PresignedLink;
 use presign_desk::link::report::{InspectJson, summary_text};

@@ -2,8 +2,8 @@
 //! every condition) and its signature: uploads from the command line in every shape a form
 //! is handed over in, the checks made before sending, and each refusal with its cause.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use playground::Playground;
 use serde_json::{Value, json};
@@ -271,16 +271,27 @@ fn checks_before_sending_stop_what_the_storage_would_refuse() {
         assert_eq!(r["result"], "failed", "{name}: {r:#}");
         assert_eq!(r["causes"][0]["id"], first, "{name}: {r:#}");
         assert_eq!(r["causes"][0]["strength"], "proven");
-        // And in words on the terminal.
-        let text = presign_desk(&["put", &s.form_arg, &s.file]);
-        assert!(!String::from_utf8_lossy(&text.stderr).is_empty());
+        // And in words on the terminal: the same title, the same exit code.
+        let words = presign_desk(&["put", "--lang", "en", &s.form_arg, &s.file]);
+        assert_eq!(words.status.code(), Some(1), "{name}");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&words.stdout),
+            String::from_utf8_lossy(&words.stderr)
+        );
+        let title = r["title"].as_str().expect("a title");
+        assert!(said.contains(title), "{name}: {title:?} in {said}");
     }
     assert!(pg.received().is_empty(), "nothing was sent");
 }
 
+fn has_japanese(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+}
+
 #[test]
-#[ignore = "prints the explanations to read them"]
-fn show() {
+fn a_refused_form_is_explained_in_the_language_asked_for() {
     let pg = Playground::start();
     let base = pg.sign_post(
         "uploads/${filename}",
@@ -293,13 +304,24 @@ fn show() {
     });
     let s = setup(&form);
     for lang in ["en", "ja"] {
-        let out = presign_desk(&["put", "--send-anyway", "--lang", lang, &s.form_arg, &s.file]);
-        eprintln!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let said = |out: &std::process::Output| {
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        };
+        // Sent anyway with a key the policy does not allow: the storage refuses it.
+        let sent = presign_desk(&["put", "--send-anyway", "--lang", lang, &s.form_arg, &s.file]);
+        assert_eq!(sent.status.code(), Some(1), "{lang}: {}", said(&sent));
+        assert_eq!(
+            has_japanese(&said(&sent)),
+            lang == "ja",
+            "{lang}: {}",
+            said(&sent)
         );
-        let out = presign_desk(&[
+        // A file type the policy rules out: stopped here, naming the type it asks for.
+        let typed = presign_desk(&[
             "put",
             "--lang",
             lang,
@@ -308,12 +330,24 @@ fn show() {
             &s.form_arg,
             &s.file,
         ]);
-        eprintln!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        assert_eq!(typed.status.code(), Some(1), "{lang}: {}", said(&typed));
+        assert!(
+            said(&typed).contains("text/csv"),
+            "{lang}: {}",
+            said(&typed)
+        );
+        assert_eq!(
+            has_japanese(&said(&typed)),
+            lang == "ja",
+            "{lang}: {}",
+            said(&typed)
         );
     }
+    assert_eq!(
+        pg.received().len(),
+        2,
+        "only the two sent anyway reached the storage"
+    );
 }
 
 #[test]

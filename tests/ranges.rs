@@ -3,8 +3,8 @@
 //! and against the fault server, which resets a range, answers 503, changes the object
 //! mid-way or ignores `Range`. Whatever happens, the file is one version of the object, whole.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -221,7 +221,7 @@ async fn a_reset_range_resumes_and_a_503_means_fewer_connections() {
     );
     assert_eq!(
         success.connections_reason,
-        Some(presign_desk::transfer::ConnectionsReason::ServerSlowDown),
+        Some(transfer::ConnectionsReason::ServerSlowDown),
         "{success:?}"
     );
     assert!(matches!(success.verification, Verification::Verified(_)));
@@ -377,7 +377,7 @@ async fn cancel_stops_every_connection_and_leaves_nothing() {
 
 /// Downloads an object of `SIZE` bytes from the fault server through a relay shaped `shape`,
 /// over at most `max` connections.
-async fn download_shaped(shape: Shape, max: u32) -> (presign_desk::transfer::Success, u32) {
+async fn download_shaped(shape: Shape, max: u32) -> (transfer::Success, u32) {
     let object = Arc::new(pattern(SIZE));
     let tag = tag_of(&object);
     let served = object.clone();

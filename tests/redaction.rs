@@ -4,7 +4,7 @@
 //! echoes every secret back in its error body, as real ones do. No secret may appear anywhere.
 //! (The window's texts are audited in `ui.rs`.)
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

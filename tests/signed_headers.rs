@@ -3,8 +3,8 @@
 //! playground, which checks every signed header: sent with the value PresignDesk fills in or
 //! the one typed, stored; refused without it, and the refusal named for the header.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use std::time::Duration;
 
@@ -172,7 +172,7 @@ fn presign_desk_explain_unsent(pg: &Playground, url: &str, file: &std::path::Pat
     d.causes[0].id
 }
 
-fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
+fn block_on<T>(work: impl Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

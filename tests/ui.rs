@@ -1,8 +1,8 @@
 //! The window, driven as a person would (by accessible names, clicks, keys and typing) with
 //! egui_kittest, headless, against the playground.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use support::window::*;
 

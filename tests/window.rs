@@ -4,8 +4,8 @@
 //! windows, and the words on the card. Headless with egui_kittest against the playground, in
 //! English and Japanese.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! The request on the wire, against the playground: a real S3-compatible server on 127.0.0.1
 //! that checks signatures.
 
-mod playground;
-mod support;
+use crate::playground;
+use crate::support;
 
 use std::time::Duration;
 
@@ -240,7 +240,7 @@ async fn a_chunked_upload_is_refused_so_content_length_matters() {
     let pg = Playground::start();
     let url = pg.sign_v4(Method::Put, "chunked.bin", HOUR);
     // What a client without an explicit length sends: a streamed, chunked body.
-    let response = support::put_chunked(&url, b"abc").await;
+    let response = put_chunked(&url, b"abc").await;
     assert_eq!(response.status().as_u16(), 501);
     assert_eq!(
         pg.last_received().header("transfer-encoding"),

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use super::report::CheckReport;
 use super::{CheckArgs, EXIT_REFUSED, parse_link, print_json};
-use crate::diagnose::{explanation_text, this_computer_offset_secs};
+use crate::clock::this_computer_offset_secs;
+use crate::diagnose::explanation_text;
 use crate::link::PresignedLink;
 use crate::link::{Finding, Severity};
 use crate::secret::Secret;

@@ -64,7 +64,7 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
             T::CliUploading,
             &[
                 ("size", &format::bytes(len)),
-                ("target", &present::target_name(&link))
+                ("target", &crate::link::target_name(&link))
             ]
         )
     );
@@ -101,7 +101,7 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
         "{}",
         fill(
             T::CliDownloading,
-            &[("target", &present::target_name(&link))]
+            &[("target", &crate::link::target_name(&link))]
         )
     );
     let options = transfer::Options {
@@ -155,7 +155,7 @@ async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
     } else {
         check::fixed_type(&form).or_else(|| content_type::guess_for_path(&args.file))
     };
-    let file_name = present::file_name(&args.file);
+    let file_name = crate::link::file_name(&args.file);
     let sent_type = chosen.as_deref().filter(|_| check::sends_type(&form));
     let problems = check::check(
         &form,

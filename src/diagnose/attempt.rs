@@ -120,7 +120,7 @@ impl<'a> Attempt<'a> {
             sent_headers,
             file_name: plan
                 .upload_file()
-                .map(|(path, _)| crate::present::file_name(path)),
+                .map(|(path, _)| crate::link::file_name(path)),
             guessed_content_type,
             file_len_bytes,
             ..Attempt::new(link, plan.operation())

@@ -1,6 +1,6 @@
 //! What a cause is and what it owns: its stable id, how sure it is, what shows it, and, per kind
 //! of cause, whom to ask and which topics its remedy may speak of. The texts themselves are in
-//! the catalogues under `causes.<key>`; [`super::render`] fills them.
+//! the catalogues under `causes.<key>`; `render.rs` fills them.
 
 use serde::Serialize;
 
@@ -287,6 +287,22 @@ impl Found {
     }
 }
 
+/// Whether trying the same request again can help: a passing problem of the server or the
+/// network. Not for a refusal whose cause is the link or the request.
+pub fn retry_can_help(outcome: &crate::exchange::Outcome, first_cause: Option<CauseId>) -> bool {
+    use crate::exchange::Outcome;
+    match outcome {
+        Outcome::Failed(error) => {
+            error.is_retryable() || matches!(error, crate::exchange::TransferError::Connect(_))
+        }
+        Outcome::Refused(_) => matches!(
+            first_cause,
+            Some(CauseId::Retryable | CauseId::FormUnreadable)
+        ),
+        Outcome::Succeeded(_) | Outcome::Cancelled => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +330,30 @@ mod tests {
         let mut s = vec![Strength::Possible, Strength::Proven, Strength::Likely];
         s.sort();
         assert_eq!(s, [Strength::Proven, Strength::Likely, Strength::Possible]);
+    }
+
+    #[test]
+    fn trying_again_is_offered_only_where_it_can_help() {
+        use crate::exchange::{Outcome, TransferError};
+        assert!(retry_can_help(
+            &Outcome::Failed(TransferError::Network("reset".into())),
+            None
+        ));
+        assert!(!retry_can_help(
+            &Outcome::Failed(TransferError::CannotSendUnchanged),
+            None
+        ));
+        let refusal = || {
+            Outcome::Refused(Box::new(crate::exchange::Refusal {
+                status: 403,
+                reason: String::new(),
+                body: crate::exchange::ErrorBody::parse(b""),
+                response: Default::default(),
+                bytes_sent: 0,
+                sent_despite_checksum: false,
+            }))
+        };
+        assert!(!retry_can_help(&refusal(), Some(CauseId::Expired)));
+        assert!(retry_can_help(&refusal(), Some(CauseId::Retryable)));
     }
 }

@@ -5,6 +5,8 @@
 
 use jiff::Timestamp;
 
+use crate::clock::parse_server_time;
+
 use super::attempt::Answer;
 use super::cause::{Basis, Found, kind};
 use crate::exchange::ErrorBody;
@@ -79,34 +81,6 @@ pub(super) fn signer_time(signed: Signed, answer: &Answer<'_>) -> Option<Timesta
         .element("RequestTime")
         .and_then(parse_server_time)
         .or(signed.at)
-}
-
-/// A time as servers write it: ISO 8601, the compact `20261123T090000Z`, Unix seconds or
-/// milliseconds, or an HTTP date.
-pub fn parse_server_time(text: &str) -> Option<Timestamp> {
-    let text = text.trim();
-    if let Ok(at) = text.parse::<Timestamp>() {
-        return Some(at);
-    }
-    if let Some(at) = crate::link::parse_compact_time(text) {
-        return Some(at);
-    }
-    if !text.is_empty() && text.len() <= 16 && text.bytes().all(|b| b.is_ascii_digit()) {
-        let n: i64 = text.parse().ok()?;
-        return if text.len() >= 12 {
-            Timestamp::from_millisecond(n).ok()
-        } else {
-            Timestamp::from_second(n).ok()
-        };
-    }
-    jiff::fmt::rfc2822::parse(text).ok().map(|z| z.timestamp())
-}
-
-/// This computer's clock minus the server's, from an answer's `Date` (for the countdown,
-/// which follows the server's clock when the two are far apart).
-pub fn this_computer_offset_secs(now: Timestamp, server_date: Option<&str>) -> Option<i64> {
-    let server = server_date.and_then(parse_server_time)?;
-    Some(now.as_second() - server.as_second())
 }
 
 /// An offset as people say it: to the minute, and a whole number of half hours when within two
@@ -277,27 +251,5 @@ mod tests {
         with_language(Language::JAPANESE, || {
             assert_eq!(offset_span(9 * h), "9時間");
         });
-    }
-
-    #[test]
-    fn server_times_in_every_form() {
-        let at: Timestamp = "2026-11-24T06:00:00Z".parse().unwrap();
-        for text in [
-            "2026-11-24T06:00:00Z",
-            "20261124T060000Z",
-            "1795500000",
-            "1795500000000",
-            "Tue, 24 Nov 2026 06:00:00 GMT",
-        ] {
-            assert_eq!(parse_server_time(text), Some(at), "{text}");
-        }
-        assert_eq!(parse_server_time("soon"), None);
-        assert_eq!(
-            this_computer_offset_secs(
-                at + jiff::SignedDuration::from_secs(90),
-                Some("20261124T060000Z")
-            ),
-            Some(90)
-        );
     }
 }

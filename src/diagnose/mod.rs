@@ -27,8 +27,7 @@ use serde::Serialize;
 
 pub use crate::exchange::{BodyFormat, ErrorBody, MAX_ERROR_BODY_BYTES, readable, redact_text};
 pub use attempt::{Answer, Attempt, ProbeVerdict, Purpose, wants_download_probe};
-pub use cause::{Basis, Cause, CauseId, Strength, Topic, Whom};
-pub use clock::{parse_server_time, this_computer_offset_secs};
+pub use cause::{Basis, Cause, CauseId, Strength, Topic, Whom, retry_can_help};
 pub use render::{basis_text, creator_message, explanation_text, stated};
 
 use crate::exchange::{Plan, Refusal, TransferError};

@@ -96,7 +96,7 @@ pub(super) fn not_found(
         }
         (code, bucket, key) => {
             let what = match (link, bucket, key) {
-                (Some(l), _, _) => crate::present::target_name(l),
+                (Some(l), _, _) => crate::link::target_name(l),
                 (None, Some(b), Some(k)) => format!("{b}/{k}"),
                 (None, b, k) => b.or(k).unwrap_or_else(|| "?".to_owned()),
             };

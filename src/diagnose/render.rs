@@ -141,7 +141,7 @@ pub fn creator_message(
     let verb = super::provider::verb(attempt.operation);
     let target = attempt
         .link
-        .map(crate::present::target_name)
+        .map(crate::link::target_name)
         .unwrap_or_default();
     let message = diagnosis
         .message

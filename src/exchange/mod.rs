@@ -1,7 +1,7 @@
 //! What is sent and what comes back, as plain values: the request a transfer makes (its
-//! [`Plan`]) and the server's answer ([`Success`], [`Refusal`], [`ResponseFacts`]). Pure: the
-//! engine in `transfer` fills them, the explainer in `diagnose` reads them, and neither
-//! depends on the other.
+//! [`Plan`]) and the server's answer ([`Success`], [`Refusal`], [`ResponseFacts`]). Pure, and
+//! below both of its users: the explainer in `diagnose` reads them, and the engine in
+//! `transfer` fills them and, when a refusal arrives, hands it to the explainer.
 
 pub mod body;
 mod error;
@@ -345,9 +345,9 @@ impl ConnectionsReason {
         let connections = if count <= 1 {
             crate::text::tr(T::ConnectionsCountOne).to_owned()
         } else {
-            crate::text::fill(T::ConnectionsCountMany, &[("count", &count_text)])
+            fill(T::ConnectionsCountMany, &[("count", &count_text)])
         };
-        crate::text::fill(
+        fill(
             key,
             &[("count", &count_text), ("connections", &connections)],
         )

@@ -1,5 +1,7 @@
 //! Just enough XML for error documents: leaf elements and their text. Never panics.
 
+use crate::markup::decode_entities;
+
 /// The leaf elements (elements with text and no child elements) in document order, with
 /// entities decoded. Namespaces and attributes are ignored.
 pub fn leaf_elements(doc: &str) -> Vec<(String, String)> {
@@ -49,46 +51,6 @@ pub fn replace_element_texts(doc: &str, is_secret: impl Fn(&str) -> bool) -> Str
             let text_end = rest.find(&end_tag).unwrap_or(rest.len());
             out.push_str(crate::secret::REDACTED);
             rest = &rest[text_end..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let Some(semi) = rest.find(';').filter(|&s| s <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..semi];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
         }
     }
     out.push_str(rest);

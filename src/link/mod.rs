@@ -2,6 +2,7 @@
 //! operation, and until when. Pure: no I/O, no clock (the caller passes "now").
 
 pub mod findings;
+mod names;
 pub mod paste;
 pub mod report;
 mod split;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::secret::Secret;
 use crate::text::{T, fill, tr};
 pub use findings::{Finding, FindingId, Severity};
+pub use names::{file_name, target_name};
 pub use paste::Repair;
 pub use split::{QueryParam, RawUrl};
 

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{Condition, PostForm};
 use crate::format;
-use crate::present::{Tone, Verdict};
 use crate::text::{T, fill, heading, label_value, tr};
+use crate::view::{Tone, Verdict};
 
 /// The form in one sentence: what it uploads to and how long it stays valid.
 pub fn verdict(form: &PostForm, now: Timestamp) -> Verdict {

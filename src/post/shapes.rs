@@ -3,6 +3,7 @@
 //! address, its fields in order and the name of its file field. Pure; never panics.
 
 use super::literal::{self, Value};
+use crate::markup::decode_entities;
 
 /// What a shape gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,46 +224,6 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
             out.push((name, decode_entities(&value)));
         }
     }
-    out
-}
-
-/// `&amp;`, `&quot;`, `&#39;`, `&lt;`, `&gt;`, `&#NN;` and `&#xNN;` decoded.
-pub fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(end) = rest[..rest.len().min(12)].find(';') else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
     out
 }
 

@@ -60,19 +60,26 @@ pub(super) fn catalogue(language: Language) -> &'static Catalogue {
 
 /// The text of `id` in `language`, else in English, else its key.
 pub(super) fn text(language: Language, id: T) -> &'static str {
-    let index = id as usize;
-    catalogue(language).by_id[index]
-        .as_deref()
-        .or_else(|| catalogue(Language::ENGLISH).by_id[index].as_deref())
-        .unwrap_or(id.key())
+    text_in(catalogue(language), catalogue(Language::ENGLISH), id)
 }
 
 /// The text at a dotted `key` (`errors.s3.AccessDenied.title`) in `language`, else in English.
 pub(super) fn text_at(language: Language, key: &str) -> Option<&'static str> {
-    catalogue(language)
-        .by_key
+    text_at_in(catalogue(language), catalogue(Language::ENGLISH), key)
+}
+
+fn text_in<'a>(own: &'a Catalogue, english: &'a Catalogue, id: T) -> &'a str {
+    let index = id as usize;
+    own.by_id[index]
+        .as_deref()
+        .or_else(|| english.by_id[index].as_deref())
+        .unwrap_or(id.key())
+}
+
+fn text_at_in<'a>(own: &'a Catalogue, english: &'a Catalogue, key: &str) -> Option<&'a str> {
+    own.by_key
         .get(key)
-        .or_else(|| catalogue(Language::ENGLISH).by_key.get(key))
+        .or_else(|| english.by_key.get(key))
         .map(String::as_str)
 }
 
@@ -153,13 +160,21 @@ mod tests {
 
     #[test]
     fn a_missing_text_falls_back_to_english_then_to_its_key() {
-        let empty = Catalogue::parse("not = [toml");
-        assert!(empty.by_id.iter().all(Option::is_none));
-        assert_eq!(
-            text(Language::ENGLISH, T::AppTitle),
-            "PresignDesk",
-            "the title is the same everywhere"
+        let broken = Catalogue::parse("not = [toml");
+        assert!(broken.by_id.iter().all(Option::is_none));
+        let english = Catalogue::parse(
+            "AppTitle = \"PresignDesk\"\nCancel = \"Cancel\"\n[errors.s3.AccessDenied]\ntitle = \"Refused\"",
         );
+        let own = Catalogue::parse("Cancel = \"キャンセル\"");
+        assert_eq!(text_in(&own, &english, T::Cancel), "キャンセル");
+        assert_eq!(text_in(&own, &english, T::AppTitle), "PresignDesk");
+        assert_eq!(text_in(&broken, &english, T::Cancel), "Cancel");
+        assert_eq!(text_in(&broken, &broken, T::Cancel), T::Cancel.key());
+        assert_eq!(
+            text_at_in(&own, &english, "errors.s3.AccessDenied.title"),
+            Some("Refused")
+        );
+        assert_eq!(text_at_in(&own, &english, "errors.s3.Nothing.title"), None);
         assert_eq!(
             placeholders("a {x} b {y_2} {} {not valid}"),
             ["x", "y_2"].into()

@@ -413,7 +413,7 @@ fn last_request(
     let expires_at = expires_at?;
     let now = jiff::Timestamp::now();
     // `Date` is to the second: a difference of one is its rounding, not the clocks'.
-    let offset = crate::diagnose::clock::this_computer_offset_secs(now, facts.date.as_deref())
+    let offset = crate::clock::this_computer_offset_secs(now, facts.date.as_deref())
         .filter(|offset| offset.abs() > 1)
         .unwrap_or(0);
     let server_now = now - jiff::SignedDuration::from_secs(offset);

@@ -101,7 +101,7 @@ pub(super) async fn post(
             now: len,
         });
     }
-    let file_name = crate::present::file_name(path);
+    let file_name = crate::link::file_name(path);
     let boundary = boundary(form.fields);
     let (head, tail) = multipart_frame(
         &boundary,

@@ -959,7 +959,17 @@ mod tests {
             board.parts[j].open,
             "one stream to the end, no further request"
         );
-        assert!(board.carry_on(j) || board.parts[j].end == board.frontier);
+        let requests = board.parts.len();
+        while board.frontier < board.total {
+            board.parts[j].read = board.parts[j].end;
+            assert!(
+                board.carry_on(j),
+                "the one stream carries on at {}",
+                board.frontier
+            );
+        }
+        assert_eq!(board.parts[j].end, board.total, "up to the object's end");
+        assert_eq!(board.parts.len(), requests, "with no further request");
     }
 
     #[test]

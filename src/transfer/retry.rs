@@ -39,17 +39,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_with_jitter_and_a_cap() {
-        let base = Duration::from_millis(400);
-        for attempt in 1..=12 {
-            let full = base
-                .saturating_mul(1 << (attempt - 1).min(10))
-                .min(MAX_BACKOFF);
+    fn backoff_doubles_from_the_base_up_to_twenty_seconds() {
+        let ms = Duration::from_millis;
+        let base = ms(400);
+        // (attempt, the whole wait before jitter): 400 ms doubling, capped at 20 s.
+        for (attempt, full) in [
+            (1, ms(400)),
+            (2, ms(800)),
+            (3, ms(1600)),
+            (6, ms(12_800)),
+            (7, ms(20_000)),
+            (12, ms(20_000)),
+            (u32::MAX, ms(20_000)),
+        ] {
             let delay = backoff(base, attempt);
             assert!(
                 delay >= full / 2 && delay <= full,
-                "attempt {attempt}: {delay:?} of {full:?}"
+                "attempt {attempt}: {delay:?}, expected between {:?} and {full:?}",
+                full / 2
             );
         }
+        assert_eq!(backoff(Duration::ZERO, 5), Duration::ZERO);
+        // Attempt 0 (never asked for) waits no more than the first.
+        assert!(backoff(base, 0) <= base);
+    }
+
+    #[test]
+    fn backoff_jitter_spreads_the_waits() {
+        let waits: std::collections::BTreeSet<Duration> = (0..64)
+            .map(|_| {
+                std::thread::sleep(Duration::from_micros(3));
+                backoff(Duration::from_secs(1), 1)
+            })
+            .collect();
+        assert!(
+            waits.len() > 4,
+            "clients that fail together must not retry together: {waits:?}"
+        );
     }
 }

@@ -113,7 +113,7 @@ impl PresignDeskApp {
         // Far from a server's clock, this computer's clock gives way: the countdown and the
         // findings follow the server's, and a finding says so.
         let (now, skew) =
-            crate::present::on_server_clock(Timestamp::now(), self.session.clock_offset_secs);
+            crate::clock::on_server_clock(Timestamp::now(), self.session.clock_offset_secs);
         let mut findings = match self.form.link() {
             Ok(link) => link.findings(now, Some(self.form.operation())),
             Err(_) => Vec::new(),
@@ -245,7 +245,7 @@ impl PresignDeskApp {
         let name = match operation {
             Operation::Put => Some(self.form.upload.path.trim())
                 .filter(|p| !p.is_empty())
-                .map(|_| crate::present::file_name(&self.form.upload.file())),
+                .map(|_| crate::link::file_name(&self.form.upload.file())),
             Operation::Get => Some(self.form.download.name.trim().to_owned()),
         };
         action_panel::action_ui(

@@ -39,7 +39,7 @@ pub enum Message {
     /// The transfer ended; with what a download probe showed, when one was made.
     Finished(Outcome, Option<crate::diagnose::ProbeVerdict>),
     /// "Check link" got its answer.
-    Checked(Box<Result<crate::transfer::ProbeAnswer, crate::transfer::TransferError>>),
+    Checked(Box<Result<transfer::ProbeAnswer, transfer::TransferError>>),
     /// The settings could not be saved; why.
     SettingsNotSaved(String),
     /// A file or folder could not be opened with the system's program; why.
@@ -143,7 +143,7 @@ impl Runtime {
 pub fn open_path(runtime: &Runtime, path: PathBuf, reveal: bool) {
     let mailbox = runtime.mailbox.clone();
     runtime.handle.spawn_blocking(move || {
-        let (program, args) = crate::present::opener(&path, reveal, std::env::consts::OS);
+        let (program, args) = super::opener::opener(&path, reveal, std::env::consts::OS);
         let mut command = std::process::Command::new(program);
         #[cfg(windows)]
         {

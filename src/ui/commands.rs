@@ -147,7 +147,7 @@ impl PresignDeskApp {
                 if chrome.report.is_some()
                     && let Ok(link) = form.link()
                 {
-                    eprintln!("link shown: {}", crate::present::target_name(link));
+                    eprintln!("link shown: {}", crate::link::target_name(link));
                 }
                 background::check_destination(
                     runtime,
@@ -326,7 +326,7 @@ impl PresignDeskApp {
             return;
         }
         let (now, _) =
-            crate::present::on_server_clock(jiff::Timestamp::now(), session.clock_offset_secs);
+            crate::clock::on_server_clock(jiff::Timestamp::now(), session.clock_offset_secs);
         let Ok(mut plan) = form.readiness(now) else {
             return;
         };
@@ -367,7 +367,7 @@ impl PresignDeskApp {
 
 /// Computes the file's digests when the link signs headers that carry them (and the file is
 /// known to be there).
-fn digest_if_needed(form: &super::form::Form, runtime: &super::background::Runtime) {
+fn digest_if_needed(form: &super::form::Form, runtime: &background::Runtime) {
     let (Ok(link), Some(crate::prepare::FileState::File { .. })) =
         (form.link(), &form.upload.state)
     else {

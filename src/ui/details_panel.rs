@@ -182,7 +182,7 @@ pub fn check_section_ui(
                 .wrap(),
             );
             if let Some(first) = diagnosis.causes.first() {
-                ui.weak(crate::text::fill(
+                ui.weak(fill(
                     T::CauseStrengthLine,
                     &[("strength", first.strength.text())],
                 ));
@@ -375,7 +375,7 @@ pub fn answer_section_ui(
             ui.add(egui::Label::new(egui::RichText::new(&explained.readable).monospace()).wrap());
             egui::CollapsingHeader::new(tr(T::RawBody)).show(ui, |ui| {
                 let raw = &refusal.body.text;
-                let shown = &raw[..floor_char_boundary(raw, present::ANSWER_SHOWN_BYTES)];
+                let shown = &raw[..raw.floor_char_boundary(present::ANSWER_SHOWN_BYTES)];
                 ui.add(egui::Label::new(egui::RichText::new(shown).monospace()).wrap());
             });
         }
@@ -413,13 +413,4 @@ fn facts_ui(ui: &mut egui::Ui, status: u16, facts: &ResponseFacts, object: bool)
                 ui.end_row();
             }
         });
-}
-
-/// The largest index at most `max` that falls on a character boundary of `text`.
-fn floor_char_boundary(text: &str, max: usize) -> usize {
-    let mut end = max.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    end
 }

@@ -168,7 +168,7 @@ fn drop_zone_ui(ui: &mut egui::Ui, upload: &UploadForm) -> egui::Response {
                 ui.weak(tr(T::Checking));
             }
             (Some(FileState::File { len_bytes }), false) => {
-                let name = present::file_name(&upload.file());
+                let name = crate::link::file_name(&upload.file());
                 ui.horizontal_wrapped(|ui| {
                     ui.label(
                         egui::RichText::new(present::short_name(&name, 60))
@@ -199,7 +199,7 @@ fn drop_zone_ui(ui: &mut egui::Ui, upload: &UploadForm) -> egui::Response {
 
 /// A file chosen for a link that is for downloading: said, and kept aside.
 pub fn set_aside_ui(ui: &mut egui::Ui, file: &str, link: Option<&PresignedLink>) {
-    let target = link.map(present::target_name).unwrap_or_default();
+    let target = link.map(crate::link::target_name).unwrap_or_default();
     ui.add(
         egui::Label::new(
             egui::RichText::new(fill(

@@ -201,7 +201,7 @@ impl Form {
         (stated == Some(Operation::Get)
             && self.operation() == Operation::Get
             && !self.upload.path.trim().is_empty())
-        .then(|| crate::present::file_name(&self.upload.file()))
+        .then(|| crate::link::file_name(&self.upload.file()))
     }
 
     fn refresh_content_type(&mut self) {

@@ -3,7 +3,6 @@
 use super::Command;
 use super::session::{HistoryEntry, HistoryResult};
 use crate::link::Operation;
-use crate::present;
 use crate::text::{T, fill, tr};
 
 /// The list, newest first.
@@ -64,7 +63,7 @@ fn row_text(entry: &HistoryEntry) -> String {
             ("operation", operation),
             (
                 "file",
-                &present::file_name(std::path::Path::new(&entry.path)),
+                &crate::link::file_name(std::path::Path::new(&entry.path)),
             ),
             ("result", &result),
         ],

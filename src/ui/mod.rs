@@ -11,6 +11,7 @@ mod file_panel;
 mod form;
 mod history_panel;
 mod link_panel;
+mod opener;
 mod result_panel;
 mod session;
 mod settings_panel;
@@ -229,12 +230,12 @@ fn primary_button(ui: &egui::Ui, label: &str, size: f32) -> egui::Button<'static
 }
 
 /// The colour of a tone.
-fn tone_color(ui: &egui::Ui, tone: crate::present::Tone) -> egui::Color32 {
+fn tone_color(ui: &egui::Ui, tone: crate::view::Tone) -> egui::Color32 {
     match tone {
-        crate::present::Tone::Good => GOOD,
-        crate::present::Tone::Warning => WARN,
-        crate::present::Tone::Bad => ui.visuals().error_fg_color,
-        crate::present::Tone::Neutral => ui.visuals().weak_text_color(),
+        crate::view::Tone::Good => GOOD,
+        crate::view::Tone::Warning => WARN,
+        crate::view::Tone::Bad => ui.visuals().error_fg_color,
+        crate::view::Tone::Neutral => ui.visuals().weak_text_color(),
     }
 }
 

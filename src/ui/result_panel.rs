@@ -44,7 +44,7 @@ pub fn result_ui(
                 Outcome::Failed(error) => {
                     title_ui(ui, tr(T::TransferFailed), ui.visuals().error_fg_color);
                     ui.add(egui::Label::new(error.to_string()).wrap());
-                    if present::retry_can_help(outcome, None) {
+                    if crate::diagnose::retry_can_help(outcome, None) {
                         ui.add_space(4.0);
                         if ui.button(tr(T::TryAgain)).clicked() {
                             commands.push(Command::Start);

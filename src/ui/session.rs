@@ -85,7 +85,7 @@ impl Session {
     /// Compares this computer's clock with a server's `Date`: far apart, the countdown follows
     /// the server's.
     pub fn note_server_date(&mut self, date: Option<&str>) {
-        if let Some(offset) = crate::diagnose::this_computer_offset_secs(Timestamp::now(), date) {
+        if let Some(offset) = crate::clock::this_computer_offset_secs(Timestamp::now(), date) {
             self.clock_offset_secs = Some(offset);
         }
     }
@@ -189,7 +189,7 @@ impl Explained {
             crate::present::ANSWER_SHOWN_BYTES,
         );
         let retry_can_help =
-            crate::present::retry_can_help(outcome, diagnosis.causes.first().map(|c| c.id));
+            crate::diagnose::retry_can_help(outcome, diagnosis.causes.first().map(|c| c.id));
         Some(Box::new(Self {
             language: language::current(),
             diagnosis,

@@ -4,8 +4,6 @@
 //!
 //! Used by the integration tests, the benchmarks and `cargo run --example playground`.
 
-#![allow(dead_code)]
-
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -145,11 +143,6 @@ impl Playground {
         format!("http://{}", self.addr)
     }
 
-    /// The folder holding the buckets.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// Where the object `key` of the bucket lives on disk.
     pub fn object_path(&self, key: &str) -> PathBuf {
         self.root.join(BUCKET).join(key)
@@ -179,12 +172,7 @@ impl Playground {
     /// A SigV4 download link signed for `http://{via}`, a relay in front of the playground
     /// (the signature covers the host the client connects to).
     #[allow(dead_code)]
-    pub fn sign_v4_get_via(
-        &self,
-        via: std::net::SocketAddr,
-        key: &str,
-        expires: Duration,
-    ) -> String {
+    pub fn sign_v4_get_via(&self, via: SocketAddr, key: &str, expires: Duration) -> String {
         let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY);
         let bucket = Self::bucket_at(&format!("http://{via}"));
         let mut action = bucket.get_object(Some(&credentials), key);
@@ -196,7 +184,7 @@ impl Playground {
 
     /// Where it listens.
     #[allow(dead_code)]
-    pub fn addr(&self) -> std::net::SocketAddr {
+    pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 

@@ -1,8 +1,6 @@
 //! A misbehaving HTTP server on 127.0.0.1, written for the tests: it answers each request as a
 //! scenario says (resets, stalls, truncated bodies, lying lengths and ETags, byte ranges).
 
-#![allow(dead_code)]
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

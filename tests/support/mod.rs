@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests.
 
-#![allow(dead_code)]
-
 pub mod echo;
 pub mod fault_server;
 pub mod relay;
@@ -136,7 +134,7 @@ pub fn refused(outcome: &Outcome) -> (u16, String) {
 }
 
 /// Panics unless the outcome is a success.
-pub fn succeeded(outcome: &Outcome) -> &presign_desk::transfer::Success {
+pub fn succeeded(outcome: &Outcome) -> &transfer::Success {
     match outcome {
         Outcome::Succeeded(s) => s,
         other => panic!("expected success, got {other:?}"),

@@ -3,8 +3,6 @@
 //! of all together, so "80 ms round trip, 16 MiB/s per connection, 256 MiB/s in all" can be
 //! reproduced on one machine. Used by the tests and, through `examples/relay.rs`, the benchmark.
 
-#![allow(dead_code)]
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -2,8 +2,6 @@
 //! GCS, Azure SAS), a server error body that echoes them all, and the check that none of them
 //! appears in a text: the redaction audits of the command line and of the window share them.
 
-#![allow(dead_code)]
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -1,0 +1,79 @@
+//! The request as a curl command a person can run to send the same thing.
+
+use crate::exchange::{Payload, Plan};
+
+/// The request as a curl command a person could type: the same method, headers and body, and
+/// the link exactly as sent. It holds the link's signature: the one text that does.
+pub fn curl_command(plan: &Plan) -> String {
+    let mut parts = vec!["curl".to_owned(), "--globoff".to_owned()];
+    if let Payload::Post {
+        path,
+        fields,
+        file_field,
+        file_type,
+        ..
+    } = &plan.payload
+    {
+        // --form-string sends a value as it is, even one that starts with @ or <.
+        for (name, value) in fields {
+            parts.push("--form-string".into());
+            parts.push(shell_quote(&format!("{name}={value}")));
+        }
+        parts.push("-F".into());
+        parts.push(shell_quote(&format!(
+            "{file_field}=@{};type={file_type}",
+            path.display()
+        )));
+        parts.push(shell_quote(plan.url.expose()));
+        return parts.join(" ");
+    }
+    match &plan.payload {
+        Payload::Upload { path, .. } => {
+            parts.push("-T".into());
+            parts.push(shell_quote(&path.display().to_string()));
+            // curl announces larger bodies with Expect: 100-continue; PresignDesk sends none.
+            parts.push("-H".into());
+            parts.push(shell_quote("Expect:"));
+        }
+        Payload::Download { destination, .. } => {
+            parts.push("-o".into());
+            parts.push(shell_quote(&destination.display().to_string()));
+        }
+        Payload::Post { .. } => {}
+    }
+    for (name, value) in &plan.headers {
+        parts.push("-H".into());
+        parts.push(shell_quote(&format!("{name}: {value}")));
+    }
+    parts.push(shell_quote(plan.url.expose()));
+    parts.join(" ")
+}
+
+/// `text` in single quotes for a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::PresignedLink;
+    use crate::present::tests_common::LINK;
+
+    #[test]
+    fn curl_sends_the_same_request() {
+        let link = PresignedLink::parse(LINK).unwrap();
+        let plan = Plan::upload(&link, "/tmp/it's here.csv".into(), 12, Some("text/csv"));
+        assert_eq!(
+            curl_command(&plan),
+            format!(
+                "curl --globoff -T '/tmp/it'\\''s here.csv' -H 'Expect:' -H 'Content-Type: text/csv' '{LINK}'"
+            )
+        );
+        let plan = Plan::download(&link, "/tmp/out.csv".into(), false);
+        assert_eq!(
+            curl_command(&plan),
+            format!("curl --globoff -o '/tmp/out.csv' '{LINK}'")
+        );
+    }
+}

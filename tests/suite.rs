@@ -1,0 +1,26 @@
+//! The integration tests, in one binary so that egui, s3s and the rest are linked once: each
+//! file beside this one is a module, sharing the playground and the support helpers. Run one
+//! part with its path, e.g. `cargo test --test suite cli::` or `cargo test --test suite --
+//! window::`.
+
+mod playground;
+mod support;
+
+mod cli;
+mod doctor;
+mod explain;
+mod faults;
+mod fuzz;
+mod hostile;
+mod layers;
+mod links;
+mod network;
+mod package;
+mod parse_never_panics;
+mod post;
+mod ranges;
+mod redaction;
+mod signed_headers;
+mod ui;
+mod window;
+mod wire;
