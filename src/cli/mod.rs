@@ -6,6 +6,7 @@ mod check;
 mod docs;
 mod help;
 mod inspect;
+mod plan;
 mod report;
 mod transfer;
 
@@ -17,7 +18,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use docs::{completion_script, write_manual_pages};
 pub use help::{command, language_in_args};
-pub use transfer::output_path;
+pub use plan::output_path;
 
 use crate::link::PresignedLink;
 use crate::text::{T, fill};

@@ -1,20 +1,19 @@
 //! `put` and `get`: a transfer from the terminal, progress on stderr, the result on stdout.
+//! What is sent is built in `plan.rs`; this file runs it and prints.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::plan;
 use super::report::TransferReport;
 use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, parse_link};
-use crate::content_type::{self, ContentTypeChoice};
 use crate::diagnose::explanation_text;
-use crate::link::PresignedLink;
 use crate::text::{T, fill};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
-use crate::{format, present, transfer::naming};
+use crate::{format, present};
 
 pub(super) async fn put(args: PutArgs) -> ExitCode {
     let text = match super::read_target(&args.url) {
@@ -33,27 +32,19 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         Ok(link) => link,
         Err(code) => return code,
     };
-    let len = match file_len(&args.file).await {
+    let len = match plan::file_len(&args.file).await {
         Ok(len) => len,
-        Err(code) => return code,
+        Err(stop) => return stop.say(),
     };
-    let choice = if args.no_content_type {
-        ContentTypeChoice::none()
-    } else if let Some(value) = args.content_type {
-        ContentTypeChoice::send(value)
-    } else {
-        content_type::default_choice(Some(&link), &args.file)
-    };
-    let plan = match with_signed_headers(
+    let choice = plan::content_type(
+        args.no_content_type,
+        args.content_type.as_deref(),
         &link,
         &args.file,
-        &args.headers,
-        Plan::upload(&link, args.file.clone(), len, choice.header_value()),
-    )
-    .await
-    {
+    );
+    let plan = match plan::upload(&link, &args.file, len, &choice, &args.headers).await {
         Ok(plan) => plan,
-        Err(code) => return code,
+        Err(stop) => return stop.say(),
     };
     if args.curl {
         return print_curl(&plan);
@@ -78,22 +69,10 @@ pub(super) async fn get(args: GetArgs) -> ExitCode {
         Ok(link) => link,
         Err(code) => return code,
     };
-    let destination = output_path(args.output.as_deref(), &naming::file_name_for(&link));
-    if destination.exists() && !args.overwrite {
-        eprintln!(
-            "{}",
-            fill(
-                T::CliOutputExists,
-                &[("path", &destination.display().to_string())]
-            )
-        );
-        return ExitCode::from(EXIT_BAD_INPUT);
-    }
-    let mut plan = Plan::download(&link, destination, args.overwrite);
-    // The server may name the file unless the user did.
-    if args.output.as_deref().is_none_or(Path::is_dir) {
-        plan = plan.with_name_from_response();
-    }
+    let plan = match plan::download(&link, args.output.as_deref(), args.overwrite) {
+        Ok(plan) => plan,
+        Err(stop) => return stop.say(),
+    };
     if args.curl {
         return print_curl(&plan);
     }
@@ -120,58 +99,27 @@ fn print_curl(plan: &Plan) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The size of the file to upload, or the reason it cannot be read (exit code 2).
-async fn file_len(file: &Path) -> Result<u64, ExitCode> {
-    let no_file = |reason: String| {
-        eprintln!(
-            "{}",
-            fill(
-                T::CliNoFile,
-                &[("path", &file.display().to_string()), ("reason", &reason)]
-            )
-        );
-        ExitCode::from(EXIT_BAD_INPUT)
-    };
-    match tokio::fs::metadata(file).await {
-        Ok(meta) if meta.is_file() => Ok(meta.len()),
-        Ok(_) => Err(no_file(crate::text::tr(T::FileIsFolder).to_owned())),
-        Err(e) => Err(no_file(e.to_string())),
-    }
-}
-
 /// `put` through an upload form: its checks first (a check that cannot pass stops it unless
 /// the tester sends anyway), then the form posted with the file.
 async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
-    use crate::post::check;
-    let len = match file_len(&args.file).await {
+    let len = match plan::file_len(&args.file).await {
         Ok(len) => len,
-        Err(code) => return code,
+        Err(stop) => return stop.say(),
     };
-    // The type sent follows the form when it fixes one, unless the tester says otherwise.
-    let chosen = if args.no_content_type {
-        None
-    } else if let Some(value) = args.content_type.clone() {
-        Some(value)
-    } else {
-        check::fixed_type(&form).or_else(|| content_type::guess_for_path(&args.file))
-    };
-    let file_name = crate::link::file_name(&args.file);
-    let sent_type = chosen.as_deref().filter(|_| check::sends_type(&form));
-    let problems = check::check(
+    let upload = plan::form_upload(
         &form,
-        &check::Upload {
-            file_name: &file_name,
-            size: len,
-            content_type: sent_type,
-        },
+        &args.file,
+        len,
+        args.no_content_type,
+        args.content_type.as_deref(),
         jiff::Timestamp::now(),
     );
-    let plan = Plan::post(&form, args.file.clone(), len, chosen.as_deref());
+    let plan = upload.plan;
     if args.curl {
         return print_curl(&plan);
     }
-    if !problems.is_empty() && !args.send_anyway {
-        let diagnosis = crate::diagnose::of_form_problems(&form, &problems);
+    if !upload.problems.is_empty() && !args.send_anyway {
+        let diagnosis = crate::diagnose::of_form_problems(&form, &upload.problems);
         let error = transfer::TransferError::FormCheck(diagnosis.title.clone());
         if args.json {
             let report = TransferReport::new(
@@ -189,79 +137,16 @@ async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
         eprintln!("\n{}", explanation_text(&diagnosis));
         return ExitCode::from(EXIT_REFUSED);
     }
-    let target = match (form.bucket(), form.key_for(&file_name)) {
-        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
-        (_, Some(key)) => key,
-        _ => form.url.clone(),
-    };
     eprintln!(
         "{}",
         fill(
             T::CliUploading,
-            &[("size", &format::bytes(len)), ("target", &target)]
+            &[("size", &format::bytes(len)), ("target", &upload.target)]
         )
     );
     let options = args.transfer.options(args.send_despite_checksum);
     let run = execute(&plan, &options).await;
     finish(run, &plan, args.json).await
-}
-
-/// The plan with the headers the link signs: the values typed with `-H` over those computed
-/// from the file; a header typed that the link does not sign is sent as typed.
-async fn with_signed_headers(
-    link: &PresignedLink,
-    file: &Path,
-    typed: &[String],
-    plan: Plan,
-) -> Result<Plan, ExitCode> {
-    use crate::signed_headers::{self, parse_header_arg};
-    let mut pairs = Vec::new();
-    for text in typed {
-        match parse_header_arg(text) {
-            Some(pair) => pairs.push(pair),
-            None => {
-                eprintln!("{}", fill(T::CliBadHeader, &[("value", text)]));
-                return Err(ExitCode::from(EXIT_BAD_INPUT));
-            }
-        }
-    }
-    let needed = signed_headers::needed(link);
-    let wanted = signed_headers::digests(&needed);
-    let digests = if wanted.is_empty() {
-        Vec::new()
-    } else {
-        match transfer::file_digests(file, &wanted).await {
-            Ok(digests) => digests,
-            Err(e) => {
-                eprintln!("{e}");
-                return Err(ExitCode::from(EXIT_BAD_INPUT));
-            }
-        }
-    };
-    let signed = match signed_headers::values(&needed, &digests, &pairs) {
-        Ok(values) => values,
-        Err(missing) => {
-            eprintln!(
-                "{}",
-                fill(T::CliHeaderMissing, &[("headers", &missing.join(", "))])
-            );
-            return Err(ExitCode::from(EXIT_BAD_INPUT));
-        }
-    };
-    let extra: Vec<(String, String)> = pairs
-        .into_iter()
-        .filter(|(name, _)| !needed.iter().any(|n| n.name == *name))
-        .collect();
-    Ok(plan.with_headers(signed).with_headers(extra))
-}
-
-/// Where `get` saves: `-o` as a file, or the link's file name inside `-o` when it is a folder.
-pub fn output_path(output: Option<&Path>, file_name: &str) -> PathBuf {
-    match output {
-        Some(path) if path.is_dir() => path.join(file_name),
-        Some(path) => path.to_owned(),
-        None => PathBuf::from(file_name),
-    }
 }
 
 /// How a transfer went, with what the JSON report needs beside the outcome.

@@ -1,7 +1,9 @@
 //! Understand a presigned URL: which scheme signed it, for which bucket and key, for which
 //! operation, and until when. Pure: no I/O, no clock (the caller passes "now").
 
+mod fields;
 pub mod findings;
+mod host;
 mod names;
 pub mod paste;
 pub mod report;
@@ -12,7 +14,10 @@ use serde::Serialize;
 
 use crate::secret::Secret;
 use crate::text::{T, fill, tr};
+use fields::detect_scheme;
+pub(crate) use fields::parse_compact_time;
 pub use findings::{Finding, FindingId, Severity};
+use host::{detect_provider, locate_object, region_from_host};
 pub use names::{file_name, target_name};
 pub use paste::Repair;
 pub use split::{QueryParam, RawUrl};
@@ -332,99 +337,6 @@ impl PresignedLink {
     fn param(&self, name: &str) -> Option<String> {
         self.raw.param(name)
     }
-
-    fn read_signature_fields(&mut self, host: &str) {
-        match self.scheme {
-            SignatureScheme::AwsSigV4 | SignatureScheme::GcsV4 => {
-                let prefix = if self.scheme == SignatureScheme::AwsSigV4 {
-                    "X-Amz-"
-                } else {
-                    "X-Goog-"
-                };
-                if let Some(credential) = self.param(&format!("{prefix}Credential")) {
-                    let mut parts = credential.split('/');
-                    self.access_key_id = parts.next().map(str::to_owned);
-                    let _date = parts.next();
-                    self.region = parts.next().filter(|r| !r.is_empty()).map(str::to_owned);
-                }
-                self.signed_at = self
-                    .param(&format!("{prefix}Date"))
-                    .and_then(|d| parse_compact_time(&d));
-                self.expires_after_secs = self
-                    .param(&format!("{prefix}Expires"))
-                    .and_then(|e| e.trim().parse::<i64>().ok());
-                if let (Some(at), Some(secs)) = (self.signed_at, self.expires_after_secs) {
-                    self.expires_at =
-                        Timestamp::from_second(at.as_second().saturating_add(secs)).ok();
-                }
-                self.signed_headers = self
-                    .param(&format!("{prefix}SignedHeaders"))
-                    .map(|h| {
-                        h.split(';')
-                            .filter(|s| !s.is_empty())
-                            .map(|s| s.to_ascii_lowercase())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                self.algorithm = self.param(&format!("{prefix}Algorithm"));
-                self.security_token = self.param("X-Amz-Security-Token").map(Secret::new);
-                self.operation = match self.param("x-id").as_deref() {
-                    Some("PutObject") | Some("UploadPart") => Some(Operation::Put),
-                    Some("GetObject") => Some(Operation::Get),
-                    _ => None,
-                };
-            }
-            SignatureScheme::AwsSigV2 | SignatureScheme::GcsV2 => {
-                self.access_key_id = self
-                    .param("AWSAccessKeyId")
-                    .or_else(|| self.param("GoogleAccessId"));
-                self.expires_at = self
-                    .param("Expires")
-                    .and_then(|e| e.trim().parse::<i64>().ok())
-                    .and_then(|secs| Timestamp::from_second(secs).ok());
-                self.security_token = self.param("x-amz-security-token").map(Secret::new);
-            }
-            SignatureScheme::AzureSas => {
-                self.expires_at = self.param("se").and_then(|se| parse_iso_time(&se));
-                self.signed_at = self.param("st").and_then(|st| parse_iso_time(&st));
-                self.azure_key_expires_at = self.param("ske").and_then(|t| parse_iso_time(&t));
-                self.access_key_id = self.param("skoid");
-                let permissions = self.param("sp").unwrap_or_default();
-                self.azure_permissions = self.param("sp");
-                let can_read = permissions.contains('r');
-                let can_write = permissions.contains(['w', 'c', 'a']);
-                self.operation = match (can_read, can_write) {
-                    (true, false) => Some(Operation::Get),
-                    (false, true) => Some(Operation::Put),
-                    _ => None,
-                };
-            }
-            SignatureScheme::Unsigned => {}
-        }
-        if self.region.is_none() {
-            self.region = region_from_host(host);
-        }
-        self.missing_parameters = required_parameters(self.scheme)
-            .iter()
-            .copied()
-            .filter(|name| self.param(name).is_none())
-            .collect();
-        for param in self.raw.query_params() {
-            let lower = param.name.to_ascii_lowercase();
-            if lower.starts_with("x-amz-checksum-") || lower == "x-amz-sdk-checksum-algorithm" {
-                self.checksums.push((param.name, param.value));
-            } else if lower.starts_with("response-") {
-                self.response_overrides.push((param.name, param.value));
-            } else if lower == "partnumber" {
-                self.part_number = Some(param.value);
-            } else if lower == "uploadid" {
-                self.upload_id = Some(param.value);
-            }
-        }
-        if self.part_number.is_some() && self.upload_id.is_some() && self.operation.is_none() {
-            self.operation = Some(Operation::Put);
-        }
-    }
 }
 
 /// Parameters that mail, chat and advertising trackers append to links; no signer adds them.
@@ -457,162 +369,6 @@ const TRACKING_PARAMS: &[&str] = &[
 fn is_tracking_param(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("utm_") || TRACKING_PARAMS.contains(&lower.as_str())
-}
-
-/// The parameters without which a link of `scheme` cannot be checked by the server.
-fn required_parameters(scheme: SignatureScheme) -> &'static [&'static str] {
-    match scheme {
-        SignatureScheme::AwsSigV4 => &[
-            "X-Amz-Algorithm",
-            "X-Amz-Credential",
-            "X-Amz-Date",
-            "X-Amz-Expires",
-            "X-Amz-SignedHeaders",
-            "X-Amz-Signature",
-        ],
-        SignatureScheme::GcsV4 => &[
-            "X-Goog-Algorithm",
-            "X-Goog-Credential",
-            "X-Goog-Date",
-            "X-Goog-Expires",
-            "X-Goog-SignedHeaders",
-            "X-Goog-Signature",
-        ],
-        SignatureScheme::AwsSigV2 => &["AWSAccessKeyId", "Expires", "Signature"],
-        SignatureScheme::GcsV2 => &["GoogleAccessId", "Expires", "Signature"],
-        SignatureScheme::AzureSas => &["sv", "se", "sp", "sig"],
-        SignatureScheme::Unsigned => &[],
-    }
-}
-
-fn detect_scheme(raw: &RawUrl) -> SignatureScheme {
-    let has = |name: &str| raw.param(name).is_some();
-    if has("X-Amz-Algorithm") || has("X-Amz-Signature") || has("X-Amz-Credential") {
-        SignatureScheme::AwsSigV4
-    } else if has("X-Goog-Algorithm") || has("X-Goog-Signature") || has("X-Goog-Credential") {
-        SignatureScheme::GcsV4
-    } else if has("GoogleAccessId") {
-        SignatureScheme::GcsV2
-    } else if has("AWSAccessKeyId") {
-        SignatureScheme::AwsSigV2
-    } else if has("sig") || (has("sv") && has("se")) {
-        SignatureScheme::AzureSas
-    } else {
-        SignatureScheme::Unsigned
-    }
-}
-
-fn detect_provider(host: &str, scheme: SignatureScheme) -> Provider {
-    if host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn") {
-        Provider::Aws
-    } else if host == "storage.googleapis.com" || host.ends_with(".storage.googleapis.com") {
-        Provider::Gcs
-    } else if host.ends_with(".blob.core.windows.net") {
-        Provider::Azure
-    } else {
-        match scheme {
-            SignatureScheme::AwsSigV4 | SignatureScheme::AwsSigV2 => Provider::S3Compatible,
-            SignatureScheme::GcsV4 | SignatureScheme::GcsV2 => Provider::Gcs,
-            SignatureScheme::AzureSas => Provider::Azure,
-            SignatureScheme::Unsigned => Provider::Unknown,
-        }
-    }
-}
-
-/// The bucket a virtual-hosted host names, if any.
-fn virtual_host_bucket(host: &str, provider: Provider) -> Option<String> {
-    let bucket = match provider {
-        Provider::Aws => {
-            // BUCKET.s3.REGION.amazonaws.com, BUCKET.s3-REGION..., BUCKET.s3.amazonaws.com,
-            // BUCKET.s3-accelerate..., BUCKET.s3.dualstack..., BUCKET.s3-fips...
-            let at = host.find(".s3.").or_else(|| host.find(".s3-"))?;
-            &host[..at]
-        }
-        Provider::Gcs => host.strip_suffix(".storage.googleapis.com")?,
-        Provider::S3Compatible => {
-            // BUCKET.ACCOUNT.r2.cloudflarestorage.com
-            let rest = host.strip_suffix(".r2.cloudflarestorage.com")?;
-            rest.split_once('.')?.0
-        }
-        Provider::Azure | Provider::Unknown => return None,
-    };
-    (!bucket.is_empty()).then(|| bucket.to_owned())
-}
-
-fn locate_object(
-    raw: &RawUrl,
-    host: &str,
-    provider: Provider,
-) -> (Addressing, Option<String>, Option<String>) {
-    let path = raw.path().strip_prefix('/').unwrap_or(raw.path());
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let non_empty = |s: String| (!s.is_empty()).then_some(s);
-    if let Some(bucket) = virtual_host_bucket(host, provider) {
-        return (
-            Addressing::VirtualHosted,
-            Some(bucket),
-            non_empty(decode(path)),
-        );
-    }
-    let (bucket, key) = match path.split_once('/') {
-        Some((bucket, key)) => (bucket, key),
-        None => (path, ""),
-    };
-    (
-        Addressing::Path,
-        non_empty(decode(bucket)),
-        non_empty(decode(key)),
-    )
-}
-
-fn region_from_host(host: &str) -> Option<String> {
-    let labels: Vec<&str> = host.split('.').collect();
-    if host.ends_with(".r2.cloudflarestorage.com") {
-        return Some("auto".to_owned());
-    }
-    if !host.ends_with(".amazonaws.com") {
-        return None;
-    }
-    for (i, label) in labels.iter().enumerate() {
-        if let Some(region) = label.strip_prefix("s3-")
-            && !matches!(region, "accelerate" | "fips" | "external-1")
-        {
-            return Some(region.to_owned());
-        }
-        if *label == "s3" || *label == "s3-fips" {
-            let mut next = labels.get(i + 1).copied()?;
-            if next == "dualstack" {
-                next = labels.get(i + 2).copied()?;
-            }
-            return (next != "amazonaws").then(|| next.to_owned());
-        }
-    }
-    None
-}
-
-/// `20261124T060000Z` as in `X-Amz-Date` and `X-Goog-Date`.
-pub(crate) fn parse_compact_time(text: &str) -> Option<Timestamp> {
-    let civil = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", text.trim()).ok()?;
-    civil
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .ok()
-        .map(|z| z.timestamp())
-}
-
-/// An ISO-8601 UTC time as in Azure's `se` and `st` (`2026-11-24T06:00:00Z`, or a bare date).
-fn parse_iso_time(text: &str) -> Option<Timestamp> {
-    let text = text.trim();
-    if let Ok(ts) = text.parse::<Timestamp>() {
-        return Some(ts);
-    }
-    let date = jiff::civil::Date::strptime("%Y-%m-%d", text).ok()?;
-    date.to_zoned(jiff::tz::TimeZone::UTC)
-        .ok()
-        .map(|z| z.timestamp())
 }
 
 #[cfg(test)]
