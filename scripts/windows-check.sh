@@ -250,7 +250,11 @@ if window=$(DISPLAY=$display timeout 60 xdotool search --sync --name '^PresignDe
     shot=$work/window.png
     DISPLAY=$display import -window root "$shot"
     if [ -n "${SHOTS:-}" ]; then mkdir -p "$SHOTS" && cp "$shot" "$SHOTS/windows-window.png"; fi
-    echo "screenshot: ${SHOTS:+$SHOTS/windows-window.png} (look at it: in Japanese, from the settings in %APPDATA%, the link's sentence under the field)"
+    if [ -n "${SHOTS:-}" ]; then
+        echo "screenshot: $SHOTS/windows-window.png (look at it: in Japanese, from the settings in %APPDATA%, the link's sentence under the field)"
+    else
+        echo "screenshot taken and removed with the work folder; SHOTS=DIR keeps it"
+    fi
     [ -n "$window" ]
 else
     flunk "the window opens"

@@ -1,7 +1,7 @@
 //! Decide whether the user's inputs make a request that can be sent, and if not, why not.
 //! Pure: the UI gathers facts about files (off its thread) and renders the answer.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
@@ -192,6 +192,38 @@ pub fn operation(
     }
 }
 
+/// The file type an upload of `file` through `form` sends unless the tester chooses another:
+/// the one the form fixes, else the one the file's name suggests, else none. The same in the
+/// window and on the command line.
+pub fn form_type(form: &crate::post::PostForm, file: &Path) -> ContentTypeChoice {
+    match crate::post::check::fixed_type(form).or_else(|| crate::content_type::guess_for_path(file))
+    {
+        Some(value) => ContentTypeChoice::send(value),
+        None => ContentTypeChoice::none(),
+    }
+}
+
+/// What the form's checks find against an upload of `file` (`len_bytes` long) with the type
+/// `chosen`, which goes only where the form takes one.
+pub fn form_problems(
+    form: &crate::post::PostForm,
+    file: &Path,
+    len_bytes: u64,
+    chosen: Option<&str>,
+    now: Timestamp,
+) -> Vec<crate::post::check::Problem> {
+    use crate::post::check;
+    check::check(
+        form,
+        &check::Upload {
+            file_name: &crate::link::file_name(file),
+            size: len_bytes,
+            content_type: chosen.filter(|_| check::sends_type(form)),
+        },
+        now,
+    )
+}
+
 /// The plan of an upload through `form`, or what stands in the way: the file, and the form's
 /// checks (which the tester may override with `send_anyway`).
 pub fn prepare_post(
@@ -200,7 +232,6 @@ pub fn prepare_post(
     send_anyway: bool,
     now: Timestamp,
 ) -> Result<Plan, Blocker> {
-    use crate::post::check;
     if upload.path.trim().is_empty() {
         return Err(Blocker::NoFile);
     }
@@ -210,17 +241,8 @@ pub fn prepare_post(
         Some(other) => return Err(Blocker::File(other.clone())),
     };
     let file = upload.file();
-    let file_name = crate::link::file_name(&file);
     let chosen = upload.content_type.header_value();
-    let problems = check::check(
-        form,
-        &check::Upload {
-            file_name: &file_name,
-            size: len_bytes,
-            content_type: chosen.filter(|_| check::sends_type(form)),
-        },
-        now,
-    );
+    let problems = form_problems(form, &file, len_bytes, chosen, now);
     if !problems.is_empty() && !send_anyway {
         let diagnosis = crate::diagnose::of_form_problems(form, &problems);
         return Err(Blocker::FormCheck(diagnosis.explanation));

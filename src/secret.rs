@@ -41,6 +41,39 @@ impl fmt::Display for Secret {
 /// What stands in place of a secret in every text the app produces.
 pub const REDACTED: &str = "REDACTED";
 
+/// The names (query parameters of a link, fields of a form) whose values are signatures, in
+/// lowercase: SigV4, GCS V4, SigV2 and GCS V2, Azure SAS.
+pub const SIGNATURE_NAMES: &[&str] = &["x-amz-signature", "x-goog-signature", "signature", "sig"];
+
+/// The names whose values are security tokens (temporary credentials), in lowercase.
+pub const TOKEN_NAMES: &[&str] = &["x-amz-security-token", "x-goog-security-token"];
+
+/// Elements of an error body that echo a secret whole (S3's `ExpiredToken` echoes the token,
+/// `SignatureDoesNotMatch` the signature and what was signed, as bytes), in lowercase; the
+/// secret names themselves are secret elements too.
+const ECHO_ELEMENTS: &[&str] = &[
+    "token-0",
+    "signatureprovided",
+    "stringtosignbytes",
+    "canonicalrequestbytes",
+];
+
+/// Whether a parameter or field called `name` (any case) holds a signature or a token. Every
+/// text that shows a link, a form or a request redacts these.
+pub fn is_secret_name(name: &str) -> bool {
+    is_token_name(name) || SIGNATURE_NAMES.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// Whether `name` (any case) holds a security token.
+pub fn is_token_name(name: &str) -> bool {
+    TOKEN_NAMES.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// Whether an error body's element called `name` (its local name, any case) holds a secret.
+pub fn is_secret_element(name: &str) -> bool {
+    is_secret_name(name) || ECHO_ELEMENTS.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +85,33 @@ mod tests {
         assert!(!format!("{secret}").contains("very-secret"));
         assert_eq!(secret.expose(), "AQoDYXdzEJr-very-secret");
         assert_eq!(secret.len_chars(), 23);
+    }
+
+    #[test]
+    fn secret_names_in_any_case() {
+        for name in [
+            "X-Amz-Signature",
+            "x-goog-signature",
+            "Signature",
+            "sig",
+            "X-Amz-Security-Token",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+            assert!(is_secret_element(name), "{name}");
+        }
+        assert!(is_token_name("X-Goog-Security-Token"));
+        assert!(!is_token_name("X-Amz-Signature"));
+        assert!(is_secret_element("SignatureProvided"));
+        assert!(!is_secret_name("SignatureProvided"));
+        for name in [
+            "X-Amz-Credential",
+            "X-Amz-Date",
+            "signed",
+            "sv",
+            "key",
+            "policy",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
     }
 }

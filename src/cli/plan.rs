@@ -161,24 +161,18 @@ pub(super) fn form_upload(
     } else if let Some(value) = typed {
         Some(value.to_owned())
     } else {
-        check::fixed_type(form).or_else(|| content_type::guess_for_path(file))
+        crate::prepare::form_type(form, file)
+            .header_value()
+            .map(str::to_owned)
     };
     let file_name = crate::link::file_name(file);
-    let sent_type = chosen.as_deref().filter(|_| check::sends_type(form));
-    let problems = check::check(
-        form,
-        &check::Upload {
-            file_name: &file_name,
-            size: len,
-            content_type: sent_type,
-        },
-        now,
-    );
-    let target = match (form.bucket(), form.key_for(&file_name)) {
-        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
-        (_, Some(key)) => key,
-        _ => form.url.clone(),
-    };
+    let problems = crate::prepare::form_problems(form, file, len, chosen.as_deref(), now);
+    // Where the form will store the file; its address when the key is unknown.
+    let target = match form.key_for(&file_name) {
+        Some(key) => crate::link::object_name(form.bucket().as_deref(), Some(&key)),
+        None => None,
+    }
+    .unwrap_or_else(|| form.url.clone());
     FormUpload {
         plan: Plan::post(form, file.to_owned(), len, chosen.as_deref()),
         problems,

@@ -166,11 +166,7 @@ pub fn of_refusal(
     now: Timestamp,
 ) -> Diagnosis {
     let form = plan.post_form();
-    let link = match form {
-        Some(_) => None,
-        None => PresignedLink::parse(plan.url.expose()).ok(),
-    };
-    let mut attempt = Attempt::of_plan(plan, link.as_ref());
+    let mut attempt = Attempt::of_plan(plan, plan.link());
     attempt.download_probe = probe;
     attempt.sent_despite_checksum = refusal.sent_despite_checksum;
     attempt.form = form.as_ref();
@@ -192,12 +188,12 @@ pub fn of_check(link: &PresignedLink, refusal: &Refusal, now: Timestamp) -> Diag
 /// `None` for failures that are no refusal (the network, a file that cannot be read).
 pub fn of_local(plan: &Plan, error: &TransferError) -> Option<Diagnosis> {
     use cause::{Found, kind};
-    let link = PresignedLink::parse(plan.url.expose()).ok();
+    let link = plan.link();
     let found = match error {
         TransferError::ChecksumMismatch { .. } => {
             let attempt = Attempt {
                 sent_despite_checksum: true,
-                ..Attempt::of_plan(plan, link.as_ref())
+                ..Attempt::of_plan(plan, link)
             };
             provider::sdk_checksum(&attempt, false)?
         }
@@ -208,7 +204,7 @@ pub fn of_local(plan: &Plan, error: &TransferError) -> Option<Diagnosis> {
         TransferError::CannotSendUnchanged => Found::new(&kind::NOT_SENDABLE).proven(Basis::Local),
         _ => return None,
     };
-    let (provider, family) = provider::family(link.as_ref(), false);
+    let (provider, family) = provider::family(link, false);
     let cause = render::cause(&found, family);
     Some(Diagnosis {
         provider,

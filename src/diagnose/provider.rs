@@ -95,10 +95,10 @@ pub(super) fn not_found(
                 .proven(Basis::ServerSaid)
         }
         (code, bucket, key) => {
-            let what = match (link, bucket, key) {
-                (Some(l), _, _) => crate::link::target_name(l),
-                (None, Some(b), Some(k)) => format!("{b}/{k}"),
-                (None, b, k) => b.or(k).unwrap_or_else(|| "?".to_owned()),
+            let what = match link {
+                Some(l) => crate::link::target_name(l),
+                None => crate::link::object_name(bucket.as_deref(), key.as_deref())
+                    .unwrap_or_else(|| "?".to_owned()),
             };
             let found = Found::new(&kind::NOT_FOUND).with("what", what);
             if code.is_some() {

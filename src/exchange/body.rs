@@ -3,29 +3,11 @@
 
 use serde::Serialize;
 
-use crate::secret::REDACTED;
+use crate::secret::{REDACTED, SIGNATURE_NAMES, TOKEN_NAMES, is_secret_element};
 use crate::text::{T, label_value};
 
 /// The most of an error body the app reads; anything longer is cut.
 pub const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
-
-/// Elements whose whole text is a secret (the S3 `ExpiredToken` error echoes the token).
-const SECRET_ELEMENTS: &[&str] = &[
-    "token-0",
-    "signatureprovided",
-    "stringtosignbytes",
-    "canonicalrequestbytes",
-    "x-amz-security-token",
-];
-
-/// Query parameters whose values are secrets, when they show up inside a body's text.
-const SECRET_PARAMS: &[&str] = &[
-    "X-Amz-Signature=",
-    "X-Amz-Security-Token=",
-    "X-Goog-Signature=",
-    "Signature=",
-    "sig=",
-];
 
 /// What kind of text the body was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -133,7 +115,7 @@ impl ErrorBody {
 }
 
 fn redact_element(name: &str, value: &str) -> String {
-    if SECRET_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
+    if is_secret_element(name) {
         REDACTED.to_owned()
     } else {
         redact_text(value)
@@ -143,15 +125,14 @@ fn redact_element(name: &str, value: &str) -> String {
 /// Replaces every secret that may hide in a body's text: elements that echo a token or a
 /// signature, and signature or token query parameters inside canonical requests.
 pub fn redact_text(text: &str) -> String {
-    let mut out = super::xml::replace_element_texts(text, |name| {
-        SECRET_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
-    });
-    for param in SECRET_PARAMS {
-        out = redact_param_values(&out, param);
+    let mut out = super::xml::replace_element_texts(text, is_secret_element);
+    for name in SIGNATURE_NAMES.iter().chain(TOKEN_NAMES) {
+        out = redact_param_values(&out, &format!("{name}="));
     }
     out
 }
 
+/// `text` with the value of every `param` (`name=`, any case) replaced.
 fn redact_param_values(text: &str, param: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -168,10 +149,13 @@ fn redact_param_values(text: &str, param: &str) -> String {
     out
 }
 
-/// Finds `param` where it starts a query parameter (not inside a longer name).
+/// Finds `param` (lowercase, matched in any case) where it starts a query parameter (not
+/// inside a longer name).
 fn find_param(text: &str, param: &str) -> Option<usize> {
+    // ASCII lowercase keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
     let mut from = 0;
-    while let Some(i) = text[from..].find(param) {
+    while let Some(i) = lower[from..].find(param) {
         let at = from + i;
         let before = text[..at].chars().next_back();
         if matches!(

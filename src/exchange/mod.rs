@@ -43,6 +43,9 @@ pub struct Plan {
     pub expected_checksums: Vec<(ChecksumAlgorithm, String)>,
     /// The most one PUT may carry on this service (5 GiB on S3).
     pub single_put_limit_bytes: Option<u64>,
+    /// The link the plan was made from, decoded (none for an upload form): read once, by
+    /// everything that needs to know what the link says.
+    link: Option<Box<PresignedLink>>,
 }
 
 /// The most one S3 PUT may carry: 5 GiB.
@@ -115,6 +118,7 @@ impl Plan {
             expires_at: link.expires_at,
             expected_checksums: verify::expected_checksums(link),
             single_put_limit_bytes: s3.then_some(S3_SINGLE_PUT_LIMIT_BYTES),
+            link: Some(Box::new(link.clone())),
         }
     }
 
@@ -151,7 +155,13 @@ impl Plan {
             expires_at: form.expires_at(),
             expected_checksums: Vec::new(),
             single_put_limit_bytes: s3.then_some(S3_SINGLE_PUT_LIMIT_BYTES),
+            link: None,
         }
+    }
+
+    /// The link the plan was made from; `None` for an upload form.
+    pub fn link(&self) -> Option<&PresignedLink> {
+        self.link.as_deref()
     }
 
     /// The upload form a POST plan sends through, read again from its parts.
@@ -204,6 +214,7 @@ impl Plan {
             expires_at: link.expires_at,
             expected_checksums: Vec::new(),
             single_put_limit_bytes: None,
+            link: Some(Box::new(link.clone())),
         }
     }
 

@@ -18,7 +18,7 @@ use fields::detect_scheme;
 pub(crate) use fields::parse_compact_time;
 pub use findings::{Finding, FindingId, Severity};
 use host::{detect_provider, locate_object, region_from_host};
-pub use names::{file_name, target_name};
+pub use names::{file_name, object_name, target_name};
 pub use paste::Repair;
 pub use split::{QueryParam, RawUrl};
 
@@ -163,7 +163,7 @@ impl std::fmt::Display for LinkError {
 impl std::error::Error for LinkError {}
 
 /// A presigned URL, decoded. The exact text to send is [`PresignedLink::as_sent`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresignedLink {
     raw: RawUrl,
     /// How the link was signed.

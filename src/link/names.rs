@@ -6,10 +6,17 @@ use super::PresignedLink;
 
 /// `bucket/key` (`container/blob` on Azure), or the server's name when the link shows neither.
 pub fn target_name(link: &PresignedLink) -> String {
-    match (&link.bucket, &link.key) {
-        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
-        (None, Some(key)) => key.clone(),
-        _ => link.host(),
+    object_name(link.bucket.as_deref(), link.key.as_deref()).unwrap_or_else(|| link.host())
+}
+
+/// How a person names an object: `bucket/key`, or whichever of the two is known; `None` when
+/// neither is. The one rule for links, forms, stored names and the explainer.
+pub fn object_name(bucket: Option<&str>, key: Option<&str>) -> Option<String> {
+    match (bucket, key) {
+        (Some(bucket), Some(key)) => Some(format!("{bucket}/{key}")),
+        (None, Some(key)) => Some(key.to_owned()),
+        (Some(bucket), None) => Some(bucket.to_owned()),
+        (None, None) => None,
     }
 }
 

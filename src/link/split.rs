@@ -3,16 +3,7 @@
 use std::fmt;
 
 use super::LinkError;
-use crate::secret::REDACTED;
-
-/// Query parameter names whose values are secrets (compared in lowercase).
-const SECRET_PARAMS: &[&str] = &[
-    "x-amz-signature",
-    "x-amz-security-token",
-    "signature",
-    "x-goog-signature",
-    "sig",
-];
+use crate::secret::{REDACTED, is_secret_name};
 
 /// A URL split into parts, keeping the exact text that was pasted (trimmed).
 #[derive(Clone, PartialEq, Eq)]
@@ -161,7 +152,7 @@ impl RawUrl {
                 .query_params()
                 .into_iter()
                 .map(|p| {
-                    if SECRET_PARAMS.contains(&p.name.to_ascii_lowercase().as_str()) {
+                    if is_secret_name(&p.name) {
                         format!("{}={REDACTED}", p.raw_name)
                     } else {
                         p.raw

@@ -49,8 +49,10 @@ pub struct Upload<'a> {
     pub content_type: Option<&'a str>,
 }
 
-/// Fields a form may carry that no condition covers.
-fn exempt(name: &str) -> bool {
+/// Fields a form may carry that no condition covers: the signature and the access key, the
+/// file, the policy itself, `x-ignore-*`; every other field needs one or the storage refuses
+/// the form. The one rule for the checks before sending and the form's report.
+pub(super) fn needs_no_condition(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     matches!(
         name.as_str(),
@@ -176,7 +178,7 @@ pub fn check(form: &PostForm, upload: &Upload<'_>, now: Timestamp) -> Vec<Proble
         }
     }
     for (name, _) in &sent {
-        if !exempt(name) && policy.on(name).next().is_none() {
+        if !needs_no_condition(name) && policy.on(name).next().is_none() {
             problems.push(Problem::ExtraField(name.clone()));
         }
     }

@@ -17,20 +17,11 @@ use crate::text::{T, tr};
 pub use policy::{Condition, Policy};
 pub use shapes::Shape;
 
-/// Fields whose values are secrets: the signature and the security token, and the policy,
+/// Whether the field `name` holds a secret: a signature or a security token, or the policy,
 /// which holds the token when temporary credentials signed it (its conditions are shown
 /// decoded, the token redacted).
-const SECRET_FIELDS: &[&str] = &[
-    "x-amz-signature",
-    "x-amz-security-token",
-    "x-goog-signature",
-    "signature",
-    "policy",
-];
-
-/// Whether the field `name` holds a secret (a signature, a security token).
 pub fn is_secret_field(name: &str) -> bool {
-    SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+    crate::secret::is_secret_name(name) || name.eq_ignore_ascii_case("policy")
 }
 
 /// Who signed a form and how, from its own fields.
@@ -234,7 +225,7 @@ impl PostForm {
         self.fields
             .iter()
             .map(|(name, value)| {
-                let secret = SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str());
+                let secret = is_secret_field(name);
                 (
                     name.clone(),
                     if secret {
@@ -266,10 +257,7 @@ impl PostForm {
     pub fn secrets(&self) -> Vec<&str> {
         self.fields
             .iter()
-            .filter(|(n, _)| {
-                let n = n.to_ascii_lowercase();
-                SECRET_FIELDS.contains(&n.as_str()) && n != "policy"
-            })
+            .filter(|(n, _)| crate::secret::is_secret_name(n))
             .map(|(_, v)| v.as_str())
             .filter(|v| v.len() >= 8)
             .collect()

@@ -49,12 +49,8 @@ pub fn verdict(form: &PostForm, now: Timestamp) -> Verdict {
 
 /// `bucket/key` as the form names them (`${filename}` still in the key).
 pub fn target(form: &PostForm) -> String {
-    match (form.bucket(), form.field("key")) {
-        (Some(bucket), Some(key)) => format!("{bucket}/{key}"),
-        (None, Some(key)) => key.to_owned(),
-        (Some(bucket), None) => bucket,
-        (None, None) => form.url.clone(),
-    }
+    crate::link::object_name(form.bucket().as_deref(), form.field("key"))
+        .unwrap_or_else(|| form.url.clone())
 }
 
 /// A condition in plain words.
@@ -89,23 +85,7 @@ pub fn uncovered(form: &PostForm) -> Vec<String> {
     form.fields
         .iter()
         .map(|(name, _)| name)
-        .filter(|name| {
-            let lower = name.to_ascii_lowercase();
-            !matches!(
-                lower.as_str(),
-                "x-amz-signature"
-                    | "signature"
-                    | "awsaccesskeyid"
-                    | "googleaccessid"
-                    | "x-goog-signature"
-                    | "policy"
-                    | "bucket"
-                    | "key"
-                    | "file"
-                    | "submit"
-            ) && !lower.starts_with("x-ignore-")
-                && policy.on(name).next().is_none()
-        })
+        .filter(|name| !super::check::needs_no_condition(name) && policy.on(name).next().is_none())
         .cloned()
         .collect()
 }

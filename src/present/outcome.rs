@@ -4,7 +4,7 @@ use super::labels::payload_name;
 use crate::exchange::verify::Verification;
 use crate::exchange::{Plan, Success};
 use crate::format;
-use crate::link::{Operation, PresignedLink};
+use crate::link::Operation;
 use crate::link::{file_name, target_name};
 use crate::text::{T, fill, tr};
 
@@ -54,15 +54,12 @@ pub fn stored_as(plan: &Plan, answered: Option<&crate::exchange::ResponseFacts>)
             let key = answered
                 .and_then(|facts| facts.key.clone())
                 .or_else(|| form.key_for(&file_name(path)))?;
-            let target = match form.bucket() {
-                Some(bucket) => format!("{bucket}/{key}"),
-                None => key.clone(),
-            };
+            let target = crate::link::object_name(form.bucket().as_deref(), Some(&key))?;
             (key, target)
         }
         None => {
-            let link = PresignedLink::parse(plan.url.expose()).ok()?;
-            (link.key.clone()?, target_name(&link))
+            let link = plan.link()?;
+            (link.key.clone()?, target_name(link))
         }
     };
     let last = key.rsplit('/').next().unwrap_or(&key);
@@ -90,6 +87,7 @@ pub fn upload_notes(plan: &Plan, success: &Success) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::PresignedLink;
     use crate::present::tests_common::LINK;
 
     #[test]

@@ -80,8 +80,8 @@ pub async fn settle_refusal(
     refusal: &Refusal,
 ) -> Option<crate::diagnose::ProbeVerdict> {
     use crate::diagnose::ProbeVerdict;
-    let link = crate::link::PresignedLink::parse(plan.url.expose()).ok();
-    if !crate::diagnose::wants_download_probe(plan, link.as_ref(), refusal) {
+    let link = plan.link();
+    if !crate::diagnose::wants_download_probe(plan, link, refusal) {
         return None;
     }
     Some(match probe(client, &plan.url).await {

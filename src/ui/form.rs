@@ -209,13 +209,7 @@ impl Form {
             return;
         }
         if let Some(form) = self.post_form() {
-            // The type follows the form when it fixes one.
-            let value = crate::post::check::fixed_type(form)
-                .or_else(|| content_type::guess_for_path(&self.upload.file()));
-            self.upload.content_type = match value {
-                Some(value) => ContentTypeChoice::send(value),
-                None => ContentTypeChoice::none(),
-            };
+            self.upload.content_type = prepare::form_type(form, &self.upload.file());
             return;
         }
         self.upload.content_type =

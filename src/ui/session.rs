@@ -177,10 +177,10 @@ impl Explained {
         let Outcome::Refused(refusal) = outcome else {
             return None;
         };
-        let link = PresignedLink::parse(plan.url.expose()).ok();
+        let link = plan.link();
         let diagnosis = crate::diagnose::of_refusal(plan, refusal, probe, Timestamp::now());
         let creator_message = creator_message(
-            &Attempt::of_plan(plan, link.as_ref()),
+            &Attempt::of_plan(plan, link),
             &diagnosis,
             refusal.response.request_id.as_deref(),
         );

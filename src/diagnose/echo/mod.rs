@@ -264,11 +264,7 @@ fn compare_path(received: &str, link_path: &str) -> Option<Difference> {
 
 /// Parameters whose values are never echoed as they are (redacted) or not echoed at all.
 fn is_secret_param(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "x-amz-security-token" | "x-goog-security-token"
-    )
+    crate::secret::is_token_name(name)
 }
 
 fn is_signature_param(name: &str) -> bool {
