@@ -191,7 +191,7 @@ async fn a_reset_range_resumes_and_a_503_means_fewer_connections() {
     let object = Arc::new(pattern(SIZE));
     let tag = tag_of(&object);
     let ranged = Arc::new(AtomicUsize::new(0));
-    let broken = Arc::new(std::sync::Mutex::new(None));
+    let broken = Arc::new(Mutex::new(None));
     let (served, count, broke) = (object.clone(), ranged.clone(), broken.clone());
     let server = FaultServer::start(move |_, seen| {
         if seen.header("range").is_some() {
