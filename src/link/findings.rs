@@ -148,7 +148,20 @@ impl PresignedLink {
             })
         };
         let operation = intended.or(self.operation);
+        self.paste_findings(&mut add);
+        self.time_findings(now, &mut add);
+        self.signer_findings(&mut add);
+        self.header_findings(&mut add);
+        self.transport_findings(&mut add);
+        self.endpoint_findings(&mut add);
+        self.operation_findings(&mut add);
+        self.azure_findings(operation, &mut add);
+        out.sort_by_key(|f| f.severity);
+        out
+    }
 
+    /// What the paste changed, and whether the link is whole: repairs, parameters added after signing, no signature, parameters missing.
+    fn paste_findings(&self, add: &mut impl FnMut(FindingId, Severity, String)) {
         if !self.repairs.is_empty() {
             let what: Vec<&str> = self.repairs.iter().map(|r| tr(repair_text(*r))).collect();
             add(
@@ -182,7 +195,10 @@ impl PresignedLink {
                 ),
             );
         }
-        self.time_findings(now, &mut add);
+    }
+
+    /// What the signer chose: a lifetime over the maximum, temporary credentials, a legacy signature.
+    fn signer_findings(&self, add: &mut impl FnMut(FindingId, Severity, String)) {
         if let Some(secs) = self.expires_after_secs.filter(|s| *s > MAX_EXPIRES_SECS) {
             add(
                 FindingId::ExpiryTooLong,
@@ -213,6 +229,10 @@ impl PresignedLink {
                 tr(T::FindLegacySignature).to_owned(),
             );
         }
+    }
+
+    /// The headers the signature covers: the file type, other signed headers, SDK checksums.
+    fn header_findings(&self, add: &mut impl FnMut(FindingId, Severity, String)) {
         if self.signs_content_type() {
             add(
                 FindingId::ContentTypeSigned,
@@ -262,6 +282,10 @@ impl PresignedLink {
                 fill(id, &[("params", &names.join(", "))]),
             );
         }
+    }
+
+    /// Plain HTTP: only worth a note on this computer.
+    fn transport_findings(&self, add: &mut impl FnMut(FindingId, Severity, String)) {
         if !self.raw.is_https {
             let (severity, id) = if is_loopback(&self.host()) {
                 (Severity::Info, T::FindPlainHttpLocal)
@@ -270,7 +294,10 @@ impl PresignedLink {
             };
             add(FindingId::PlainHttp, severity, tr(id).to_owned());
         }
-        self.endpoint_findings(&mut add);
+    }
+
+    /// The operation the link names, and a multipart part.
+    fn operation_findings(&self, add: &mut impl FnMut(FindingId, Severity, String)) {
         if let Some(operation) = self.operation {
             let what = match operation {
                 Operation::Put => T::OperationUpload,
@@ -289,6 +316,14 @@ impl PresignedLink {
                 fill(T::FindMultipartPart, &[("part", part)]),
             );
         }
+    }
+
+    /// Azure: the blob type a PUT needs, and permissions that do not allow the operation.
+    fn azure_findings(
+        &self,
+        operation: Option<Operation>,
+        add: &mut impl FnMut(FindingId, Severity, String),
+    ) {
         if self.provider == Provider::Azure || self.scheme == SignatureScheme::AzureSas {
             if operation != Some(Operation::Get) {
                 add(
@@ -315,8 +350,6 @@ impl PresignedLink {
                 }
             }
         }
-        out.sort_by_key(|f| f.severity);
-        out
     }
 
     fn time_findings(&self, now: Timestamp, add: &mut impl FnMut(FindingId, Severity, String)) {

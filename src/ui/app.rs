@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-use super::background::Runtime;
+use super::background::{self, Runtime};
 use super::chrome::{Chrome, Report};
+use super::commands::{Effect, Parts};
 use super::form::Form;
 use super::session::{RunState, Session};
 use super::state::State;
@@ -85,16 +86,46 @@ impl PresignDeskApp {
         self.session.run.is_running()
     }
 
-    pub(super) fn parts_mut(
-        &mut self,
-    ) -> (&mut State, &mut Form, &mut Session, &mut Chrome, &Runtime) {
-        (
-            &mut self.state,
-            &mut self.form,
-            &mut self.session,
-            &mut self.chrome,
-            &self.runtime,
-        )
+    /// The parts a command changes.
+    pub(super) fn parts(&mut self) -> Parts<'_> {
+        Parts {
+            state: &mut self.state,
+            form: &mut self.form,
+            session: &mut self.session,
+            chrome: &mut self.chrome,
+            client: &self.runtime.client,
+        }
+    }
+
+    pub(super) fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Hands the work commands asked for to the runtime, in order.
+    pub(super) fn start_all(&mut self, effects: Vec<Effect>) {
+        let runtime = &self.runtime;
+        for effect in effects {
+            match effect {
+                Effect::CheckFile(path) => background::check_file(runtime, path),
+                Effect::Digest(path, digests) => background::digest_file(runtime, path, digests),
+                Effect::CheckDestination { folder, name } => {
+                    background::check_destination(runtime, folder, name)
+                }
+                Effect::FindFreeName { folder, name } => {
+                    background::find_free_name(runtime, folder, name)
+                }
+                Effect::Pick { folder, start_in } => background::pick(runtime, folder, start_in),
+                Effect::Transfer {
+                    client,
+                    plan,
+                    options,
+                    cancel,
+                } => background::start_transfer(runtime, client, *plan, options, cancel),
+                Effect::CheckLink { client, url } => background::check_link(runtime, client, url),
+                Effect::Open { path, reveal } => background::open_path(runtime, path, reveal),
+                Effect::SaveSettings => self.state.save(runtime),
+            }
+        }
     }
 
     /// Draws the whole window and applies what the person did.

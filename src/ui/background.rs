@@ -35,7 +35,14 @@ pub enum Message {
     /// The folder chooser closed.
     FolderPicked(DialogResult),
     /// A running transfer is about to try again.
-    Transfer(TransferEvent),
+    Retrying(super::session::RetryNotice),
+    /// A failed download's partial file could not be removed.
+    PartialLeft {
+        /// The file left behind.
+        path: PathBuf,
+        /// Why it could not be removed.
+        reason: String,
+    },
     /// The transfer ended; with what a download probe showed, when one was made.
     Finished(Outcome, Option<crate::diagnose::ProbeVerdict>),
     /// "Check link" got its answer.
@@ -280,7 +287,20 @@ pub fn start_transfer(
     let progress_mailbox = mailbox.clone();
     let report: Reporter = Arc::new(move |event| match event {
         TransferEvent::Progress(progress) => progress_mailbox.post_progress(progress),
-        other => progress_mailbox.post(Message::Transfer(other)),
+        TransferEvent::Retrying {
+            next_attempt,
+            max_attempts,
+            delay,
+            reason,
+        } => progress_mailbox.post(Message::Retrying(super::session::RetryNotice {
+            next_attempt,
+            max_attempts,
+            delay,
+            reason,
+        })),
+        TransferEvent::PartialLeft { path, reason } => {
+            progress_mailbox.post(Message::PartialLeft { path, reason })
+        }
     });
     runtime.handle.spawn(async move {
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;

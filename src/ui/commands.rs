@@ -1,373 +1,479 @@
-//! The one place where commands and background messages change the app's parts.
+//! The window's update, as a reducer: [`step`] applies one [`Command`] to the app's parts and
+//! [`received`] one background [`Message`]; each returns the background work to start as
+//! [`Effect`]s, which the app hands to the runtime ([`PresignDeskApp::apply`],
+//! [`PresignDeskApp::receive`]). A step never applies another command: what two commands share
+//! is a named function below, so commands take effect in the order they came.
 
 use std::path::PathBuf;
 
 use super::Command;
 use super::app::PresignDeskApp;
-use super::background::{self, DialogResult, Message};
-use super::session::{CheckState, RetryNotice, RunState};
+use super::background::{DialogResult, Message};
+use super::chrome::Chrome;
+use super::form::Form;
+use super::session::{CheckState, RunState, Session};
+use super::state::State;
 use crate::content_type::ContentTypeChoice;
 use crate::diagnose::Fix;
 use crate::link::Operation;
+use crate::secret::Secret;
 use crate::text::{T, tr};
-use crate::transfer::{self, CancellationToken, Outcome, TransferEvent};
+use crate::transfer::{self, CancellationToken, Outcome, Plan};
+
+/// The parts of the app a command changes, and the HTTP client the work it starts uses.
+pub(super) struct Parts<'a> {
+    pub state: &'a mut State,
+    pub form: &'a mut Form,
+    pub session: &'a mut Session,
+    pub chrome: &'a mut Chrome,
+    /// The client, or why none could be made.
+    pub client: &'a Result<reqwest::Client, String>,
+}
+
+/// Background work a step asks for; its result comes back as a [`Message`].
+#[derive(Debug)]
+pub(super) enum Effect {
+    /// What is at the upload path.
+    CheckFile(String),
+    /// The digests of the file at the path, for the headers the link signs.
+    Digest(String, Vec<crate::signed_headers::Digest>),
+    /// What is at the download's folder and name.
+    CheckDestination { folder: String, name: String },
+    /// A free name beside the existing file ("keep both").
+    FindFreeName { folder: String, name: String },
+    /// The file (or, with `folder`, the folder) chooser.
+    Pick {
+        folder: bool,
+        start_in: Option<PathBuf>,
+    },
+    /// The transfer of `plan`.
+    Transfer {
+        client: reqwest::Client,
+        plan: Box<Plan>,
+        options: transfer::Options,
+        cancel: CancellationToken,
+    },
+    /// "Check link": a download of the link's first byte.
+    CheckLink {
+        client: reqwest::Client,
+        url: Secret,
+    },
+    /// Open the file with its program, or show it in its folder (`reveal`).
+    Open { path: PathBuf, reveal: bool },
+    /// Save the settings as they are now.
+    SaveSettings,
+}
 
 impl PresignDeskApp {
-    /// Applies background results.
+    /// Applies one command, then starts the work it asked for.
+    pub fn apply(&mut self, command: Command) {
+        let effects = step(&mut self.parts(), command);
+        self.start_all(effects);
+    }
+
+    /// Applies what background work sent back since the last frame, then what it led to.
     pub(super) fn receive(&mut self) {
-        let (state, form, session, chrome, runtime) = self.parts_mut();
-        if let Some(p) = runtime.mailbox.take_progress()
-            && let RunState::Running { progress, .. } = &mut session.run
+        let latest = self.runtime().mailbox.take_progress();
+        if let Some(latest) = latest
+            && let RunState::Running { progress, .. } = &mut self.parts().session.run
         {
-            *progress = Some(p);
+            *progress = Some(latest);
         }
+        let mut effects = Vec::new();
         let mut follow_up = Vec::new();
-        while let Some(message) = runtime.next_message() {
-            match message {
-                Message::FileChecked(path, state) => {
-                    if path == form.upload.path {
-                        form.upload.state = Some(state);
-                        digest_if_needed(form, runtime);
-                    }
-                }
-                Message::Digested(path, result) => {
-                    if path == form.upload.path {
-                        match result {
-                            Ok(digests) => form.upload.digests = Some(digests),
-                            Err(reason) => {
-                                form.upload.state = Some(crate::prepare::FileState::Missing(reason))
-                            }
-                        }
-                    }
-                }
-                Message::DestinationChecked(folder, name, state) => {
-                    if folder == form.download.folder && name == form.download.name {
-                        form.download.state = Some(state);
-                    }
-                }
-                Message::SettingsNotSaved(reason) => state.save_failed(&reason),
-                Message::OpenFailed(reason) => chrome.note(reason, None),
-                Message::FreeName(name) => {
-                    form.free_name(name);
-                    follow_up.push(Command::DestinationEdited);
-                }
-                Message::FilePicked(result) => {
-                    chrome.dialog_unavailable = matches!(result, DialogResult::Unavailable);
-                    if let DialogResult::Chosen(path) = result {
-                        follow_up.push(Command::FileChosen(path));
-                    }
-                }
-                Message::FolderPicked(result) => {
-                    chrome.dialog_unavailable = matches!(result, DialogResult::Unavailable);
-                    if let DialogResult::Chosen(path) = result {
-                        form.download.folder = path.display().to_string();
-                        follow_up.push(Command::DestinationEdited);
-                    }
-                }
-                Message::Transfer(TransferEvent::Progress(p)) => {
-                    if let RunState::Running { progress, .. } = &mut session.run {
-                        *progress = Some(p);
-                    }
-                }
-                Message::Transfer(TransferEvent::Retrying {
-                    next_attempt,
-                    max_attempts,
-                    delay,
-                    reason,
-                }) => {
-                    if let RunState::Running { retry, .. } = &mut session.run {
-                        *retry = Some(RetryNotice {
-                            next_attempt,
-                            max_attempts,
-                            delay,
-                            reason,
-                        });
-                    }
-                }
-                Message::Transfer(TransferEvent::PartialLeft { path, reason }) => {
-                    chrome.note(crate::present::partial_left_notice(&path, &reason), None);
-                }
-                Message::Finished(outcome, probe) => {
-                    if let Some(report) = &mut chrome.report
-                        && let Some(started) = report.transfer_started.take()
-                    {
-                        eprintln!("transfer finished in {} ms", started.elapsed().as_millis());
-                    }
-                    let succeeded =
-                        session.finish(outcome, probe, form.upload.content_type.clone());
-                    chrome.reveal_result = 10;
-                    // A success leaves the form done until something changes; a finished
-                    // download now occupies its name, but it is the file just saved.
-                    form.done = succeeded.is_some();
-                    form.download.replace_existing = false;
-                    if chrome.closing {
-                        chrome.close_now = true;
-                    }
-                    form.download.state = None;
-                    background::check_destination(
-                        runtime,
-                        form.download.folder.clone(),
-                        form.download.name.clone(),
-                    );
-                    if form.operation() == Operation::Put && !form.upload.path.is_empty() {
-                        form.upload.state = None;
-                        background::check_file(runtime, form.upload.path.clone());
-                    }
-                }
-                Message::Checked(answer) => {
-                    use crate::transfer::ProbeAnswer;
-                    let date = match answer.as_ref() {
-                        Ok(ProbeAnswer::Accepted { response, .. }) => response.date.clone(),
-                        Ok(ProbeAnswer::Refused(refusal)) => refusal.response.date.clone(),
-                        Err(_) => None,
-                    };
-                    session.note_server_date(date.as_deref());
-                    if let Ok(link) = form.link() {
-                        session.check = CheckState::done(answer, link);
-                    }
-                }
-            }
+        while let Some(message) = self.runtime().next_message() {
+            follow_up.extend(received(&mut self.parts(), message, &mut effects));
         }
+        self.start_all(effects);
         for command in follow_up {
             self.apply(command);
         }
     }
+}
 
-    /// Applies one command.
-    pub fn apply(&mut self, command: Command) {
-        let (state, form, session, chrome, runtime) = self.parts_mut();
-        // A note says what the last action did; the next action replaces it.
-        chrome.notice = None;
-        match command {
-            Command::LinkEdited => {
-                form.link_edited();
-                digest_if_needed(form, runtime);
-                session.check = CheckState::None;
-                session.clear_result();
-                if chrome.report.is_some()
-                    && let Ok(link) = form.link()
-                {
-                    eprintln!("link shown: {}", crate::link::target_name(link));
-                }
-                background::check_destination(
-                    runtime,
-                    form.download.folder.clone(),
-                    form.download.name.clone(),
-                );
-            }
-            Command::PasteLink => chrome.request_paste(),
-            Command::LinkPasted(text) => {
-                form.paste(&text);
-                self.apply(Command::LinkEdited);
-            }
-            Command::PasteFoundNoText => chrome.note(tr(T::PasteNoText), None),
-            Command::OperationChosen(operation) => {
-                if form.chosen != operation {
-                    form.chosen = operation;
-                    form.done = false;
-                    session.clear_result();
-                }
-            }
-            Command::OperationOverridden(operation) => {
-                let stated = form.link().as_ref().ok().and_then(|l| l.operation);
-                form.overridden = (stated != Some(operation)).then_some(operation);
+/// Applies `command`; the work to start, in order.
+pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    let Parts {
+        state,
+        form,
+        session,
+        chrome,
+        client,
+    } = parts;
+    // A note says what the last action did; the next action replaces it.
+    chrome.notice = None;
+    match command {
+        Command::LinkEdited => link_edited(form, session, chrome, &mut fx),
+        Command::PasteLink => chrome.request_paste(),
+        Command::LinkPasted(text) => {
+            form.paste(&text);
+            link_edited(form, session, chrome, &mut fx);
+        }
+        Command::PasteFoundNoText => chrome.note(tr(T::PasteNoText), None),
+        Command::OperationChosen(operation) => {
+            if form.chosen != operation {
+                form.chosen = operation;
                 form.done = false;
                 session.clear_result();
             }
-            Command::FileEdited => {
-                form.file_edited();
-                chrome.dialog_unavailable = false;
-                if !form.upload.path.trim().is_empty() {
-                    background::check_file(runtime, form.upload.path.clone());
+        }
+        Command::OperationOverridden(operation) => {
+            let stated = form.link().as_ref().ok().and_then(|l| l.operation);
+            form.overridden = (stated != Some(operation)).then_some(operation);
+            form.done = false;
+            session.clear_result();
+        }
+        Command::FileEdited => file_edited(form, chrome, &mut fx),
+        Command::FileChosen(path) => file_chosen(form, chrome, path, &mut fx),
+        Command::RequestEdited => form.content_type_edited(),
+        Command::PickFile => pick_file(form, &mut fx),
+        Command::PickFolder => fx.push(Effect::Pick {
+            folder: true,
+            start_in: Some(crate::prepare::file_path(&form.download.folder)),
+        }),
+        Command::NameEdited | Command::DestinationEdited => {
+            destination_edited(form, chrome, command == Command::NameEdited, &mut fx)
+        }
+        Command::ReplaceExisting => form.download.replace_existing = true,
+        Command::KeepBoth => fx.push(Effect::FindFreeName {
+            folder: form.download.folder.clone(),
+            name: form.download.name.clone(),
+        }),
+        Command::SendAnyway(yes) => form.send_anyway = yes,
+        Command::Start => start(state, form, session, chrome, client, &mut fx),
+        Command::UploadAnother => {
+            form.done = false;
+            session.clear_result();
+            pick_file(form, &mut fx);
+        }
+        Command::SettingsChanged => fx.push(Effect::SaveSettings),
+        Command::ToggleDetails => {
+            state.settings.show_details = !state.settings.show_details;
+            fx.push(Effect::SaveSettings);
+        }
+        Command::ShowAnswer => {
+            chrome.reveal_answer = 10;
+            if !state.settings.show_details {
+                state.settings.show_details = true;
+                fx.push(Effect::SaveSettings);
+            }
+        }
+        Command::LanguageChosen(language) => {
+            state.choose_language(language);
+            fx.push(Effect::SaveSettings);
+        }
+        Command::ThemeChosen(theme) => {
+            state.settings.theme = theme;
+            fx.push(Effect::SaveSettings);
+        }
+        Command::ApplyFix(fix) => {
+            form.upload.content_type = match fix {
+                Fix::SendWithoutContentType => ContentTypeChoice {
+                    value: form.upload.content_type.value.clone(),
+                    send_header: false,
+                },
+                Fix::SendWithContentType(value) => ContentTypeChoice::send(value),
+            };
+            form.done = false;
+            start(state, form, session, chrome, client, &mut fx);
+        }
+        Command::CheckLink => {
+            if let (Ok(link), Ok(client)) = (form.link(), client) {
+                session.check = CheckState::Running;
+                fx.push(Effect::CheckLink {
+                    client: client.clone(),
+                    url: Secret::new(link.as_sent()),
+                });
+            }
+        }
+        Command::Cancel => cancel(session),
+        Command::Copy { text, secret, from } => {
+            chrome.copy(text);
+            chrome.note(super::chrome::copied_text(secret), Some(from));
+        }
+        Command::OpenFile(path) => fx.push(Effect::Open {
+            path,
+            reveal: false,
+        }),
+        Command::ShowInFolder(path) => fx.push(Effect::Open { path, reveal: true }),
+        Command::UseAgain(index) => use_again(form, session, chrome, index, &mut fx),
+        Command::CloseAndCancel => {
+            chrome.confirm_close = false;
+            chrome.closing = true;
+            // Closes once the transfer has stopped and removed its partial file.
+            if session.run.is_running() {
+                cancel(session);
+            } else {
+                chrome.close_now = true;
+            }
+        }
+        Command::KeepOpen => chrome.confirm_close = false,
+    }
+    fx
+}
+
+/// Applies one message from background work, adding the work it leads to to `fx`; the
+/// command it leads to, if any, comes back to be applied after every message of the frame.
+pub(super) fn received(
+    parts: &mut Parts,
+    message: Message,
+    fx: &mut Vec<Effect>,
+) -> Option<Command> {
+    let Parts {
+        state,
+        form,
+        session,
+        chrome,
+        ..
+    } = parts;
+    match message {
+        Message::FileChecked(path, state) => {
+            if path == form.upload.path {
+                form.upload.state = Some(state);
+                digest_if_needed(form, fx);
+            }
+        }
+        Message::Digested(path, result) => {
+            if path == form.upload.path {
+                match result {
+                    Ok(digests) => form.upload.digests = Some(digests),
+                    Err(reason) => {
+                        form.upload.state = Some(crate::prepare::FileState::Missing(reason))
+                    }
                 }
             }
-            Command::FileChosen(path) => {
-                form.upload.path = path.display().to_string();
-                // For a link that does not say, a file chosen means an upload; a link that
-                // says download keeps the file aside.
-                form.chosen = Operation::Put;
-                self.apply(Command::FileEdited);
+        }
+        Message::DestinationChecked(folder, name, state) => {
+            if folder == form.download.folder && name == form.download.name {
+                form.download.state = Some(state);
             }
-            Command::RequestEdited => form.content_type_edited(),
-            Command::PickFile => {
-                let start = form.upload.file().parent().map(PathBuf::from);
-                background::pick(runtime, false, start);
+        }
+        Message::SettingsNotSaved(reason) => state.save_failed(&reason),
+        Message::OpenFailed(reason) => chrome.note(reason, None),
+        Message::FreeName(name) => {
+            form.free_name(name);
+            return Some(Command::DestinationEdited);
+        }
+        Message::FilePicked(result) => {
+            chrome.dialog_unavailable = matches!(result, DialogResult::Unavailable);
+            if let DialogResult::Chosen(path) = result {
+                return Some(Command::FileChosen(path));
             }
-            Command::PickFolder => {
-                let start = Some(crate::prepare::file_path(&form.download.folder));
-                background::pick(runtime, true, start);
+        }
+        Message::FolderPicked(result) => {
+            chrome.dialog_unavailable = matches!(result, DialogResult::Unavailable);
+            if let DialogResult::Chosen(path) = result {
+                form.download.folder = path.display().to_string();
+                return Some(Command::DestinationEdited);
             }
-            Command::NameEdited | Command::DestinationEdited => {
-                form.destination_edited(command == Command::NameEdited);
-                chrome.dialog_unavailable = false;
-                background::check_destination(
-                    runtime,
-                    form.download.folder.clone(),
-                    form.download.name.clone(),
-                );
+        }
+        Message::Retrying(notice) => {
+            if let RunState::Running { retry, .. } = &mut session.run {
+                *retry = Some(notice);
             }
-            Command::ReplaceExisting => form.download.replace_existing = true,
-            Command::KeepBoth => background::find_free_name(
-                runtime,
-                form.download.folder.clone(),
-                form.download.name.clone(),
-            ),
-            Command::SendAnyway(yes) => form.send_anyway = yes,
-            Command::Start => self.start(),
-            Command::UploadAnother => {
-                form.done = false;
-                session.clear_result();
-                self.apply(Command::PickFile);
+        }
+        Message::PartialLeft { path, reason } => {
+            chrome.note(crate::present::partial_left_notice(&path, &reason), None);
+        }
+        Message::Finished(outcome, probe) => finished(form, session, chrome, outcome, probe, fx),
+        Message::Checked(answer) => {
+            use crate::transfer::ProbeAnswer;
+            let date = match answer.as_ref() {
+                Ok(ProbeAnswer::Accepted { response, .. }) => response.date.clone(),
+                Ok(ProbeAnswer::Refused(refusal)) => refusal.response.date.clone(),
+                Err(_) => None,
+            };
+            session.note_server_date(date.as_deref());
+            if let Ok(link) = form.link() {
+                session.check = CheckState::done(answer, link);
             }
-            Command::SettingsChanged => state.save(runtime),
-            Command::ToggleDetails => {
-                state.settings.show_details = !state.settings.show_details;
-                state.save(runtime);
-            }
-            Command::ShowAnswer => {
-                chrome.reveal_answer = 10;
-                if !state.settings.show_details {
-                    state.settings.show_details = true;
-                    state.save(runtime);
-                }
-            }
-            Command::LanguageChosen(language) => {
-                state.choose_language(language);
-                state.save(runtime);
-            }
-            Command::ThemeChosen(theme) => {
-                state.settings.theme = theme;
-                state.save(runtime);
-            }
-            Command::ApplyFix(fix) => {
-                form.upload.content_type = match fix {
-                    Fix::SendWithoutContentType => ContentTypeChoice {
-                        value: form.upload.content_type.value.clone(),
-                        send_header: false,
-                    },
-                    Fix::SendWithContentType(value) => ContentTypeChoice::send(value),
-                };
-                form.done = false;
-                self.start();
-            }
-            Command::CheckLink => {
-                if let (Ok(link), Ok(client)) = (form.link(), &runtime.client) {
-                    session.check = CheckState::Running;
-                    background::check_link(
-                        runtime,
-                        client.clone(),
-                        crate::secret::Secret::new(link.as_sent()),
-                    );
-                }
-            }
-            Command::Cancel => {
-                if let RunState::Running { cancel, .. } = &session.run {
-                    cancel.cancel();
-                }
-            }
-            Command::Copy { text, secret, from } => {
-                chrome.copy(text);
-                chrome.note(super::chrome::copied_text(secret), Some(from));
-            }
-            Command::OpenFile(path) => background::open_path(runtime, path, false),
-            Command::ShowInFolder(path) => background::open_path(runtime, path, true),
-            Command::UseAgain(index) => self.use_again(index),
-            Command::CloseAndCancel => {
-                chrome.confirm_close = false;
-                chrome.closing = true;
-                let running = session.run.is_running();
-                self.apply(Command::Cancel);
-                if !running {
-                    self.parts_mut().3.close_now = true;
-                }
-            }
-            Command::KeepOpen => chrome.confirm_close = false,
         }
     }
+    None
+}
 
-    /// Fills the form as for an earlier transfer: its link, its file or destination, its type.
-    fn use_again(&mut self, index: usize) {
-        let Some(entry) = self.session().history.get(index).cloned() else {
-            return;
-        };
-        if self.is_running() {
-            return;
-        }
-        let (_, form, ..) = self.parts_mut();
-        form.link_text = entry.link.expose().to_owned();
-        self.apply(Command::LinkEdited);
-        let (_, form, ..) = self.parts_mut();
-        form.chosen = entry.operation;
-        let stated = form.link().as_ref().ok().and_then(|l| l.operation);
-        form.overridden =
-            (stated.is_some() && stated != Some(entry.operation)).then_some(entry.operation);
-        match entry.operation {
-            Operation::Put => {
-                form.upload.path = entry.path.clone();
-                self.apply(Command::FileEdited);
-                self.parts_mut().1.upload.content_type = entry.content_type;
-            }
-            Operation::Get => {
-                let path = PathBuf::from(&entry.path);
-                if let (Some(folder), Some(name)) = (path.parent(), path.file_name()) {
-                    form.use_destination(
-                        folder.display().to_string(),
-                        name.to_string_lossy().into_owned(),
-                    );
-                    self.apply(Command::DestinationEdited);
-                }
-            }
-        }
+/// The link text changed: the form reads it again, the last result and check are forgotten,
+/// the download's name may follow the new link.
+fn link_edited(form: &mut Form, session: &mut Session, chrome: &Chrome, fx: &mut Vec<Effect>) {
+    form.link_edited();
+    digest_if_needed(form, fx);
+    session.check = CheckState::None;
+    session.clear_result();
+    if chrome.report.is_some()
+        && let Ok(link) = form.link()
+    {
+        eprintln!("link shown: {}", crate::link::target_name(link));
     }
+    check_destination(form, fx);
+}
 
-    fn start(&mut self) {
-        let (state, form, session, chrome, runtime) = self.parts_mut();
-        if session.run.is_running() || form.done {
+fn file_edited(form: &mut Form, chrome: &mut Chrome, fx: &mut Vec<Effect>) {
+    form.file_edited();
+    chrome.dialog_unavailable = false;
+    if !form.upload.path.trim().is_empty() {
+        fx.push(Effect::CheckFile(form.upload.path.clone()));
+    }
+}
+
+fn file_chosen(form: &mut Form, chrome: &mut Chrome, path: PathBuf, fx: &mut Vec<Effect>) {
+    form.upload.path = path.display().to_string();
+    // For a link that does not say, a file chosen means an upload; a link that says download
+    // keeps the file aside.
+    form.chosen = Operation::Put;
+    file_edited(form, chrome, fx);
+}
+
+fn pick_file(form: &Form, fx: &mut Vec<Effect>) {
+    fx.push(Effect::Pick {
+        folder: false,
+        start_in: form.upload.file().parent().map(PathBuf::from),
+    });
+}
+
+fn destination_edited(form: &mut Form, chrome: &mut Chrome, typed: bool, fx: &mut Vec<Effect>) {
+    form.destination_edited(typed);
+    chrome.dialog_unavailable = false;
+    check_destination(form, fx);
+}
+
+fn check_destination(form: &Form, fx: &mut Vec<Effect>) {
+    fx.push(Effect::CheckDestination {
+        folder: form.download.folder.clone(),
+        name: form.download.name.clone(),
+    });
+}
+
+fn cancel(session: &Session) {
+    if let RunState::Running { cancel, .. } = &session.run {
+        cancel.cancel();
+    }
+}
+
+/// Starts the transfer the form describes, unless one is running, the form is done, or it
+/// is not ready.
+fn start(
+    state: &State,
+    form: &Form,
+    session: &mut Session,
+    chrome: &mut Chrome,
+    client: &Result<reqwest::Client, String>,
+    fx: &mut Vec<Effect>,
+) {
+    if session.run.is_running() || form.done {
+        return;
+    }
+    let (now, _) = crate::clock::on_server_clock(jiff::Timestamp::now(), session.clock_offset_secs);
+    let Ok(mut plan) = form.readiness(now) else {
+        return;
+    };
+    if form.name_follows_link() {
+        plan = plan.with_name_from_response();
+    }
+    let client = match client {
+        Ok(client) => client.clone(),
+        Err(reason) => {
+            session.run = RunState::Finished {
+                outcome: Outcome::Failed(transfer::TransferError::Connect(reason.clone())),
+                plan,
+                explained: None,
+            };
             return;
         }
-        let (now, _) =
-            crate::clock::on_server_clock(jiff::Timestamp::now(), session.clock_offset_secs);
-        let Ok(mut plan) = form.readiness(now) else {
-            return;
-        };
-        if form.name_follows_link() {
-            plan = plan.with_name_from_response();
+    };
+    let cancel = CancellationToken::new();
+    fx.push(Effect::Transfer {
+        client,
+        plan: Box::new(plan.clone()),
+        options: state.settings.transfer_options(),
+        cancel: cancel.clone(),
+    });
+    session.run = RunState::Running {
+        cancel,
+        progress: None,
+        retry: None,
+        plan,
+    };
+    chrome.dialog_unavailable = false;
+    if let Some(report) = &mut chrome.report {
+        report.transfer_started = Some(std::time::Instant::now());
+    }
+}
+
+/// The transfer ended: the session keeps it, a success leaves the form done, the file and the
+/// destination are looked at again; a window waiting to close closes.
+fn finished(
+    form: &mut Form,
+    session: &mut Session,
+    chrome: &mut Chrome,
+    outcome: Outcome,
+    probe: Option<crate::diagnose::ProbeVerdict>,
+    fx: &mut Vec<Effect>,
+) {
+    if let Some(report) = &mut chrome.report
+        && let Some(started) = report.transfer_started.take()
+    {
+        eprintln!("transfer finished in {} ms", started.elapsed().as_millis());
+    }
+    let succeeded = session.finish(outcome, probe, form.upload.content_type.clone());
+    chrome.reveal_result = 10;
+    // A success leaves the form done until something changes; a finished download now
+    // occupies its name, but it is the file just saved.
+    form.done = succeeded.is_some();
+    form.download.replace_existing = false;
+    if chrome.closing {
+        chrome.close_now = true;
+    }
+    form.download.state = None;
+    check_destination(form, fx);
+    if form.operation() == Operation::Put && !form.upload.path.is_empty() {
+        form.upload.state = None;
+        fx.push(Effect::CheckFile(form.upload.path.clone()));
+    }
+}
+
+/// Fills the form as for an earlier transfer: its link, its file or destination, its type.
+fn use_again(
+    form: &mut Form,
+    session: &mut Session,
+    chrome: &mut Chrome,
+    index: usize,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(entry) = session.history.get(index).cloned() else {
+        return;
+    };
+    if session.run.is_running() {
+        return;
+    }
+    form.link_text = entry.link.expose().to_owned();
+    link_edited(form, session, chrome, fx);
+    form.chosen = entry.operation;
+    let stated = form.link().as_ref().ok().and_then(|l| l.operation);
+    form.overridden =
+        (stated.is_some() && stated != Some(entry.operation)).then_some(entry.operation);
+    match entry.operation {
+        Operation::Put => {
+            form.upload.path = entry.path.clone();
+            file_edited(form, chrome, fx);
+            form.upload.content_type = entry.content_type;
         }
-        let client = match &runtime.client {
-            Ok(client) => client.clone(),
-            Err(reason) => {
-                session.run = RunState::Finished {
-                    outcome: Outcome::Failed(transfer::TransferError::Connect(reason.clone())),
-                    plan,
-                    explained: None,
-                };
-                return;
+        Operation::Get => {
+            let path = PathBuf::from(&entry.path);
+            if let (Some(folder), Some(name)) = (path.parent(), path.file_name()) {
+                form.use_destination(
+                    folder.display().to_string(),
+                    name.to_string_lossy().into_owned(),
+                );
+                destination_edited(form, chrome, false, fx);
             }
-        };
-        let cancel = CancellationToken::new();
-        background::start_transfer(
-            runtime,
-            client,
-            plan.clone(),
-            state.settings.transfer_options(),
-            cancel.clone(),
-        );
-        session.run = RunState::Running {
-            cancel,
-            progress: None,
-            retry: None,
-            plan,
-        };
-        chrome.dialog_unavailable = false;
-        if let Some(report) = &mut chrome.report {
-            report.transfer_started = Some(std::time::Instant::now());
         }
     }
 }
 
 /// Computes the file's digests when the link signs headers that carry them (and the file is
 /// known to be there).
-fn digest_if_needed(form: &super::form::Form, runtime: &background::Runtime) {
+fn digest_if_needed(form: &Form, fx: &mut Vec<Effect>) {
     let (Ok(link), Some(crate::prepare::FileState::File { .. })) =
         (form.link(), &form.upload.state)
     else {
@@ -376,6 +482,293 @@ fn digest_if_needed(form: &super::form::Form, runtime: &background::Runtime) {
     let digests = crate::signed_headers::digests(&crate::signed_headers::needed(link));
     let known = form.upload.digests.as_deref().unwrap_or_default();
     if digests.iter().any(|d| !known.iter().any(|(k, _)| k == d)) {
-        background::digest_file(runtime, form.upload.path.clone(), digests);
+        fx.push(Effect::Digest(form.upload.path.clone(), digests));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::exchange::{ErrorBody, Refusal, ResponseFacts, Success};
+    use crate::prepare::FileState;
+    use crate::text::Language;
+    use crate::transfer::Payload;
+
+    /// The app's parts without a window or a runtime: the reducer alone.
+    struct App {
+        state: State,
+        form: Form,
+        session: Session,
+        chrome: Chrome,
+        client: Result<reqwest::Client, String>,
+    }
+
+    impl App {
+        fn new(folder: &std::path::Path) -> Self {
+            App {
+                state: State::new(Some(Language::ENGLISH)),
+                form: Form::new(folder.to_owned()),
+                session: Session::new(),
+                chrome: Chrome::default(),
+                client: transfer::http_client().map_err(|e| e.to_string()),
+            }
+        }
+
+        fn parts(&mut self) -> Parts<'_> {
+            Parts {
+                state: &mut self.state,
+                form: &mut self.form,
+                session: &mut self.session,
+                chrome: &mut self.chrome,
+                client: &self.client,
+            }
+        }
+
+        fn step(&mut self, command: Command) -> Vec<Effect> {
+            step(&mut self.parts(), command)
+        }
+
+        fn receive(&mut self, message: Message) -> (Vec<Effect>, Option<Command>) {
+            let mut fx = Vec::new();
+            let follow_up = received(&mut self.parts(), message, &mut fx);
+            (fx, follow_up)
+        }
+
+        /// The transfer `effects` start, with its plan.
+        fn transfer(effects: &[Effect]) -> Option<&Plan> {
+            effects.iter().find_map(|e| match e {
+                Effect::Transfer { plan, .. } => Some(&**plan),
+                _ => None,
+            })
+        }
+    }
+
+    /// An upload link to `key` signed a minute ago, valid for an hour.
+    fn upload_link(key: &str) -> String {
+        let signed = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
+        let date = signed.strftime("%Y%m%dT%H%M%SZ");
+        let day = signed.strftime("%Y%m%d");
+        format!(
+            "https://bucket.s3.eu-west-1.amazonaws.com/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F{day}%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date={date}&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&x-id=PutObject&X-Amz-Signature=0123abcd"
+        )
+    }
+
+    fn success() -> Outcome {
+        Outcome::Succeeded(Box::new(Success {
+            status: 200,
+            bytes: 4,
+            elapsed: Duration::from_millis(20),
+            response: ResponseFacts::default(),
+            saved_to: None,
+            verification: transfer::Verification::Verified("ok".into()),
+            connections: 1,
+            connections_reason: None,
+            single_stream_reason: None,
+            hash_tail: None,
+        }))
+    }
+
+    fn refused(code: &str) -> Outcome {
+        let body = format!("<Error><Code>{code}</Code><Message>no</Message></Error>");
+        Outcome::Refused(Box::new(Refusal {
+            status: 403,
+            reason: "Forbidden".into(),
+            body: ErrorBody::parse(body.as_bytes()),
+            response: ResponseFacts::default(),
+            bytes_sent: 4,
+            sent_despite_checksum: false,
+        }))
+    }
+
+    /// Paste, choose a file, hear that it is there: ready to send.
+    fn ready_to_upload(app: &mut App, dir: &std::path::Path) -> PathBuf {
+        let file = dir.join("report.csv");
+        std::fs::write(&file, b"a,b\n").unwrap();
+        let fx = app.step(Command::LinkPasted(format!(
+            "  <{}>\n",
+            upload_link("reports/report.csv")
+        )));
+        assert!(app.form.link().is_ok(), "the pasted link reads");
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::CheckDestination { .. })),
+            "{fx:?}"
+        );
+        let fx = app.step(Command::FileChosen(file.clone()));
+        let path = file.display().to_string();
+        assert!(
+            matches!(fx.as_slice(), [Effect::CheckFile(p)] if *p == path),
+            "{fx:?}"
+        );
+        assert_eq!(app.form.operation(), Operation::Put);
+        let (fx, follow_up) =
+            app.receive(Message::FileChecked(path, FileState::File { len_bytes: 4 }));
+        assert!(
+            fx.is_empty() && follow_up.is_none(),
+            "no signed header asks for digests"
+        );
+        file
+    }
+
+    #[test]
+    fn paste_choose_send_succeed_then_use_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(dir.path());
+        let file = ready_to_upload(&mut app, dir.path());
+
+        let fx = app.step(Command::Start);
+        let plan = App::transfer(&fx).expect("the transfer starts");
+        assert_eq!(plan.header("Content-Type"), Some("text/csv"));
+        assert!(app.session.run.is_running());
+        // A second press while it runs starts nothing.
+        assert!(App::transfer(&app.step(Command::Start)).is_none());
+
+        let (fx, _) = app.receive(Message::Finished(success(), None));
+        assert!(app.form.done, "a success leaves the form done");
+        assert!(matches!(app.session.run, RunState::Finished { .. }));
+        assert_eq!(app.session.history.len(), 1);
+        assert!(
+            fx.iter().any(|e| matches!(e, Effect::CheckFile(_))),
+            "the file is looked at again: {fx:?}"
+        );
+        assert!(
+            App::transfer(&app.step(Command::Start)).is_none(),
+            "done: Enter does nothing"
+        );
+
+        // Something else, then "use again" brings the same link, file and type back.
+        app.form.link_text.clear();
+        app.step(Command::LinkEdited);
+        app.form.upload.content_type = ContentTypeChoice::none();
+        let fx = app.step(Command::UseAgain(0));
+        assert_eq!(
+            app.form.link().as_ref().ok().map(|l| l.key.clone()),
+            Some(Some("reports/report.csv".into()))
+        );
+        assert_eq!(app.form.upload.path, file.display().to_string());
+        assert_eq!(
+            app.form.upload.content_type.header_value(),
+            Some("text/csv")
+        );
+        assert!(
+            fx.iter().any(|e| matches!(e, Effect::CheckFile(_))),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_explained_and_its_fix_sends_again_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(dir.path());
+        ready_to_upload(&mut app, dir.path());
+        app.step(Command::Start);
+        app.receive(Message::Finished(refused("SignatureDoesNotMatch"), None));
+        let RunState::Finished { explained, .. } = &app.session.run else {
+            panic!("finished");
+        };
+        assert!(explained.is_some(), "the refusal is explained");
+        assert!(!app.form.done, "a refusal leaves the form to send again");
+        // The file is looked at again after each transfer; until then nothing is sent.
+        assert!(App::transfer(&app.step(Command::ApplyFix(Fix::SendWithoutContentType))).is_none());
+        let path = app.form.upload.path.clone();
+        app.receive(Message::FileChecked(path, FileState::File { len_bytes: 4 }));
+
+        let fx = app.step(Command::ApplyFix(Fix::SendWithoutContentType));
+        let plan = App::transfer(&fx).expect("sent again");
+        assert_eq!(plan.header("Content-Type"), None, "without the file type");
+        assert!(matches!(plan.payload, Payload::Upload { len_bytes: 4, .. }));
+    }
+
+    #[test]
+    fn closing_while_running_cancels_and_closes_once_it_has_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(dir.path());
+        ready_to_upload(&mut app, dir.path());
+        let fx = app.step(Command::Start);
+        let Some(Effect::Transfer { cancel, .. }) =
+            fx.iter().find(|e| matches!(e, Effect::Transfer { .. }))
+        else {
+            panic!("started: {fx:?}");
+        };
+        app.chrome.confirm_close = true;
+        app.step(Command::CloseAndCancel);
+        assert!(cancel.is_cancelled(), "the transfer is told to stop");
+        assert!(
+            app.chrome.closing && !app.chrome.close_now,
+            "it waits for the clean-up"
+        );
+        app.receive(Message::Finished(Outcome::Cancelled, None));
+        assert!(
+            app.chrome.close_now,
+            "and closes when the transfer has stopped"
+        );
+
+        // Idle, the window closes at once.
+        let mut idle = App::new(dir.path());
+        idle.step(Command::CloseAndCancel);
+        assert!(idle.chrome.close_now);
+    }
+
+    #[test]
+    fn a_broken_paste_a_missing_file_and_no_network_stop_before_sending() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(dir.path());
+        app.step(Command::LinkPasted("not a link at all".into()));
+        assert!(app.form.link().is_err());
+        assert!(App::transfer(&app.step(Command::Start)).is_none());
+
+        let mut app = App::new(dir.path());
+        ready_to_upload(&mut app, dir.path());
+        let path = app.form.upload.path.clone();
+        app.receive(Message::FileChecked(
+            path,
+            FileState::Missing("gone".into()),
+        ));
+        assert!(
+            App::transfer(&app.step(Command::Start)).is_none(),
+            "no file, nothing sent"
+        );
+
+        let mut app = App::new(dir.path());
+        app.client = Err("no client here".into());
+        ready_to_upload(&mut app, dir.path());
+        assert!(App::transfer(&app.step(Command::Start)).is_none());
+        assert!(
+            matches!(
+                &app.session.run,
+                RunState::Finished {
+                    outcome: Outcome::Failed(_),
+                    ..
+                }
+            ),
+            "said as a failure, not a silent button"
+        );
+    }
+
+    #[test]
+    fn background_answers_for_an_old_path_or_name_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(dir.path());
+        ready_to_upload(&mut app, dir.path());
+        app.receive(Message::FileChecked(
+            "/elsewhere/old.csv".into(),
+            FileState::Folder,
+        ));
+        assert_eq!(
+            app.form.upload.state,
+            Some(FileState::File { len_bytes: 4 })
+        );
+        // A dialog's choice and "keep both" come back as the command a person would give.
+        let (_, follow_up) = app.receive(Message::FilePicked(DialogResult::Chosen(
+            dir.path().join("b.csv"),
+        )));
+        assert_eq!(
+            follow_up,
+            Some(Command::FileChosen(dir.path().join("b.csv")))
+        );
+        let (_, follow_up) = app.receive(Message::FreeName("report (1).csv".into()));
+        assert_eq!(follow_up, Some(Command::DestinationEdited));
     }
 }
