@@ -45,8 +45,7 @@ impl PresignDeskApp {
             chrome: Chrome::reporting(launch.report_timing.map(Report::new)),
             runtime: Runtime::new(runtime),
         };
-        app.form.link_text = launch.url.unwrap_or_default();
-        app.apply(Command::LinkEdited);
+        app.apply(Command::LinkTyped(launch.url.unwrap_or_default()));
         app.apply(Command::DestinationEdited);
         if let Some(file) = launch.file {
             app.apply(Command::FileChosen(file));
@@ -229,12 +228,12 @@ impl PresignDeskApp {
         let operation = self.form.operation();
         // Notes about sending no longer apply once a result says what happened.
         let settled = self.form.done || matches!(self.session.run, RunState::Finished { .. });
-        let form = &mut self.form;
+        let form = &self.form;
         let chrome = &self.chrome;
         ui.add_enabled_ui(!running, |ui| {
             link_panel::link_ui(
                 ui,
-                &mut form.link_text,
+                &form.link_text,
                 &form.link,
                 form.post.as_ref(),
                 now,
@@ -251,7 +250,7 @@ impl PresignDeskApp {
             match operation {
                 Operation::Put => file_panel::upload_ui(
                     ui,
-                    &mut form.upload,
+                    &form.upload,
                     link,
                     chrome.dialog_unavailable,
                     settled,
@@ -263,7 +262,7 @@ impl PresignDeskApp {
                     }
                     file_panel::download_ui(
                         ui,
-                        &mut form.download,
+                        &form.download,
                         chrome.dialog_unavailable,
                         form.done,
                         commands,
@@ -358,7 +357,7 @@ impl PresignDeskApp {
                 ui,
                 &self.form.link,
                 operation,
-                &mut self.form.upload.content_type,
+                &self.form.upload.content_type,
                 commands,
             );
         });

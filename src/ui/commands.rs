@@ -104,7 +104,10 @@ pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
     // A note says what the last action did; the next action replaces it.
     chrome.notice = None;
     match command {
-        Command::LinkEdited => link_edited(form, session, chrome, &mut fx),
+        Command::LinkTyped(text) => {
+            form.link_text = text;
+            link_edited(form, session, chrome, &mut fx);
+        }
         Command::PasteLink => chrome.request_paste(),
         Command::LinkPasted(text) => {
             form.paste(&text);
@@ -124,16 +127,36 @@ pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
             form.done = false;
             session.clear_result();
         }
-        Command::FileEdited => file_edited(form, chrome, &mut fx),
+        Command::FileTyped(text) => {
+            form.upload.path = text;
+            file_edited(form, chrome, &mut fx);
+        }
         Command::FileChosen(path) => file_chosen(form, chrome, path, &mut fx),
-        Command::RequestEdited => form.content_type_edited(),
+        Command::ContentTypeTyped(value) => {
+            form.upload.content_type.value = value;
+            form.content_type_edited();
+        }
+        Command::SendNoContentType(none) => {
+            form.upload.content_type.send_header = !none;
+            form.content_type_edited();
+        }
+        Command::HeaderTyped(name, value) => {
+            form.header_typed(name, value);
+            form.content_type_edited();
+        }
         Command::PickFile => pick_file(form, &mut fx),
         Command::PickFolder => fx.push(Effect::Pick {
             folder: true,
             start_in: Some(crate::prepare::file_path(&form.download.folder)),
         }),
-        Command::NameEdited | Command::DestinationEdited => {
-            destination_edited(form, chrome, command == Command::NameEdited, &mut fx)
+        Command::DestinationEdited => destination_edited(form, chrome, false, &mut fx),
+        Command::FolderTyped(folder) => {
+            form.download.folder = folder;
+            destination_edited(form, chrome, false, &mut fx);
+        }
+        Command::NameTyped(name) => {
+            form.download.name = name;
+            destination_edited(form, chrome, true, &mut fx);
         }
         Command::ReplaceExisting => form.download.replace_existing = true,
         Command::KeepBoth => fx.push(Effect::FindFreeName {
@@ -639,8 +662,7 @@ mod tests {
         );
 
         // Something else, then "use again" brings the same link, file and type back.
-        app.form.link_text.clear();
-        app.step(Command::LinkEdited);
+        app.step(Command::LinkTyped(String::new()));
         app.form.upload.content_type = ContentTypeChoice::none();
         let fx = app.step(Command::UseAgain(0));
         assert_eq!(
@@ -770,5 +792,47 @@ mod tests {
         );
         let (_, follow_up) = app.receive(Message::FreeName("report (1).csv".into()));
         assert_eq!(follow_up, Some(Command::DestinationEdited));
+    }
+
+    #[test]
+    fn typed_text_reaches_the_form_only_through_commands_and_keeps_it_consistent() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::new(dir.path());
+        let link = upload_link("reports/q3.csv").replace("x-id=PutObject", "x-id=GetObject");
+        app.step(Command::LinkTyped(link.clone()));
+        assert_eq!(app.form.link_text, link);
+        assert_eq!(
+            app.form.download.name, "q3.csv",
+            "the name follows the link"
+        );
+        let fx = app.step(Command::NameTyped("mine.csv".into()));
+        assert_eq!(app.form.download.name, "mine.csv");
+        assert!(
+            matches!(fx.as_slice(), [Effect::CheckDestination { name, .. }] if name == "mine.csv"),
+            "{fx:?}"
+        );
+        // Typed, the name no longer follows the link.
+        app.step(Command::LinkTyped(link.replace("q3.csv", "q4.csv")));
+        assert_eq!(app.form.download.name, "mine.csv");
+        let fx = app.step(Command::FolderTyped("/elsewhere".into()));
+        assert!(
+            matches!(fx.as_slice(), [Effect::CheckDestination { folder, .. }] if folder == "/elsewhere"),
+            "{fx:?}"
+        );
+
+        app.step(Command::HeaderTyped("x-amz-acl".into(), "private".into()));
+        app.step(Command::HeaderTyped(
+            "X-Amz-Acl".into(),
+            "public-read".into(),
+        ));
+        assert_eq!(
+            app.form.upload.headers,
+            [("x-amz-acl".to_owned(), "public-read".to_owned())],
+            "one value per header, whatever the case typed"
+        );
+        app.step(Command::ContentTypeTyped("text/plain".into()));
+        app.step(Command::SendNoContentType(true));
+        assert_eq!(app.form.upload.content_type.value, "text/plain");
+        assert_eq!(app.form.upload.content_type.header_value(), None);
     }
 }

@@ -217,7 +217,7 @@ pub fn choices_ui(
     ui: &mut egui::Ui,
     link: &Result<PresignedLink, LinkError>,
     operation: Operation,
-    content_type: &mut ContentTypeChoice,
+    content_type: &ContentTypeChoice,
     commands: &mut Vec<Command>,
 ) {
     if link.as_ref().is_ok_and(|l| l.operation.is_some()) {
@@ -230,16 +230,17 @@ pub fn choices_ui(
         ui.add_enabled_ui(content_type.send_header, |ui| {
             ui.horizontal(|ui| {
                 let label = ui.label(tr(T::ContentTypeLabel));
+                let mut value = content_type.value.clone();
                 let edited = ui
                     .add(
-                        egui::TextEdit::singleline(&mut content_type.value)
+                        egui::TextEdit::singleline(&mut value)
                             .desired_width(f32::INFINITY)
                             .font(egui::TextStyle::Monospace),
                     )
                     .labelled_by(label.id)
                     .changed();
                 if edited {
-                    commands.push(Command::RequestEdited);
+                    commands.push(Command::ContentTypeTyped(value));
                 }
             });
         });
@@ -248,8 +249,7 @@ pub fn choices_ui(
             .checkbox(&mut send_none, tr(T::SendNoContentType))
             .changed()
         {
-            content_type.send_header = !send_none;
-            commands.push(Command::RequestEdited);
+            commands.push(Command::SendNoContentType(send_none));
         }
     });
 }

@@ -38,7 +38,7 @@ pub fn operation_ui(
 /// says what happened, and notes about sending no longer apply.
 pub fn upload_ui(
     ui: &mut egui::Ui,
-    upload: &mut UploadForm,
+    upload: &UploadForm,
     link: Option<&PresignedLink>,
     dialog_unavailable: bool,
     settled: bool,
@@ -50,11 +50,12 @@ pub fn upload_ui(
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         let label = ui.label(tr(T::FilePathLabel));
-        let edit = egui::TextEdit::singleline(&mut upload.path)
+        let mut path = upload.path.clone();
+        let edit = egui::TextEdit::singleline(&mut path)
             .hint_text(tr(T::FileHint))
             .desired_width(f32::INFINITY);
         if ui.add(edit).labelled_by(label.id).changed() {
-            commands.push(Command::FileEdited);
+            commands.push(Command::FileTyped(path));
         }
     });
     if dialog_unavailable {
@@ -78,7 +79,7 @@ pub fn upload_ui(
 /// PresignDesk fills in from the file, marked so.
 fn signed_headers_ui(
     ui: &mut egui::Ui,
-    upload: &mut UploadForm,
+    upload: &UploadForm,
     link: &PresignedLink,
     commands: &mut Vec<Command>,
 ) {
@@ -109,22 +110,17 @@ fn signed_headers_ui(
                     ui.weak(note);
                 }
                 None => {
-                    let at = match upload
+                    let mut value = upload
                         .headers
                         .iter()
-                        .position(|(n, _)| n.eq_ignore_ascii_case(&header.name))
-                    {
-                        Some(at) => at,
-                        None => {
-                            upload.headers.push((header.name.clone(), String::new()));
-                            upload.headers.len() - 1
-                        }
-                    };
-                    let edit = egui::TextEdit::singleline(&mut upload.headers[at].1)
+                        .find(|(n, _)| n.eq_ignore_ascii_case(&header.name))
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default();
+                    let edit = egui::TextEdit::singleline(&mut value)
                         .desired_width(220.0)
                         .font(egui::TextStyle::Monospace);
                     if ui.add(edit).labelled_by(label.id).changed() {
-                        commands.push(Command::RequestEdited);
+                        commands.push(Command::HeaderTyped(header.name.clone(), value));
                     }
                 }
             }
@@ -217,7 +213,7 @@ pub fn set_aside_ui(ui: &mut egui::Ui, file: &str, link: Option<&PresignedLink>)
 /// one just downloaded.
 pub fn download_ui(
     ui: &mut egui::Ui,
-    download: &mut DownloadForm,
+    download: &DownloadForm,
     dialog_unavailable: bool,
     done: bool,
     commands: &mut Vec<Command>,
@@ -228,10 +224,11 @@ pub fn download_ui(
         .show(ui, |ui| {
             let label = ui.label(tr(T::FolderLabel));
             ui.horizontal(|ui| {
-                let edit = egui::TextEdit::singleline(&mut download.folder)
+                let mut folder = download.folder.clone();
+                let edit = egui::TextEdit::singleline(&mut folder)
                     .desired_width((ui.available_width() - 140.0).max(160.0));
                 if ui.add(edit).labelled_by(label.id).changed() {
-                    commands.push(Command::DestinationEdited);
+                    commands.push(Command::FolderTyped(folder));
                 }
                 if ui.button(tr(T::ChooseFolder)).clicked() {
                     commands.push(Command::PickFolder);
@@ -240,10 +237,11 @@ pub fn download_ui(
             ui.end_row();
 
             let label = ui.label(tr(T::FileNameLabel));
-            let edit = egui::TextEdit::singleline(&mut download.name)
+            let mut name = download.name.clone();
+            let edit = egui::TextEdit::singleline(&mut name)
                 .desired_width((ui.available_width()).clamp(160.0, 320.0));
             if ui.add(edit).labelled_by(label.id).changed() {
-                commands.push(Command::NameEdited);
+                commands.push(Command::NameTyped(name));
             }
             ui.end_row();
         });

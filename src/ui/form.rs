@@ -160,6 +160,19 @@ impl Form {
     }
 
     /// The file type to send was changed by hand.
+    /// The value typed for the signed header `name` (kept in the order first typed).
+    pub fn header_typed(&mut self, name: String, value: String) {
+        match self
+            .upload
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+        {
+            Some((_, old)) => *old = value,
+            None => self.upload.headers.push((name, value)),
+        }
+    }
+
     pub fn content_type_edited(&mut self) {
         self.done = false;
     }

@@ -10,7 +10,7 @@ use crate::text::{T, tr};
 /// The link field and its verdict.
 pub fn link_ui(
     ui: &mut egui::Ui,
-    text: &mut String,
+    text: &str,
     link: &Result<PresignedLink, LinkError>,
     post: Option<&Result<crate::post::PostForm, crate::post::FormError>>,
     now: Timestamp,
@@ -28,12 +28,13 @@ pub fn link_ui(
         })
         .inner;
     // A long link scrolls inside its field rather than pushing the rest off the screen.
+    let mut text = text.to_owned();
     let response = egui::ScrollArea::vertical()
         .id_salt("link-field")
         .max_height(66.0)
         .show(ui, |ui| {
             ui.add(
-                egui::TextEdit::multiline(text)
+                egui::TextEdit::multiline(&mut text)
                     .hint_text(tr(T::LinkHint))
                     .desired_rows(2)
                     .desired_width(f32::INFINITY)
@@ -49,7 +50,7 @@ pub fn link_ui(
         .inner;
     report_control(ui, tr(T::LinkLabel), &response);
     if response.changed() {
-        commands.push(Command::LinkEdited);
+        commands.push(Command::LinkTyped(text));
     }
     match post {
         Some(Ok(form)) => {

@@ -29,8 +29,8 @@ use crate::text::{Language, T, tr};
 /// Something the person asked for while the window was drawn; applied once drawing is done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// The link text changed.
-    LinkEdited,
+    /// The person typed in the link field: its whole new text.
+    LinkTyped(String),
     /// Put the clipboard's text in the link field (the Paste button).
     PasteLink,
     /// Text arrived from the clipboard for the link field.
@@ -41,20 +41,26 @@ pub enum Command {
     OperationChosen(Operation),
     /// The tester overrode the operation a link states (in the details).
     OperationOverridden(Operation),
-    /// The upload path changed (typed).
-    FileEdited,
+    /// The person typed the upload path: its whole new text.
+    FileTyped(String),
     /// A file was dropped or chosen for upload.
     FileChosen(PathBuf),
-    /// The file type or a signed header's value was changed by hand.
-    RequestEdited,
+    /// The tester typed the file type to send.
+    ContentTypeTyped(String),
+    /// The tester chose to send no file type (`true`) or the one typed (`false`).
+    SendNoContentType(bool),
+    /// The person typed the value of the signed header named first.
+    HeaderTyped(String, String),
     /// Open the file chooser.
     PickFile,
     /// Open the folder chooser.
     PickFolder,
-    /// The download folder changed.
+    /// The download folder or name changed (chosen, found free, or at start).
     DestinationEdited,
+    /// The person typed the download folder.
+    FolderTyped(String),
     /// The person typed a download name; it stops following the link.
-    NameEdited,
+    NameTyped(String),
     /// Replace the file that has the download's name.
     ReplaceExisting,
     /// Pick a free name beside the existing file.
