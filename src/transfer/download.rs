@@ -81,6 +81,18 @@ enum Step {
 }
 
 /// What every request of a download sends and reports to: the same for all its attempts.
+/// What a download in one stream knows when its last byte has arrived.
+struct OneStream {
+    status: u16,
+    expected_total: Option<u64>,
+    /// The ETag an attempt resumed from, the whole object's.
+    resume_from: Option<String>,
+    resumed: bool,
+    facts: ResponseFacts,
+    started: Instant,
+    last_byte: Instant,
+}
+
 pub(super) struct Request<'a> {
     pub client: &'a reqwest::Client,
     pub url: reqwest::Url,
@@ -104,9 +116,10 @@ impl DownloadState {
         }
     }
 
+    /// One attempt: ask, then stream the answer into the file (or hand a large one to the
+    /// ranges), verify and put it in place.
     async fn request(&mut self, fixed: &Request<'_>) -> Result<Step, TransferError> {
         let Request {
-            client,
             target,
             options,
             meter,
@@ -124,29 +137,10 @@ impl DownloadState {
             self.resume_etag = None;
         }
         let resume_from = self.resume_etag.clone().filter(|_| self.received > 0);
-        let mut request = client.get(fixed.url.clone()).headers(fixed.headers.clone());
-        if let Some(etag) = &resume_from {
-            // Continue where the last attempt stopped, only if the object is still the same.
-            request = request
-                .header(RANGE, format!("bytes={}-", self.received))
-                .header(IF_MATCH, etag.as_str());
-        }
-        meter.touch();
         let asked = Instant::now();
-        let (mut response, facts) = match send(request).await? {
-            Answer::Accepted(response, facts) => (response, facts),
-            Answer::Refused(outcome) => {
-                if let Outcome::Refused(refusal) = &outcome
-                    && refusal.status == 412
-                    && resume_from.is_some()
-                {
-                    // Changed on the server since the first attempt: start over.
-                    self.restart().await?;
-                    self.resume_etag = None;
-                    return Err(TransferError::Network(refusal.reason.clone()));
-                }
-                return Ok(Step::Done(outcome));
-            }
+        let (mut response, facts) = match self.ask(fixed, resume_from.as_deref()).await? {
+            Ok(answer) => answer,
+            Err(outcome) => return Ok(Step::Done(outcome)),
         };
         let status = response.status();
         if self.destination.is_none() {
@@ -160,17 +154,6 @@ impl DownloadState {
                 .content_range
                 .as_deref()
                 .is_some_and(|r| r.starts_with(&format!("bytes {}-", self.received)));
-        if !resumed {
-            self.restart().await?;
-            self.resume_etag = facts
-                .etag
-                .clone()
-                .filter(|_| facts.accept_ranges.as_deref() == Some("bytes"));
-            // The headers already say whether there is an MD5 to compare with; hashing without
-            // one would only slow the download.
-            self.unverifiable = verify::server_md5(&facts).err();
-        }
-        let hashing = options.verify && self.unverifiable.is_none();
         let expected_total = if resumed {
             facts
                 .content_range
@@ -180,14 +163,9 @@ impl DownloadState {
         } else {
             response.content_length()
         };
-        if !resumed && let Some(total) = expected_total {
-            check_free_space(destination, total).await?;
-        }
-        if self.partial.is_none() {
-            let (partial, file) = PartialFile::create(destination, meter.reporter()).await?;
-            self.partial = Some(partial);
-            self.writer = Some(tokio::io::BufWriter::with_capacity(IO_BUFFER_BYTES, file));
-        }
+        self.ready_file(&facts, resumed, expected_total, destination, meter)
+            .await?;
+        let hashing = options.verify && self.unverifiable.is_none();
         if let Some(etag) = facts.etag.clone()
             && let Some(total) = expected_total
             && !resumed
@@ -215,6 +193,96 @@ impl DownloadState {
             self.hasher = Some(Hasher::of_bytes());
         }
         meter.start(expected_total, self.received);
+        let last_byte = self.stream(&mut response, meter, destination).await?;
+        let done = OneStream {
+            status: status.as_u16(),
+            expected_total,
+            resume_from,
+            resumed,
+            facts,
+            started,
+            last_byte,
+        };
+        self.finish_one_stream(options, done, destination, replace_existing)
+            .await
+    }
+
+    /// The partial file ready for this answer's bytes: started over unless the answer resumes
+    /// (the ETag kept for a later resume, the MD5's availability noted), room for the whole
+    /// object checked, the file made on the first answer.
+    async fn ready_file(
+        &mut self,
+        facts: &ResponseFacts,
+        resumed: bool,
+        expected_total: Option<u64>,
+        destination: &Path,
+        meter: &Meter,
+    ) -> Result<(), TransferError> {
+        if !resumed {
+            self.restart().await?;
+            self.resume_etag = facts
+                .etag
+                .clone()
+                .filter(|_| facts.accept_ranges.as_deref() == Some("bytes"));
+            // The headers already say whether there is an MD5 to compare with; hashing without
+            // one would only slow the download.
+            self.unverifiable = verify::server_md5(facts).err();
+            if let Some(total) = expected_total {
+                check_free_space(destination, total).await?;
+            }
+        }
+        if self.partial.is_none() {
+            let (partial, file) = PartialFile::create(destination, meter.reporter()).await?;
+            self.partial = Some(partial);
+            self.writer = Some(tokio::io::BufWriter::with_capacity(IO_BUFFER_BYTES, file));
+        }
+        Ok(())
+    }
+
+    /// Sends the GET (from `resume_from`'s ETag on, where the last attempt stopped). The
+    /// server's refusal is the outcome; a 412 on a resume (the object changed since) starts the
+    /// file over and is retried as a network error.
+    async fn ask(
+        &mut self,
+        fixed: &Request<'_>,
+        resume_from: Option<&str>,
+    ) -> Result<Result<(reqwest::Response, ResponseFacts), Outcome>, TransferError> {
+        let mut request = fixed
+            .client
+            .get(fixed.url.clone())
+            .headers(fixed.headers.clone());
+        if let Some(etag) = resume_from {
+            // Continue where the last attempt stopped, only if the object is still the same.
+            request = request
+                .header(RANGE, format!("bytes={}-", self.received))
+                .header(IF_MATCH, etag);
+        }
+        fixed.meter.touch();
+        match send(request).await? {
+            Answer::Accepted(response, facts) => Ok(Ok((response, facts))),
+            Answer::Refused(outcome) => {
+                if let Outcome::Refused(refusal) = &outcome
+                    && refusal.status == 412
+                    && resume_from.is_some()
+                {
+                    // Changed on the server since the first attempt: start over.
+                    self.restart().await?;
+                    self.resume_etag = None;
+                    return Err(TransferError::Network(refusal.reason.clone()));
+                }
+                Ok(Err(outcome))
+            }
+        }
+    }
+
+    /// Writes the answer's body to the partial file (and the hasher), counting it; when the
+    /// last byte arrived.
+    async fn stream(
+        &mut self,
+        response: &mut reqwest::Response,
+        meter: &Meter,
+        destination: &Path,
+    ) -> Result<Instant, TransferError> {
         let write_error = write_failed(destination);
         let writer = self
             .writer
@@ -235,8 +303,18 @@ impl DownloadState {
         }
         writer.flush().await.map_err(&write_error)?;
         meter.finish();
-        let last_byte = Instant::now();
-        if let Some(expected) = expected_total
+        Ok(Instant::now())
+    }
+
+    /// A download in one stream has all its bytes: checked for length, verified, put in place.
+    async fn finish_one_stream(
+        &mut self,
+        options: &Options,
+        done: OneStream,
+        destination: &Path,
+        replace_existing: bool,
+    ) -> Result<Step, TransferError> {
+        if let Some(expected) = done.expected_total
             && self.received != expected
         {
             return Err(TransferError::Truncated {
@@ -244,10 +322,11 @@ impl DownloadState {
                 received: self.received,
             });
         }
+        let facts = done.facts;
         // Verify against the whole object's ETag (the first answer's when resumed).
         let whole = ResponseFacts {
-            etag: resume_from.clone().or_else(|| facts.etag.clone()),
-            content_md5: facts.content_md5.clone().filter(|_| !resumed),
+            etag: done.resume_from.or_else(|| facts.etag.clone()),
+            content_md5: facts.content_md5.clone().filter(|_| !done.resumed),
             ..facts.clone()
         };
         let hasher = self.hasher.take();
@@ -255,12 +334,12 @@ impl DownloadState {
         let verification = self
             .verification(options, hasher, &whole, destination)
             .await?;
-        let hash_tail = hashed.then(|| last_byte.elapsed());
+        let hash_tail = hashed.then(|| done.last_byte.elapsed());
         self.put_in_place(destination, replace_existing).await?;
         Ok(Step::Done(Outcome::Succeeded(Box::new(Success {
-            status: status.as_u16(),
+            status: done.status,
             bytes: self.received,
-            elapsed: started.elapsed(),
+            elapsed: done.started.elapsed(),
             response: facts,
             saved_to: Some(destination.to_owned()),
             verification,
