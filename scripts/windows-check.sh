@@ -9,6 +9,8 @@
 # left but the user's settings.
 #
 #   scripts/windows-check.sh               (builds the release: about 9 minutes on 2 cores)
+#   PROFILE=windows-check scripts/windows-check.sh   (as CI runs it: optimised without the
+#                                           release's whole-program optimisation)
 #   PROFILE=dev scripts/windows-check.sh   (builds faster, but the unoptimised programs make the
 #                                           tests under Wine slower: 36 minutes in all on 2 cores)
 #   SHOTS=DIR scripts/windows-check.sh     (keeps the window's screenshot in DIR)
