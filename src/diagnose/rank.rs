@@ -180,23 +180,11 @@ fn by_code(
         {
             one(said(Found::new(&kind::EXPIRY_TOO_LONG)))
         }
-        "AuthorizationQueryParametersError" | "AuthorizationHeaderMalformed" => body
-            .element("Region")
-            .map(str::to_owned)
-            .or_else(|| quoted_after(&message, "expecting"))
-            .map(|region| {
-                let signed = link
-                    .and_then(|l| l.region.clone())
-                    .or_else(|| attempt.form.and_then(|f| f.signer.region.clone()))
-                    .unwrap_or_default();
-                said(
-                    Found::new(&kind::WRONG_REGION)
-                        .with("region", region)
-                        .with("signed", signed),
-                )
-            })
-            .into_iter()
-            .collect(),
+        "AuthorizationQueryParametersError" | "AuthorizationHeaderMalformed" => {
+            wrong_region(attempt, answer, &message)
+                .into_iter()
+                .collect()
+        }
         "PermanentRedirect" | "TemporaryRedirect" => one(said(redirect(answer))),
         "InvalidRequest" if message.contains("aws4-hmac-sha256") => {
             one(said(Found::new(&kind::LEGACY_UNSUPPORTED)))
@@ -205,22 +193,7 @@ fn by_code(
             one(provider::not_found(link, body, Some(code)))
         }
         "RequestTimeTooSkewed" => clock::skew_causes(attempt.signed(), answer, now),
-        "AuthorizationPermissionMismatch" | "AuthorizationFailure" => {
-            // A SAS whose permissions say it was made for the other operation proves it.
-            match link
-                .and_then(|l| l.operation)
-                .filter(|m| *m != attempt.operation)
-            {
-                Some(made_for) => vec![
-                    Found::new(&kind::METHOD_STATED)
-                        .with("made_for", provider::operation_words(made_for))
-                        .with("used", provider::operation_words(attempt.operation))
-                        .proven(Basis::Link),
-                    provider::permission(attempt).possible(),
-                ],
-                None => one(provider::permission(attempt)),
-            }
-        }
+        "AuthorizationPermissionMismatch" | "AuthorizationFailure" => permission_mismatch(attempt),
         "SlowDown" | "InternalError" | "ServiceUnavailable" | "RequestTimeout" | "ServerBusy"
         | "OperationTimedOut" | "IncompleteBody" => {
             one(said(Found::new(&kind::RETRYABLE).with("code", code)))
@@ -230,6 +203,45 @@ fn by_code(
             signature::causes(attempt, body)
         }
         _ => Vec::new(),
+    }
+}
+
+/// The region the server expects (in its `Region` element or its message) against the one the
+/// link or the form was signed for.
+fn wrong_region(attempt: &Attempt<'_>, answer: &Answer<'_>, message: &str) -> Option<Found> {
+    let region = answer
+        .body
+        .element("Region")
+        .map(str::to_owned)
+        .or_else(|| quoted_after(message, "expecting"))?;
+    let signed = attempt
+        .link
+        .and_then(|l| l.region.clone())
+        .or_else(|| attempt.form.and_then(|f| f.signer.region.clone()))
+        .unwrap_or_default();
+    Some(said(
+        Found::new(&kind::WRONG_REGION)
+            .with("region", region)
+            .with("signed", signed),
+    ))
+}
+
+/// Azure's permission refusals: a SAS whose permissions say it was made for the other
+/// operation proves it; otherwise the permissions are the cause.
+fn permission_mismatch(attempt: &Attempt<'_>) -> Vec<Found> {
+    match attempt
+        .link
+        .and_then(|l| l.operation)
+        .filter(|m| *m != attempt.operation)
+    {
+        Some(made_for) => vec![
+            Found::new(&kind::METHOD_STATED)
+                .with("made_for", provider::operation_words(made_for))
+                .with("used", provider::operation_words(attempt.operation))
+                .proven(Basis::Link),
+            provider::permission(attempt).possible(),
+        ],
+        None => vec![provider::permission(attempt)],
     }
 }
 

@@ -1,5 +1,7 @@
 //! Running a plan: attempts with backoff, the stall watchdog, cancel, and the outcome.
 
+use reqwest::header::HeaderMap;
+
 use super::download::{DownloadState, Request, Target};
 use super::http::{extra_headers, wire_url};
 use super::meter::Meter;
@@ -40,92 +42,23 @@ pub async fn run_with(
         let mut attempt = 1;
         loop {
             let meter = Meter::new(attempt, report.clone());
-            let one = async {
-                match &plan.payload {
-                    Payload::Upload { path, len_bytes } => {
-                        let sent = upload(
-                            client,
-                            url.clone(),
-                            headers.clone(),
-                            path,
-                            *len_bytes,
-                            options,
-                            &meter,
-                        )
-                        .await;
-                        match sent {
-                            Ok(Outcome::Refused(mut refusal)) => {
-                                refusal.bytes_sent = meter.bytes();
-                                refusal.sent_despite_checksum = sent_despite_checksum;
-                                Ok(Outcome::Refused(refusal))
-                            }
-                            other => other,
-                        }
-                    }
-                    Payload::Post {
-                        path,
-                        len_bytes,
-                        fields,
-                        file_field,
-                        file_type,
-                    } => {
-                        let form = super::post::Form {
-                            path,
-                            planned_len: *len_bytes,
-                            fields,
-                            file_field,
-                            file_type,
-                        };
-                        match super::post::post(client, url.clone(), &form, options, &meter).await {
-                            Ok(Outcome::Refused(mut refusal)) => {
-                                refusal.bytes_sent = meter.bytes();
-                                Ok(Outcome::Refused(refusal))
-                            }
-                            other => other,
-                        }
-                    }
-                    Payload::Download {
-                        destination,
-                        replace_existing,
-                        name_from_response,
-                    } => {
-                        let request = Request {
-                            client,
-                            url: url.clone(),
-                            headers: headers.clone(),
-                            target: Target {
-                                path: destination,
-                                replace_existing: *replace_existing,
-                                name_from_response: *name_from_response,
-                            },
-                            options,
-                            meter: &meter,
-                            expires_at: plan.expires_at,
-                        };
-                        download.attempt(&request).await
-                    }
-                }
+            let once = Once {
+                client,
+                plan,
+                url: &url,
+                headers: &headers,
+                options,
+                meter: &meter,
+                sent_despite_checksum,
             };
+            let one = once.run(&mut download);
             let result = tokio::select! {
                 result = one => result,
                 () = meter.stalled(options.stall_timeout) => {
                     Err(TransferError::Stalled(options.stall_timeout.as_secs()))
                 }
             };
-            let retry_reason = match &result {
-                Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => {
-                    Some(RetryReason::Refused {
-                        status: refusal.status,
-                        code: refusal
-                            .body
-                            .code
-                            .clone()
-                            .unwrap_or_else(|| refusal.reason.clone()),
-                    })
-                }
-                Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
-                _ => None,
-            };
+            let retry_reason = retry_reason(&result);
             let expired = plan
                 .expires_at
                 .is_some_and(|at| at <= jiff::Timestamp::now());
@@ -152,5 +85,110 @@ pub async fn run_with(
             Ok(outcome) => outcome,
             Err(error) => Outcome::Failed(error),
         },
+    }
+}
+
+/// One attempt of a plan, with what every attempt shares.
+struct Once<'a> {
+    client: &'a reqwest::Client,
+    plan: &'a Plan,
+    url: &'a reqwest::Url,
+    headers: &'a HeaderMap,
+    options: &'a Options,
+    meter: &'a Meter,
+    /// The upload goes although the file cannot match a checksum the link fixes.
+    sent_despite_checksum: bool,
+}
+
+impl Once<'_> {
+    /// Sends the request once; a refusal carries the bytes sent before it. A download keeps
+    /// what it received in `download` for the next attempt to resume.
+    async fn run(self, download: &mut DownloadState) -> Result<Outcome, TransferError> {
+        let Once {
+            client,
+            plan,
+            url,
+            headers,
+            options,
+            meter,
+            sent_despite_checksum,
+        } = self;
+        let sent = match &plan.payload {
+            Payload::Upload { path, len_bytes } => {
+                upload(
+                    client,
+                    url.clone(),
+                    headers.clone(),
+                    path,
+                    *len_bytes,
+                    options,
+                    meter,
+                )
+                .await
+            }
+            Payload::Post {
+                path,
+                len_bytes,
+                fields,
+                file_field,
+                file_type,
+            } => {
+                let form = super::post::Form {
+                    path,
+                    planned_len: *len_bytes,
+                    fields,
+                    file_field,
+                    file_type,
+                };
+                super::post::post(client, url.clone(), &form, options, meter).await
+            }
+            Payload::Download {
+                destination,
+                replace_existing,
+                name_from_response,
+            } => {
+                let request = Request {
+                    client,
+                    url: url.clone(),
+                    headers: headers.clone(),
+                    target: Target {
+                        path: destination,
+                        replace_existing: *replace_existing,
+                        name_from_response: *name_from_response,
+                    },
+                    options,
+                    meter,
+                    expires_at: plan.expires_at,
+                };
+                return download.attempt(&request).await;
+            }
+        };
+        match sent {
+            Ok(Outcome::Refused(mut refusal)) => {
+                refusal.bytes_sent = meter.bytes();
+                refusal.sent_despite_checksum = sent_despite_checksum;
+                Ok(Outcome::Refused(refusal))
+            }
+            other => other,
+        }
+    }
+}
+
+/// Why an attempt's result is worth another attempt: a passing refusal (500, 503, SlowDown…)
+/// or a failure that may not happen again; `None` when it is not.
+fn retry_reason(result: &Result<Outcome, TransferError>) -> Option<RetryReason> {
+    match result {
+        Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => {
+            Some(RetryReason::Refused {
+                status: refusal.status,
+                code: refusal
+                    .body
+                    .code
+                    .clone()
+                    .unwrap_or_else(|| refusal.reason.clone()),
+            })
+        }
+        Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
+        _ => None,
     }
 }
