@@ -51,7 +51,7 @@ pub(super) async fn file_len(file: &Path) -> Result<u64, Stop> {
 
 /// The file type an upload sends: none with `--no-content-type`, the one typed with
 /// `--content-type`, else the one the link signs or the file's name suggests.
-pub(super) fn content_type(
+pub(super) fn file_type(
     none: bool,
     typed: Option<&str>,
     link: &PresignedLink,
@@ -210,15 +210,15 @@ mod tests {
         let link = link(PUT);
         let file = Path::new("q3.csv");
         assert_eq!(
-            content_type(true, Some("a/b"), &link, file).header_value(),
+            file_type(true, Some("a/b"), &link, file).header_value(),
             None
         );
         assert_eq!(
-            content_type(false, Some("a/b"), &link, file).header_value(),
+            file_type(false, Some("a/b"), &link, file).header_value(),
             Some("a/b")
         );
         assert_eq!(
-            content_type(false, None, &link, file).header_value(),
+            file_type(false, None, &link, file).header_value(),
             Some("text/csv")
         );
     }
@@ -229,7 +229,7 @@ mod tests {
         let file = dir.path().join("q3.csv");
         std::fs::write(&file, b"a,b\n1,2\n").unwrap();
         let link = link(PUT);
-        let choice = content_type(false, None, &link, &file);
+        let choice = file_type(false, None, &link, &file);
         // x-amz-acl is signed and not typed: stopped, naming it.
         let stop = upload(&link, &file, 8, &choice, &[]).await.unwrap_err();
         assert_eq!(stop.code, EXIT_BAD_INPUT);

@@ -36,7 +36,7 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         Ok(len) => len,
         Err(stop) => return stop.say(),
     };
-    let choice = plan::content_type(
+    let choice = plan::file_type(
         args.no_content_type,
         args.content_type.as_deref(),
         &link,

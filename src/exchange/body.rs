@@ -132,29 +132,28 @@ pub fn redact_text(text: &str) -> String {
     out
 }
 
-/// `text` with the value of every `param` (`name=`, any case) replaced.
+/// `text` with the value of every `param` (`name=`, lowercase, matched in any case) replaced.
 fn redact_param_values(text: &str, param: &str) -> String {
+    // ASCII lowercase keeps every byte offset: found in `lower`, cut in `text`.
+    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = find_param(rest, param) {
+    let mut done = 0;
+    while let Some(at) = find_param(text, &lower, param, done) {
         let value_start = at + param.len();
-        out.push_str(&rest[..value_start]);
+        out.push_str(&text[done..value_start]);
         out.push_str(REDACTED);
-        let value_len = rest[value_start..]
+        let value_len = text[value_start..]
             .find(|c: char| c == '&' || c == '<' || c == '"' || c.is_whitespace())
-            .unwrap_or(rest.len() - value_start);
-        rest = &rest[value_start + value_len..];
+            .unwrap_or(text.len() - value_start);
+        done = value_start + value_len;
     }
-    out.push_str(rest);
+    out.push_str(&text[done..]);
     out
 }
 
-/// Finds `param` (lowercase, matched in any case) where it starts a query parameter (not
-/// inside a longer name).
-fn find_param(text: &str, param: &str) -> Option<usize> {
-    // ASCII lowercase keeps every byte offset.
-    let lower = text.to_ascii_lowercase();
-    let mut from = 0;
+/// Where `param` starts a query parameter (not inside a longer name) in `text` at or after
+/// `from`, searched in `lower`, the same text in ASCII lowercase.
+fn find_param(text: &str, lower: &str, param: &str, mut from: usize) -> Option<usize> {
     while let Some(i) = lower[from..].find(param) {
         let at = from + i;
         let before = text[..at].chars().next_back();

@@ -83,3 +83,18 @@ fn entities_and_namespaced_names() {
     assert_eq!(body.code.as_deref(), Some("A&B"));
     assert_eq!(body.message.as_deref(), Some("<AB&bogus;"));
 }
+
+#[test]
+fn secret_parameters_in_a_body_are_redacted_in_any_case_and_every_time() {
+    let text = "GET /k?x-amz-security-token=tok1&X-GOOG-SIGNATURE=sig2&Sig=sig3 \
+                then ?X-Amz-Security-Token=tok4&notsig=kept&signature=sig5";
+    let out = redact_text(text);
+    for secret in ["tok1", "sig2", "sig3", "tok4", "sig5"] {
+        assert!(!out.contains(secret), "{secret} in {out}");
+    }
+    assert!(
+        out.contains("notsig=kept"),
+        "a longer name is not a secret's: {out}"
+    );
+    assert!(out.contains("x-amz-security-token=REDACTED&X-GOOG-SIGNATURE=REDACTED"));
+}
