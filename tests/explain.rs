@@ -735,8 +735,8 @@ fn every_change_to_the_query_on_the_way_is_proven_and_named() {
         (
             "a parameter decoded (a plus sign read as a space)",
             link.replace("a%2Bb", "a+b"),
-            "X-Amz-Meta-Note (decoded)",
-            "X-Amz-Meta-Note（デコードされた）",
+            "X-Amz-Meta-Note (its + became a space)",
+            "X-Amz-Meta-Note（「+」が空白に変わった）",
         ),
         (
             "a parameter dropped",

@@ -9,6 +9,7 @@ mod support;
 mod cli;
 mod doctor;
 mod explain;
+mod families;
 mod faults;
 mod fuzz;
 mod hostile;

@@ -19,9 +19,40 @@ pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
         Ok(now) => now,
         Err(code) => return code,
     };
-    let link = match args.url.as_deref().map(parse_link).transpose() {
-        Ok(link) => link,
+    let target = match args.url.as_deref().map(super::read_target).transpose() {
+        Ok(target) => target,
         Err(code) => return code,
+    };
+    // The form when one was given (every shape `put` takes), else the link.
+    let form = match target.as_deref().and_then(crate::post::PostForm::parse) {
+        Some(Ok(form)) => Some(form),
+        Some(Err(e)) => {
+            eprintln!("{}", fill(T::CliBadLink, &[("reason", &e.to_string())]));
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        None => None,
+    };
+    let link = match target.as_deref().filter(|_| form.is_none()).map(parse_link) {
+        Some(Ok(link)) => Some(link),
+        Some(Err(code)) => return code,
+        None => None,
+    };
+    let sent_file = match args.sent_file.as_deref().map(std::fs::metadata).transpose() {
+        Ok(meta) => meta.map(|m| m.len()),
+        Err(e) => {
+            let path = args.sent_file.as_deref().unwrap_or(Path::new("-"));
+            eprintln!(
+                "{}",
+                fill(
+                    T::CliNoBody,
+                    &[
+                        ("path", &path.display().to_string()),
+                        ("reason", &e.to_string())
+                    ]
+                )
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
     };
     let source = args.file.as_deref().filter(|p| *p != Path::new("-"));
     let mut bytes = Vec::new();
@@ -43,12 +74,8 @@ pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
     let body = crate::diagnose::ErrorBody::parse(&bytes);
-    let operation = match args
-        .method
-        .as_deref()
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
+    let method = args.method.as_deref().map(str::to_ascii_uppercase);
+    let operation = match method.as_deref() {
         Some("GET") => Operation::Get,
         Some(_) => Operation::Put,
         None => link
@@ -59,6 +86,10 @@ pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
     let attempt = Attempt {
         // Without --method the operation is assumed; the server's echo may correct it.
         operation_known: args.method.is_some(),
+        form: form.as_ref(),
+        posted: form.is_some() || method.as_deref() == Some("POST"),
+        file_name: args.sent_file.as_deref().map(crate::link::file_name),
+        file_len_bytes: sent_file,
         ..Attempt::new(link.as_ref(), operation)
     }
     .sending_content_type(args.sent_content_type.as_deref());

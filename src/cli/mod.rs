@@ -99,12 +99,15 @@ pub struct ExplainArgs {
     /// The file holding the error body; - or nothing reads standard input.
     #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: Option<PathBuf>,
-    /// The link that was used.
+    /// The link that was used, or the upload form (as `put` takes it; @FILE reads a file).
     #[arg(long)]
     pub url: Option<String>,
-    /// The method that was used (default: the link's, else PUT).
-    #[arg(long, value_parser = ["GET", "PUT", "get", "put"])]
+    /// The method that was used (default: the link's, POST for a form, else PUT).
+    #[arg(long, value_parser = ["GET", "PUT", "POST", "get", "put", "post"])]
     pub method: Option<String>,
+    /// The file that was uploaded (its name and size are read; nothing is sent).
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub sent_file: Option<PathBuf>,
     /// The Content-Type that was sent, if any.
     #[arg(long, value_name = "TYPE")]
     pub sent_content_type: Option<String>,

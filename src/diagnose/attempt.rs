@@ -41,6 +41,8 @@ pub struct Attempt<'a> {
     pub form: Option<&'a crate::post::PostForm>,
     /// The name of the file uploaded.
     pub file_name: Option<String>,
+    /// The request was a form upload (a POST) even when its form is not known.
+    pub posted: bool,
 }
 
 /// What a `GET` of the first byte through the same link showed about it.
@@ -86,6 +88,7 @@ impl<'a> Attempt<'a> {
             sent_despite_checksum: false,
             form: None,
             file_name: None,
+            posted: false,
         }
     }
 

@@ -108,18 +108,34 @@ pub fn diagnose(attempt: &Attempt<'_>, answer: &Answer<'_>, now: Timestamp) -> D
     };
     let body = answer.body;
     let code = answer.code().map(str::to_owned);
+    // A form's refusal is read as a form's, by what the server says as well as by what was
+    // sent; never as the refusal of a link (a form's action address carries no signature).
+    // A size refused for an address with no signature: a form's action, not a presigned link.
+    let unsigned_size = attempt
+        .link
+        .is_some_and(|l| l.scheme == SignatureScheme::Unsigned)
+        && matches!(answer.code(), Some("EntityTooLarge" | "EntityTooSmall"));
+    let form_read =
+        attempt.form.is_some() || attempt.posted || unsigned_size || post::reads_as_form(answer);
     let entry: ErrorText = code
         .as_deref()
         // The catalogue's words for `InvalidRequest` speak of a link's signature version; a
         // form refused with it is said by its status.
-        .filter(|c| attempt.form.is_none() || *c != "InvalidRequest")
+        .filter(|c| !form_read || *c != "InvalidRequest")
         .and_then(|c| errors::for_code(family, c))
         .unwrap_or_else(|| errors::for_status(answer.status.unwrap_or(0)));
 
-    let found = attempt
-        .form
-        .and_then(|form| post::causes(attempt, answer, form, now))
-        .unwrap_or_else(|| rank::rank(attempt, answer, family, now));
+    let found = if form_read {
+        post::causes(attempt, answer, attempt.form, now).unwrap_or_else(|| {
+            let unlinked = Attempt {
+                link: None,
+                ..attempt.clone()
+            };
+            rank::rank(&unlinked, answer, family, now)
+        })
+    } else {
+        rank::rank(attempt, answer, family, now)
+    };
     let mut causes: Vec<Cause> = found.iter().map(|f| render::cause(f, family)).collect();
     // A refusal always has a cause: at the least, what the server itself stated.
     if causes.is_empty() {

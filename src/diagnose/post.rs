@@ -11,16 +11,46 @@ use crate::format;
 use crate::post::check::Problem;
 use crate::post::{Condition, PostForm};
 
-/// The causes a form's refusal shows, or `None` when it is no refusal about the form (a busy
-/// server, say: the general reading applies).
-pub(super) fn causes(
-    attempt: &Attempt<'_>,
-    answer: &Answer<'_>,
-    form: &PostForm,
-    now: jiff::Timestamp,
-) -> Option<Vec<Found>> {
-    let code = answer.code().unwrap_or_default();
-    // GCS puts the particulars in `Details`; read both as one text.
+/// The smallest limit any storage puts on one request (Amazon's 5 GiB, less Cloudflare's
+/// margin, rounded down): a `MaxSizeAllowed` below it is a limit someone set, not the storage's.
+const STORAGE_LIMIT_FLOOR: u64 = 4 << 30;
+
+/// Words that only a refusal of a form upload uses, from Amazon, GCS, MinIO, SeaweedFS, Ceph and
+/// others (lowercase).
+const FORM_WORDS: &[&str] = &[
+    "according to policy",
+    "policy expired",
+    "policy has expired",
+    "policy is expired",
+    "condition failed",
+    "failed condition",
+    "policy condition",
+    "extra input fields",
+    "did not reference these fields",
+    "not specified in the policy",
+    "missing condition",
+    "must contain a field named",
+    "exactly one file",
+    "bucket post",
+    "post policy",
+    "policy document",
+    "content-length-range",
+    "bound on range",
+    "enclosure-type",
+];
+
+/// Codes only a form upload is refused with.
+const FORM_CODES: &[&str] = &[
+    "InvalidPolicyDocument",
+    "IncorrectNumberOfFilesInPostRequest",
+    "MalformedPOSTRequest",
+    "MaxPostPreDataLengthExceededError",
+    "EntityTooSmall",
+];
+
+/// The server's words: its message with GCS's `Details`, else the start of a body that is no
+/// XML or JSON error.
+fn words(answer: &Answer<'_>) -> String {
     let joined = [
         answer.body.message.as_deref(),
         answer.body.element("Details"),
@@ -29,45 +59,112 @@ pub(super) fn causes(
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    let message = joined.as_str();
+    if !joined.trim().is_empty() || answer.body.code.is_some() {
+        return joined;
+    }
+    let text = &answer.body.text;
+    text[..text.floor_char_boundary(2000)].to_owned()
+}
+
+/// Whether an answer is the refusal of a form upload by its own words (code or message),
+/// whatever else is known: a form's action address carries no signature, so a form's refusal
+/// read as a link's would blame the link.
+pub(super) fn reads_as_form(answer: &Answer<'_>) -> bool {
+    let code = answer.code().unwrap_or_default();
+    if FORM_CODES.contains(&code) {
+        return true;
+    }
+    let lower = words(answer).to_ascii_lowercase();
+    if FORM_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // A size limit far below any storage's own is a policy's `content-length-range`.
+    code == "EntityTooLarge"
+        && answer
+            .body
+            .element("MaxSizeAllowed")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|max| max < STORAGE_LIMIT_FLOOR)
+}
+
+/// The causes a form's refusal shows, or `None` when it is no refusal about the form (a busy
+/// server, say: the general reading applies, without the link's causes). `form` is the form
+/// when it is known; without it the server's words alone are read.
+pub(super) fn causes(
+    attempt: &Attempt<'_>,
+    answer: &Answer<'_>,
+    form: Option<&PostForm>,
+    now: jiff::Timestamp,
+) -> Option<Vec<Found>> {
+    let code = answer.code().unwrap_or_default();
+    let message = words(answer);
+    let message = message.as_str();
     let lower = message.to_ascii_lowercase();
     let said = |found: Found| found.proven(Basis::ServerSaid);
-    let found = if lower.contains("policy expired")
-        || (code == "AccessDenied" && lower.contains("expired"))
+    let element = |name: &str| {
+        answer
+            .body
+            .element(name)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    let (policy_min, policy_max) = form
+        .and_then(|f| f.policy.as_ref())
+        .and_then(|p| p.size_range())
+        .map_or((None, None), |(min, max)| (Some(min), Some(max)));
+    let size = element("ProposedSize").or(attempt.file_len_bytes);
+    let larger = code == "EntityTooLarge"
+        || [
+            "upper bound",
+            "exceeds the maximum",
+            "larger than the maximum",
+            "too large",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    let smaller = code == "EntityTooSmall"
+        || [
+            "lower bound",
+            "smaller than the minimum",
+            "below the minimum",
+            "too small",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    let found = if lower.contains("expired") && (lower.contains("policy") || code == "AccessDenied")
     {
         said(expired(form))
     } else if let Some(field) = extra_field(message) {
         said(Found::new(&kind::POLICY_EXTRA_FIELD).with("field", field))
     } else if let Some(condition) = failed_condition(message) {
-        said(condition_cause(attempt, form, &condition))
-    } else if code == "EntityTooLarge" || code == "EntityTooSmall" {
-        // The server's own figures first (`ProposedSize`, `MaxSizeAllowed`, `MinSizeAllowed`).
-        let element = |name: &str| {
-            answer
-                .body
-                .element(name)
-                .and_then(|v| v.trim().parse::<u64>().ok())
+        match condition {
+            Condition::ContentLengthRange { min, max } => match size {
+                Some(size) if size > max => said(form_too_large(Some(size), Some(max))),
+                Some(size) if size < min => said(too_small(Some(size), Some(min))),
+                _ => said(condition_cause(attempt, form, &condition)),
+            },
+            _ => said(condition_cause(attempt, form, &condition)),
+        }
+    } else if larger {
+        let max = element("MaxSizeAllowed");
+        // Beyond what the storage takes in one request, not what the form's policy sets: the
+        // storage's own limit, which a multipart upload gets round.
+        let storage = match max {
+            Some(max) => max >= STORAGE_LIMIT_FLOOR && policy_max != Some(max),
+            None => policy_max.is_none() && size.is_some_and(|s| s > 5 << 30),
         };
-        let size = element("ProposedSize")
-            .or(attempt.file_len_bytes)
-            .unwrap_or_default();
-        let (policy_min, policy_max) = form
-            .policy
-            .as_ref()
-            .and_then(|p| p.size_range())
-            .unwrap_or((0, 0));
-        let min = element("MinSizeAllowed").unwrap_or(policy_min);
-        let max = element("MaxSizeAllowed").unwrap_or(policy_max);
-        said(if code == "EntityTooLarge" {
-            too_large(size, max)
+        said(if storage {
+            too_large(size.unwrap_or_default(), max.unwrap_or(5 << 30))
         } else {
-            too_small(size, min)
+            form_too_large(size, max.or(policy_max))
         })
+    } else if smaller {
+        said(too_small(size, element("MinSizeAllowed").or(policy_min)))
     } else if lower.contains("must contain a field named") {
         let field = quoted(message).unwrap_or_else(|| "key".to_owned());
         said(Found::new(&kind::FORM_FIELD_MISSING).with("field", field))
     } else if code == "IncorrectNumberOfFilesInPostRequest" || lower.contains("exactly one file") {
-        said(Found::new(&kind::FORM_FIELD_MISSING).with("field", form.file_field.clone()))
+        let field = form.map_or("file", |f| f.file_field.as_str());
+        said(Found::new(&kind::FORM_FIELD_MISSING).with("field", field))
     } else if code == "MalformedPOSTRequest"
         || (matches!(
             code,
@@ -85,10 +182,14 @@ pub(super) fn causes(
         said(Found::new(&kind::FORM_UNREADABLE).with("message", message.trim().to_owned()))
     } else if code == "InvalidPolicyDocument"
         || lower.contains("conditions specified in the policy")
+        || lower.contains("according to policy")
     {
         // The server says a condition failed without naming it: the checks PresignDesk makes
         // name the likely one; a policy that does not read was altered.
-        return Some(unnamed_condition(attempt, form, now));
+        return Some(match form {
+            Some(form) => unnamed_condition(attempt, form, now),
+            None => vec![said(Found::new(&kind::POLICY_CONDITION_UNNAMED))],
+        });
     } else if code == "SignatureDoesNotMatch" || code == "InvalidSignature" {
         return Some(vec![
             Found::new(&kind::ALTERED_FORM),
@@ -104,9 +205,9 @@ pub(super) fn causes(
 pub(super) fn of_problem(form: &PostForm, problem: &Problem) -> Found {
     let local = |found: Found| found.proven(Basis::Local);
     match problem {
-        Problem::Expired(_) => local(expired(form)),
-        Problem::TooLarge { size, max } => local(too_large(*size, *max)),
-        Problem::TooSmall { size, min } => local(too_small(*size, *min)),
+        Problem::Expired(_) => local(expired(Some(form))),
+        Problem::TooLarge { size, max } => local(form_too_large(Some(*size), Some(*max))),
+        Problem::TooSmall { size, min } => local(too_small(Some(*size), Some(*min))),
         Problem::Condition { condition, sent } => {
             local(condition_found(condition, sent.as_deref()))
         }
@@ -117,53 +218,117 @@ pub(super) fn of_problem(form: &PostForm, problem: &Problem) -> Found {
     }
 }
 
-fn expired(form: &PostForm) -> Found {
-    Found::new(&kind::POLICY_EXPIRED).with(
-        "at",
-        form.expires_at().map(format::datetime).unwrap_or_default(),
-    )
+fn expired(form: Option<&PostForm>) -> Found {
+    match form.and_then(PostForm::expires_at) {
+        Some(at) => Found::new(&kind::POLICY_EXPIRED).with("at", format::datetime(at)),
+        None => Found::new(&kind::POLICY_EXPIRED_PLAIN),
+    }
 }
 
+/// The storage's own limit on one request, which a multipart upload gets round.
 fn too_large(size: u64, max: u64) -> Found {
     Found::new(&kind::TOO_LARGE)
         .with("size", format::bytes(size))
         .with("max", format::bytes(max))
 }
 
-fn too_small(size: u64, min: u64) -> Found {
-    Found::new(&kind::TOO_SMALL)
-        .with("size", format::bytes(size))
-        .with("min", format::bytes(min))
+/// The form's own limit (its `content-length-range`), which only another form lifts.
+fn form_too_large(size: Option<u64>, max: Option<u64>) -> Found {
+    match (size, max) {
+        (Some(size), Some(max)) if max > 0 => Found::new(&kind::FORM_TOO_LARGE)
+            .with("size", format::bytes(size))
+            .with("max", format::bytes(max)),
+        _ => Found::new(&kind::FORM_TOO_LARGE_PLAIN),
+    }
 }
 
-/// A condition and what was sent for its field.
+fn too_small(size: Option<u64>, min: Option<u64>) -> Found {
+    match (size, min) {
+        (Some(size), Some(min)) if min > 0 => Found::new(&kind::TOO_SMALL)
+            .with("size", format::bytes(size))
+            .with("min", format::bytes(min)),
+        _ => Found::new(&kind::TOO_SMALL_PLAIN),
+    }
+}
+
+/// A condition in words (`the field key to begin with "uploads/"`); a secret's value hidden.
+fn condition_words(condition: &Condition) -> String {
+    use crate::text::{T, fill};
+    match condition {
+        Condition::Eq { field, .. } if crate::post::is_secret_field(field) => fill(
+            T::ConditionExact,
+            &[("field", field), ("value", crate::secret::REDACTED)],
+        ),
+        Condition::Eq { field, value } => {
+            fill(T::ConditionExact, &[("field", field), ("value", value)])
+        }
+        Condition::StartsWith { field, prefix } if prefix.is_empty() => {
+            fill(T::ConditionPresent, &[("field", field)])
+        }
+        Condition::StartsWith { field, prefix } => {
+            fill(T::ConditionPrefix, &[("field", field), ("value", prefix)])
+        }
+        Condition::ContentLengthRange { min, max } => fill(
+            T::ConditionSizeRange,
+            &[("min", &format::bytes(*min)), ("max", &format::bytes(*max))],
+        ),
+    }
+}
+
+/// The file type a condition asks for, in words, when it is about the file type.
+fn type_words(condition: &Condition) -> Option<String> {
+    use crate::text::{T, fill};
+    match condition {
+        Condition::Eq { field, value } if field == "content-type" => {
+            Some(fill(T::TypeExact, &[("value", value)]))
+        }
+        Condition::StartsWith { field, prefix } if field == "content-type" => {
+            Some(fill(T::TypePrefix, &[("value", prefix)]))
+        }
+        _ => None,
+    }
+}
+
+/// A condition and what was sent for its field (`None`: nothing was).
 fn condition_found(condition: &Condition, sent: Option<&str>) -> Found {
     let none = || crate::text::tr(crate::text::T::NotSentNone).to_owned();
     let sent = sent.map(str::to_owned).unwrap_or_else(none);
-    match condition {
-        Condition::Eq { field, value }
-        | Condition::StartsWith {
-            field,
-            prefix: value,
-        } if field == "content-type" => Found::new(&kind::POLICY_CONDITION_TYPE)
-            .with("condition", value.clone())
+    match type_words(condition) {
+        Some(wanted) => Found::new(&kind::POLICY_CONDITION_TYPE)
+            .with("condition", wanted)
             .with("sent", sent),
-        _ => Found::new(&kind::POLICY_CONDITION)
-            .with("condition", condition.as_written())
+        None => Found::new(&kind::POLICY_CONDITION)
+            .with("condition", condition_words(condition))
             .with("sent", sent),
     }
 }
 
-/// The failed condition the server names, with what the attempt sent for its field.
-fn condition_cause(attempt: &Attempt<'_>, form: &PostForm, condition: &Condition) -> Found {
+/// The failed condition the server names, with what the attempt sent for its field: from the
+/// form when it is known, else only what the attempt says it sent (the condition alone, when
+/// nothing is known of what was sent).
+fn condition_cause(attempt: &Attempt<'_>, form: Option<&PostForm>, condition: &Condition) -> Found {
     let field = condition.field().unwrap_or_default();
+    let sent_type = attempt.sent_content_type().map(str::to_owned);
+    let Some(form) = form else {
+        return match (type_words(condition), sent_type) {
+            (Some(_), Some(sent)) => condition_found(condition, Some(&sent)),
+            (Some(wanted), None) => {
+                Found::new(&kind::POLICY_CONDITION_TYPE_STATED).with("condition", wanted)
+            }
+            (None, _) => Found::new(&kind::POLICY_CONDITION_STATED)
+                .with("condition", condition_words(condition)),
+        };
+    };
     let sent = match field {
-        "content-type" => attempt.sent_content_type().map(str::to_owned),
+        "content-type" => sent_type.or_else(|| form.field("content-type").map(str::to_owned)),
         "key" => attempt
             .file_name
             .as_deref()
             .and_then(|name| form.key_for(name))
             .or_else(|| form.field("key").map(str::to_owned)),
+        _ if crate::post::is_secret_field(field) => form
+            .field(field)
+            .map(|_| crate::secret::REDACTED.to_owned()),
         _ => form.field(field).map(str::to_owned),
     };
     condition_found(condition, sent.as_deref())
@@ -200,62 +365,101 @@ fn unnamed_condition(attempt: &Attempt<'_>, form: &PostForm, now: jiff::Timestam
     }
 }
 
-/// `Extra input fields: x-amz-meta-note` (Amazon), `"x" not specified in the policy` (others),
-/// `Policy did not reference these fields: x` (GCS).
+/// `Extra input fields: x-amz-meta-note` (Amazon, MinIO, SeaweedFS), `"x" not specified in the
+/// policy` (MinIO), `Policy did not reference these fields: x` (GCS), `Policy missing condition:
+/// x` (Ceph).
 fn extra_field(message: &str) -> Option<String> {
-    for lead in ["Extra input fields:", "did not reference these fields:"] {
-        if let Some(at) = message.find(lead) {
+    let lower = message.to_ascii_lowercase();
+    for lead in [
+        "extra input fields:",
+        "did not reference these fields:",
+        "missing condition:",
+    ] {
+        if let Some(at) = lower.find(lead) {
             let rest = message[at + lead.len()..].trim();
-            return Some(
-                rest.trim_end_matches('.')
-                    .split(',')
-                    .next()?
-                    .trim()
-                    .to_owned(),
-            );
+            let field = rest
+                .split([',', ' ', ']', '['])
+                .map(|w| w.trim_matches(|c: char| "\"'.;:".contains(c)))
+                .find(|w| !w.is_empty())?;
+            return Some(field.to_owned());
         }
     }
-    if message.contains("not specified in the policy") {
+    if lower.contains("not specified in the policy") {
         return quoted(message);
     }
     None
 }
 
-/// The condition in `… Policy Condition failed: ["starts-with", "$key", "uploads/"]` (Amazon,
-/// GCS) or `Policy condition 'eq' for field 'key' failed: expected 'x', got 'y'` (others).
+/// The condition a server names as failed, however it writes it: `Policy Condition failed:
+/// ["starts-with", "$key", "uploads/"]` (Amazon, GCS), `[eq, $key, x]` (MinIO, SeaweedFS),
+/// `Policy condition failed: eq: $key, x` (Ceph), `Failed condition: starts-with $key x`,
+/// `Policy condition 'eq' for field 'key' failed: expected 'x', got 'y'`.
 fn failed_condition(message: &str) -> Option<Condition> {
-    if let Some(at) = message.find("Condition failed:") {
-        let written = message[at + "Condition failed:".len()..].trim();
-        let items: Vec<serde_json::Value> = serde_json::from_str(written).ok()?;
-        let op = items.first()?.as_str()?.to_ascii_lowercase();
-        let field = crate::post::policy::normalize(items.get(1)?.as_str()?);
-        let value = match items.get(2)? {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        return Some(match op.as_str() {
-            "starts-with" => Condition::StartsWith {
-                field,
-                prefix: value,
-            },
-            _ => Condition::Eq { field, value },
-        });
-    }
     let lower = message.to_ascii_lowercase();
     if lower.starts_with("policy condition '") && lower.contains("failed") {
         let mut quotes = message.split('\'').skip(1).step_by(2);
-        let op = quotes.next()?.to_ascii_lowercase();
-        let field = crate::post::policy::normalize(quotes.next()?);
-        let value = quotes.next().unwrap_or_default().to_owned();
-        return Some(match op.as_str() {
-            "starts-with" => Condition::StartsWith {
-                field,
-                prefix: value,
-            },
-            _ => Condition::Eq { field, value },
+        let op = quotes.next()?;
+        let field = quotes.next()?;
+        let value = quotes.next().unwrap_or_default();
+        return condition_of(op, field, value);
+    }
+    let lead = ["condition failed", "failed condition"]
+        .iter()
+        .find_map(|lead| lower.find(lead).map(|at| at + lead.len()))?;
+    let written = message[lead..].trim_start_matches([':', ' ']).trim();
+    // As JSON, the way Amazon writes it.
+    let json_end = written.find(']').map_or(written.len(), |at| at + 1);
+    if let Ok(items) = serde_json::from_str::<Vec<serde_json::Value>>(&written[..json_end]) {
+        let text = |i: usize| match items.get(i) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+            None => None,
+        };
+        return condition_of(&text(0)?, &text(1)?, &text(2).unwrap_or_default());
+    }
+    // Else as words: the operator, the field, the rest up to the list's end.
+    let written = written.trim_start_matches('[');
+    let is_gap = |c: char| c.is_whitespace() || ",:\"'[".contains(c);
+    let op_end = written.find(is_gap).unwrap_or(written.len());
+    let (op, rest) = written.split_at(op_end);
+    let rest = rest.trim_start_matches(is_gap);
+    let field_end = rest
+        .find(|c: char| is_gap(c) || c == ']')
+        .unwrap_or(rest.len());
+    let (field, rest) = rest.split_at(field_end);
+    let rest = rest.trim_start_matches(is_gap);
+    // Up to the list's end; without one, the sentence's end.
+    let value = match rest.find(']') {
+        Some(end) => rest[..end].trim(),
+        None => rest.trim().trim_end_matches('.'),
+    };
+    let value = value.trim_matches(['"', '\'']);
+    condition_of(op, field, value)
+}
+
+/// A condition from its operator, field and value as a server wrote them.
+fn condition_of(op: &str, field: &str, value: &str) -> Option<Condition> {
+    let op = op.trim().to_ascii_lowercase().replace('_', "-");
+    let number = |text: &str| text.trim().trim_matches('"').parse::<u64>().ok();
+    if op == "content-length-range" {
+        return Some(Condition::ContentLengthRange {
+            min: number(field)?,
+            max: number(value)?,
         });
     }
-    None
+    let field = crate::post::policy::normalize(field.trim());
+    if field.is_empty() || field.contains(char::is_whitespace) {
+        return None;
+    }
+    let value = value.to_owned();
+    match op.as_str() {
+        "eq" => Some(Condition::Eq { field, value }),
+        "starts-with" | "startswith" => Some(Condition::StartsWith {
+            field,
+            prefix: value,
+        }),
+        _ => None,
+    }
 }
 
 /// The first thing in quotes (`"x"` or `'x'`).

@@ -17,9 +17,9 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
         headers: &attempt.sent_headers,
     };
     let reading = echo::read(
-        body.element("CanonicalRequest"),
-        body.element("StringToSign"),
-        body.element("AuthenticationErrorDetail"),
+        body.echo("CanonicalRequest"),
+        body.echo("StringToSign"),
+        body.echo("AuthenticationErrorDetail"),
         link,
         &sent,
     );
@@ -51,11 +51,8 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
             .into_iter()
             .map(|n| n.name)
             .filter(|name| attempt.sent_header(name).is_none())
-            .filter(|name| {
-                reading
-                    .as_ref()
-                    .is_none_or(|r| !r.missing_headers.contains(name))
-            })
+            // The echo already told what the server received for it.
+            .filter(|name| reading.as_ref().is_none_or(|r| !r.shows_header(name)))
             .collect();
         if !unsent.is_empty() {
             causes.push(missing_headers(link, &unsent));
@@ -81,6 +78,7 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
             .map(String::as_str)
             .filter(|h| *h != "host" && *h != "content-type")
             .filter(|h| attempt.sent_header(h).is_some())
+            .filter(|h| reading.as_ref().is_none_or(|r| !r.shows_header(h)))
             .collect();
         if !typed.is_empty() {
             unknowns += 1;
@@ -180,6 +178,23 @@ fn echo_differences(reading: &Reading, link: Option<&crate::link::PresignedLink>
                 .proven(Basis::ServerEcho),
         );
     }
+    if !reading.empty_headers.is_empty() {
+        causes.push(
+            Found::new(&kind::HEADER_EMPTY)
+                .with("header", reading.empty_headers.join(", "))
+                .proven(Basis::ServerEcho),
+        );
+    }
+    for (part, received) in &reading.unverified {
+        let Part::Header(name) = part else { continue };
+        let mut found = match received {
+            Some(value) => Found::new(&kind::HEADER_UNVERIFIED).with("received", value.clone()),
+            None => Found::new(&kind::HEADER_UNVERIFIED_SECRET),
+        }
+        .with("header", name.clone());
+        found.basis = Basis::ServerEcho;
+        causes.push(found);
+    }
     if !reading.missing_headers.is_empty() {
         let found = match link {
             Some(link) => missing_headers(link, &reading.missing_headers),
@@ -207,6 +222,7 @@ pub(super) fn change_words(change: Change) -> &'static str {
         Change::Added => T::ChangeAdded,
         Change::Dropped => T::ChangeDropped,
         Change::CaseChanged => T::ChangeCase,
+        Change::PlusAsSpace => T::ChangePlusAsSpace,
         Change::OtherValue => T::ChangeOther,
     })
 }

@@ -28,6 +28,10 @@ pub enum BodyFormat {
 /// A server's error body, read and redacted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorBody {
+    /// The server's echoes of the request as it sent them, unredacted, for comparing byte for
+    /// byte; never shown, serialized or printed.
+    #[serde(skip)]
+    echoes: Echoes,
     /// What kind of text it was.
     pub format: BodyFormat,
     /// The error code (`SignatureDoesNotMatch`...), when the body has one.
@@ -42,7 +46,42 @@ pub struct ErrorBody {
     pub truncated: bool,
 }
 
+/// The elements that echo the request a server checked (`CanonicalRequest`, `StringToSign`,
+/// Azure's `AuthenticationErrorDetail`), as the server sent them: a token that changed on the
+/// way is told only by its unredacted bytes. Its `Debug` shows only their lengths.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Echoes(Vec<(String, String)>);
+
+/// The elements kept unredacted in [`Echoes`].
+pub const ECHO_ELEMENTS: &[&str] = &[
+    "CanonicalRequest",
+    "StringToSign",
+    "AuthenticationErrorDetail",
+];
+
+impl std::fmt::Debug for Echoes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|(n, v)| format!("{n}: {} bytes", v.len())),
+            )
+            .finish()
+    }
+}
+
 impl ErrorBody {
+    /// The server's echo `name` (one of [`ECHO_ELEMENTS`]) as it sent it, unredacted: for
+    /// comparing only, never for showing (show [`ErrorBody::element`]).
+    pub fn echo(&self, name: &str) -> Option<&str> {
+        self.echoes
+            .0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Reads an error body. Never fails: a body that is not XML is kept as redacted text.
     pub fn parse(body: &[u8]) -> Self {
         let truncated = body.len() > MAX_ERROR_BODY_BYTES;
@@ -66,8 +105,14 @@ impl ErrorBody {
         let mut code = None;
         let mut message = None;
         let mut elements = Vec::new();
+        let mut echoes = Echoes::default();
         if format == BodyFormat::Xml {
             for (name, value) in super::xml::leaf_elements(trimmed) {
+                if ECHO_ELEMENTS.contains(&name.as_str())
+                    && echoes.0.iter().all(|(n, _)| *n != name)
+                {
+                    echoes.0.push((name.clone(), value.clone()));
+                }
                 let value = redact_element(&name, &value);
                 match name.as_str() {
                     "Code" if code.is_none() => code = Some(value),
@@ -77,6 +122,7 @@ impl ErrorBody {
             }
         }
         ErrorBody {
+            echoes,
             format,
             code,
             message,

@@ -450,6 +450,8 @@ fn repair_text(repair: Repair) -> T {
         Repair::BreaksInside => T::RepairBreaks,
         Repair::HtmlEscapedAmpersand => T::RepairAmp,
         Repair::TextAround => T::RepairTextAround,
+        Repair::QuotedPrintable => T::RepairQuotedPrintable,
+        Repair::MailQuoting => T::RepairMailQuoting,
     }
 }
 

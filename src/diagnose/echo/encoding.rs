@@ -48,6 +48,14 @@ pub(super) fn classify(raw: &str, received: &str, keep_slash: bool) -> Option<Ch
     if aws_encode(&form_decode(&decoded), keep_slash) == received
         || aws_encode(&form_decode(raw.as_bytes()), keep_slash) == received
     {
+        // Only its `+` read as a space: said as such.
+        let plus_as_space: Vec<u8> = decoded
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        if decoded.contains(&b'+') && aws_encode(&plus_as_space, keep_slash) == received {
+            return Some(Change::PlusAsSpace);
+        }
         return Some(Change::Decoded);
     }
     if canonical.eq_ignore_ascii_case(received) {

@@ -23,6 +23,8 @@ pub enum Change {
     Dropped,
     /// The same name or value with other upper and lower case.
     CaseChanged,
+    /// A `+` became a space on the way (a form decoder read it), the rest unchanged.
+    PlusAsSpace,
     /// Another value.
     OtherValue,
 }
@@ -66,6 +68,11 @@ pub struct Reading {
     pub differences: Vec<Difference>,
     /// Signed headers the request lacked (the echo shows them empty or absent).
     pub missing_headers: Vec<String>,
+    /// Signed headers sent with an empty value (the echo shows them empty).
+    pub empty_headers: Vec<String>,
+    /// Parts the echo shows but PresignDesk cannot compare: a header it did not see sent (the
+    /// value the server received, `None` when it is a secret), a value the server itself hid.
+    pub unverified: Vec<(Part, Option<String>)>,
     /// Whether the echo covers the path and the query (a full canonical request or string to
     /// sign), so that no difference means the server received what the link asks for.
     pub covers_request: bool,
@@ -74,7 +81,21 @@ pub struct Reading {
 impl Reading {
     /// The server received exactly what the link asks for and what was sent.
     pub fn matches(&self) -> bool {
-        self.covers_request && self.differences.is_empty() && self.missing_headers.is_empty()
+        self.covers_request
+            && self.differences.is_empty()
+            && self.missing_headers.is_empty()
+            && self.empty_headers.is_empty()
+            && self.unverified.is_empty()
+    }
+
+    /// Whether the echo tells what the server received for signed header `name` (lowercase):
+    /// a value, none, or empty.
+    pub fn shows_header(&self, name: &str) -> bool {
+        let header = Part::Header(name.to_owned());
+        self.missing_headers.iter().any(|h| h == name)
+            || self.empty_headers.iter().any(|h| h == name)
+            || self.unverified.iter().any(|(p, _)| *p == header)
+            || self.differences.iter().any(|d| d.part == header)
     }
 }
 
@@ -158,7 +179,11 @@ fn read_canonical(text: &str, link: Option<&PresignedLink>, sent: &Sent<'_>) -> 
     if let Some(d) = compare_path(path, link.raw().path()) {
         reading.differences.push(d);
     }
-    reading.differences.extend(compare_query(query, link));
+    let mut unverified = Vec::new();
+    reading
+        .differences
+        .extend(compare_query(query, link, &mut unverified));
+    reading.unverified.extend(unverified);
     let wanted: Vec<&str> = if signed.is_empty() {
         link.signed_headers.iter().map(String::as_str).collect()
     } else {
@@ -204,14 +229,26 @@ pub(super) fn compare_method(reading: &mut Reading, received: Option<&str>, sent
     }
 }
 
-/// A signed header the echo shows (or does not) against what was sent.
+/// A signed header the echo shows (or does not) against what was sent: not sent, sent empty,
+/// received with another value than sent, or received with a value PresignDesk did not see
+/// sent and cannot check.
 fn compare_header(reading: &mut Reading, name: &str, received: Option<String>, sent: &Sent<'_>) {
     let sent_value = sent.header(name).map(str::trim);
     if name == "content-type" {
         reading.content_type = Some(received.clone().unwrap_or_default());
     }
+    // A token, or an encryption key the request carries (SSE-C).
+    let secret = crate::secret::is_secret_name(name) || name.contains("customer-key");
+    let shown = |value: &str| {
+        if secret {
+            REDACTED.to_owned()
+        } else {
+            value.to_owned()
+        }
+    };
     match (sent_value, received.as_deref().filter(|r| !r.is_empty())) {
         (None, None) if name != "content-type" => reading.missing_headers.push(name.to_owned()),
+        (Some(""), None) if name != "content-type" => reading.empty_headers.push(name.to_owned()),
         (Some(s), Some(r)) if s != r => reading.differences.push(Difference {
             part: Part::Header(name.to_owned()),
             change: if s.eq_ignore_ascii_case(r) {
@@ -219,15 +256,20 @@ fn compare_header(reading: &mut Reading, name: &str, received: Option<String>, s
             } else {
                 Change::OtherValue
             },
-            expected: Some(s.to_owned()),
-            received: Some(r.to_owned()),
+            expected: Some(shown(s)),
+            received: Some(shown(r)),
         }),
-        (Some(s), None) => reading.differences.push(Difference {
+        (Some(s), None) if !s.is_empty() => reading.differences.push(Difference {
             part: Part::Header(name.to_owned()),
             change: Change::Dropped,
-            expected: Some(s.to_owned()),
+            expected: Some(shown(s)),
             received: None,
         }),
+        // Received, but not seen sent: what the link was signed with is not known here.
+        (None, Some(r)) if name != "content-type" => reading.unverified.push((
+            Part::Header(name.to_owned()),
+            (!secret).then(|| r.to_owned()),
+        )),
         _ => {}
     }
 }
@@ -271,8 +313,13 @@ fn is_signature_param(name: &str) -> bool {
     name.eq_ignore_ascii_case("X-Amz-Signature") || name.eq_ignore_ascii_case("X-Goog-Signature")
 }
 
-/// The echoed canonical query against the link's own parameters.
-fn compare_query(received: &str, link: &PresignedLink) -> Vec<Difference> {
+/// The echoed canonical query against the link's own parameters: the differences, and the
+/// parameters the echo hides (`unverified`).
+fn compare_query(
+    received: &str,
+    link: &PresignedLink,
+    unverified: &mut Vec<(Part, Option<String>)>,
+) -> Vec<Difference> {
     let mut echoed: Vec<(String, String)> = received
         .split('&')
         .filter(|p| !p.is_empty())
@@ -322,15 +369,19 @@ fn compare_query(received: &str, link: &PresignedLink) -> Vec<Difference> {
             });
             continue;
         }
-        if is_secret_param(&display) || echo_value == REDACTED {
+        // A value the server hid itself cannot be compared: said, never taken as matching.
+        if echo_value == REDACTED && raw_value != REDACTED {
+            unverified.push((Part::Param(display), None));
             continue;
         }
+        // Secrets are compared byte for byte like the rest; only their values are not kept.
+        let secret = is_secret_param(&display);
         if let Some(change) = classify(raw_value, &echo_value, false) {
             differences.push(Difference {
                 part: Part::Param(display),
                 change,
-                expected: Some(raw_value.clone()),
-                received: Some(echo_value),
+                expected: (!secret).then(|| raw_value.clone()),
+                received: (!secret).then_some(echo_value),
             });
         }
     }
@@ -338,11 +389,13 @@ fn compare_query(received: &str, link: &PresignedLink) -> Vec<Difference> {
         if is_signature_param(&name) {
             continue;
         }
+        let display = String::from_utf8_lossy(&percent_decode(&name)).into_owned();
+        let secret = is_secret_param(&display);
         differences.push(Difference {
-            part: Part::Param(String::from_utf8_lossy(&percent_decode(&name)).into_owned()),
+            part: Part::Param(display),
             change: Change::Added,
             expected: None,
-            received: Some(value),
+            received: (!secret).then_some(value),
         });
     }
     differences

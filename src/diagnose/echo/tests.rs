@@ -84,7 +84,7 @@ fn each_change_of_a_parameter_is_named() {
 }
 
 #[test]
-fn a_decoded_plus_reads_as_a_space() {
+fn a_plus_that_became_a_space_is_named() {
     let link = PresignedLink::parse(
         "https://b.s3.amazonaws.com/k?X-Amz-Credential=A%2Fb&X-Amz-Date=1&X-Amz-Meta=a%2Bb&X-Amz-Signature=s",
     )
@@ -97,7 +97,7 @@ fn a_decoded_plus_reads_as_a_space() {
     let r = read(Some(echo), None, None, Some(&link), &sent).unwrap();
     assert_eq!(
         changes(&r),
-        [(Part::Param("X-Amz-Meta".into()), Change::Decoded)]
+        [(Part::Param("X-Amz-Meta".into()), Change::PlusAsSpace)]
     );
 }
 
