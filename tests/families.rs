@@ -584,3 +584,164 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Legacy and Azure strings to sign: every change of the path and the signed query named as for
+// SigV4, for each layout (Azure versions, user delegation keys; SigV2 and GCS V2 resources).
+
+/// How the path or a field changed on the way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Way {
+    Unchanged,
+    PathEncodedTwice,
+    PathDecoded,
+    Field,
+}
+
+fn way() -> impl Strategy<Value = Way> {
+    prop_oneof![
+        Just(Way::Unchanged),
+        Just(Way::PathEncodedTwice),
+        Just(Way::PathDecoded),
+        Just(Way::Field)
+    ]
+}
+
+fn decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The string to sign Azure computes from the request it received, laid out for `sv`.
+fn azure_string_to_sign(sent: &PresignedLink) -> String {
+    let raw = sent.raw();
+    let param = |n: &str| raw.param(n).unwrap_or_default();
+    let sv = param("sv");
+    let mut fields = vec![
+        param("sp"),
+        param("st"),
+        param("se"),
+        format!("/blob/account{}", decoded(raw.path())),
+    ];
+    if raw.param("skoid").is_some() {
+        for n in ["skoid", "sktid", "skt", "ske", "sks", "skv"] {
+            fields.push(param(n));
+        }
+        if sv.as_str() >= "2020-02-10" {
+            fields.extend([String::new(), String::new(), String::new()]);
+        }
+    } else {
+        fields.push(param("si"));
+    }
+    fields.extend([param("sip"), param("spr"), sv.clone()]);
+    if sv.as_str() >= "2018-11-09" {
+        fields.extend([param("sr"), String::new()]);
+    }
+    if sv.as_str() >= "2020-12-06" {
+        fields.push(param("ses"));
+    }
+    for n in ["rscc", "rscd", "rsce", "rscl", "rsct"] {
+        fields.push(param(n));
+    }
+    fields.join("\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn every_change_in_an_azure_string_to_sign_is_named(
+        sv in prop_oneof![Just("2015-04-05"), Just("2019-12-12"), Just("2021-08-06"), Just("2024-11-04")],
+        delegation in any::<bool>(),
+        name in "[a-z]{1,6} [a-z]{1,6}\\.(csv|bin)",
+        field in prop_oneof![Just("sp"), Just("se"), Just("sr"), Just("rsct")],
+        way in way(),
+        language in both_languages(),
+    ) {
+        let blob = name.replace(' ', "%20").replace("%20", "%2520");
+        let key = if delegation { "&skoid=00000000-0000-0000-0000-000000000001&sktid=00000000-0000-0000-0000-000000000002&skt=2026-11-24T06%3A00%3A00Z&ske=2026-11-25T06%3A00%3A00Z&sks=b&skv=2021-08-06" } else { "" };
+        let link = format!("https://account.blob.core.windows.net/container/{blob}?sv={sv}&st=2026-11-24T06%3A00%3A00Z&se=2026-11-24T08%3A00%3A00Z&sr=b&sp=cw{key}&rsct=text%2Fcsv&sig=abc%3D");
+        let sent = match way {
+            Way::Unchanged => link.clone(),
+            Way::PathEncodedTwice => link.replace(&blob, &blob.replace('%', "%25")),
+            Way::PathDecoded => link.replace(&blob, &decoded(&blob)),
+            Way::Field => link.replace(&format!("{field}="), &format!("{field}=x")),
+        };
+        let sent_link = PresignedLink::parse(&sent).unwrap();
+        let body = format!(
+            "<Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request.</Message><AuthenticationErrorDetail>Signature did not match. String to sign used was {}</AuthenticationErrorDetail></Error>",
+            azure_string_to_sign(&sent_link)
+        );
+        let parsed = PresignedLink::parse(&link).unwrap();
+        let attempt = Attempt::new(Some(&parsed), Operation::Put);
+        let d = explain(&attempt, 403, &body, language);
+        let english = language == Language::ENGLISH;
+        // Versions before 2018-11-09 do not sign `sr`: changing it changes nothing signed.
+        let unsigned = way == Way::Field && field == "sr" && sv < "2018-11-09";
+        match way {
+            _ if unsigned => prop_assert_eq!(d.causes[0].key, "wrong-secret-or-tampered.echo-matches", "{:?}", d.causes),
+            Way::Unchanged => prop_assert_eq!(d.causes[0].key, "wrong-secret-or-tampered.echo-matches", "{:?}", d.causes),
+            _ => {
+                prop_assert_eq!(d.causes[0].id, CauseId::UrlAltered, "{:?}", d.causes);
+                let words = match (way, english) {
+                    (Way::PathEncodedTwice, true) => "encoded twice".to_owned(),
+                    (Way::PathEncodedTwice, false) => "二重にエンコード".to_owned(),
+                    (Way::PathDecoded, true) => "decoded".to_owned(),
+                    (Way::PathDecoded, false) => "デコード".to_owned(),
+                    _ => field.to_owned(),
+                };
+                prop_assert!(d.causes[0].text.contains(&words), "{} / {}", words, d.causes[0].text);
+            }
+        }
+    }
+
+    #[test]
+    fn every_change_in_a_legacy_string_to_sign_is_named(
+        gcs in any::<bool>(),
+        name in "[a-z]{1,6} [a-z]{1,6}\\.csv",
+        way in way(),
+        language in both_languages(),
+    ) {
+        let key = name.replace(' ', "%20");
+        let (base, resource_prefix, id) = if gcs {
+            ("https://storage.googleapis.com/bucket", "", "GoogleAccessId=signer%40p.iam.gserviceaccount.com")
+        } else {
+            ("https://bucket.s3.amazonaws.com", "/bucket", "AWSAccessKeyId=AKIAEXAMPLE")
+        };
+        // For the path decoded on the way, the key holds a literal `%20`.
+        let signed_key = if way == Way::PathDecoded { key.replace('%', "%25") } else { key.clone() };
+        let link = format!("{base}/{signed_key}?{id}&Expires=1795600000&response-content-disposition=attachment&Signature=abc%3D");
+        let sent = match way {
+            Way::Unchanged => link.clone(),
+            Way::PathEncodedTwice => link.replace(&format!("/{key}?"), &format!("/{}?", key.replace('%', "%25"))),
+            Way::PathDecoded => link.replace(&format!("/{signed_key}?"), &format!("/{key}?")),
+            Way::Field => link.replace("attachment", "inline"),
+        };
+        let sent_link = PresignedLink::parse(&sent).unwrap();
+        let raw = sent_link.raw();
+        let path = raw.path().to_owned();
+        let disposition = raw.param("response-content-disposition").unwrap_or_default();
+        let body = format!(
+            "<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><StringToSign>GET\n\n\n1795600000\n{resource_prefix}{path}?response-content-disposition={disposition}</StringToSign></Error>"
+        );
+        let parsed = PresignedLink::parse(&link).unwrap();
+        let attempt = Attempt::new(Some(&parsed), Operation::Get);
+        let d = explain(&attempt, 403, &body, language);
+        let english = language == Language::ENGLISH;
+        match way {
+            Way::Unchanged => prop_assert_eq!(d.causes[0].key, "wrong-secret-or-tampered.echo-matches", "{:?}", d.causes),
+            _ => {
+                prop_assert_eq!(d.causes[0].id, CauseId::UrlAltered, "{} {:?}", body, d.causes);
+                let words = match (way, english) {
+                    (Way::PathEncodedTwice, true) => "encoded twice",
+                    (Way::PathEncodedTwice, false) => "二重にエンコード",
+                    (Way::PathDecoded, true) => "decoded",
+                    (Way::PathDecoded, false) => "デコード",
+                    _ => "response-content-disposition",
+                };
+                prop_assert!(d.causes[0].text.contains(words), "{} / {}", words, d.causes[0].text);
+            }
+        }
+    }
+}

@@ -192,6 +192,8 @@ pub mod kind {
         WRONG_REGION = WrongRegion, "wrong-region", Creator, [Address];
         REDIRECT = Redirect, "redirect", Creator, [Address];
         LEGACY_UNSUPPORTED = LegacySignatureUnsupported, "legacy-signature-unsupported", Creator, [];
+        LEGACY_UNSUPPORTED_REGION = LegacySignatureUnsupported, "legacy-signature-unsupported.region", Creator, [Address];
+        LEGACY_UNSUPPORTED_OLD_REGION = LegacySignatureUnsupported, "legacy-signature-unsupported.old-region", Creator, [];
         CHUNKED = ChunkedUpload, "chunked-upload", Nobody, [];
         TOO_LARGE = TooLarge, "too-large", Creator, [];
         FORM_TOO_LARGE = TooLarge, "too-large.form", Creator, [];

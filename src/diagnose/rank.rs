@@ -44,7 +44,7 @@ pub(super) fn rank(
             && link.scheme == SignatureScheme::AwsSigV2
             && code == Some("InvalidRequest")
         {
-            causes.push(Found::new(&kind::LEGACY_UNSUPPORTED));
+            causes.push(legacy_unsupported(attempt, answer));
         }
         let about_digests = matches!(
             code,
@@ -187,7 +187,7 @@ fn by_code(
         }
         "PermanentRedirect" | "TemporaryRedirect" => one(said(redirect(answer))),
         "InvalidRequest" if message.contains("aws4-hmac-sha256") => {
-            one(said(Found::new(&kind::LEGACY_UNSUPPORTED)))
+            one(said(legacy_unsupported(attempt, answer)))
         }
         "NoSuchKey" | "NoSuchBucket" | "BlobNotFound" | "ContainerNotFound" => {
             one(provider::not_found(link, body, Some(code)))
@@ -203,6 +203,45 @@ fn by_code(
             signature::causes(attempt, body)
         }
         _ => Vec::new(),
+    }
+}
+
+/// The regions that took Signature Version 2 (those opened before 2014); every later one
+/// accepts only version 4.
+const SIGV2_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+    "us-gov-west-1",
+];
+
+/// A SigV2 link refused: in words of the bucket's region when it is known (the link's host or
+/// the server's `Region`), as regions opened after early 2014 never took version 2, and older
+/// ones stopped for buckets made after June 2020.
+fn legacy_unsupported(attempt: &Attempt<'_>, answer: &Answer<'_>) -> Found {
+    let region = answer
+        .body
+        .element("Region")
+        .map(str::to_owned)
+        .or_else(|| attempt.link.and_then(|l| l.region.clone()))
+        .filter(|r| !r.is_empty() && r != "auto")
+        // Regions and their history are Amazon's.
+        .filter(|_| {
+            attempt
+                .link
+                .is_none_or(|l| l.provider == crate::link::Provider::Aws)
+        });
+    match region {
+        Some(region) if SIGV2_REGIONS.contains(&region.as_str()) => {
+            Found::new(&kind::LEGACY_UNSUPPORTED_OLD_REGION).with("region", region)
+        }
+        Some(region) => Found::new(&kind::LEGACY_UNSUPPORTED_REGION).with("region", region),
+        None => Found::new(&kind::LEGACY_UNSUPPORTED),
     }
 }
 

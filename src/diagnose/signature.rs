@@ -106,7 +106,15 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
         }
         _ => Found::new(&kind::SECRET).possible(),
     };
-    causes.push(secret);
+    // Ties go by how often each happens for the operation sent: a download link used to upload
+    // is common, an upload link used to download is rare.
+    let method_guess = causes
+        .iter()
+        .position(|c| c.kind.key == kind::METHOD_MAYBE.key && c.strength >= secret.strength);
+    match method_guess {
+        Some(at) if used == Operation::Get => causes.insert(at, secret),
+        _ => causes.push(secret),
+    }
     causes
 }
 
