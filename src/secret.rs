@@ -64,6 +64,14 @@ pub fn is_secret_name(name: &str) -> bool {
     is_token_name(name) || SIGNATURE_NAMES.iter().any(|s| name.eq_ignore_ascii_case(s))
 }
 
+/// Whether a request header called `name` (any case) carries a secret: a token, a signature,
+/// or an encryption key the request brings (SSE-C's `x-amz-server-side-encryption-customer-key`,
+/// GCS's `x-goog-encryption-key`), whose digest alongside is no secret.
+pub fn is_secret_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_secret_name(&lower) || lower.ends_with("customer-key") || lower.ends_with("encryption-key")
+}
+
 /// Whether `name` (any case) holds a security token.
 pub fn is_token_name(name: &str) -> bool {
     TOKEN_NAMES.iter().any(|s| name.eq_ignore_ascii_case(s))

@@ -613,6 +613,32 @@ fn decoded(text: &str) -> String {
         .into_owned()
 }
 
+/// The first cause names `way` (in `language`), or `field` for a changed field; an unchanged
+/// request points at the link itself.
+fn named_as(d: &Diagnosis, way: Way, language: Language, field: &str) -> Result<(), TestCaseError> {
+    let first = &d.causes[0];
+    if way == Way::Unchanged {
+        prop_assert_eq!(
+            first.key,
+            "wrong-secret-or-tampered.echo-matches",
+            "{:?}",
+            d.causes
+        );
+        return Ok(());
+    }
+    prop_assert_eq!(first.id, CauseId::UrlAltered, "{:?}", d.causes);
+    let english = language == Language::ENGLISH;
+    let words = match (way, english) {
+        (Way::PathEncodedTwice, true) => "encoded twice",
+        (Way::PathEncodedTwice, false) => "二重にエンコード",
+        (Way::PathDecoded, true) => "decoded",
+        (Way::PathDecoded, false) => "デコード",
+        _ => field,
+    };
+    prop_assert!(first.text.contains(words), "{} / {}", words, first.text);
+    Ok(())
+}
+
 /// The string to sign Azure computes from the request it received, laid out for `sv`.
 fn azure_string_to_sign(sent: &PresignedLink) -> String {
     let raw = sent.raw();
@@ -676,24 +702,9 @@ proptest! {
         let parsed = PresignedLink::parse(&link).unwrap();
         let attempt = Attempt::new(Some(&parsed), Operation::Put);
         let d = explain(&attempt, 403, &body, language);
-        let english = language == Language::ENGLISH;
         // Versions before 2018-11-09 do not sign `sr`: changing it changes nothing signed.
         let unsigned = way == Way::Field && field == "sr" && sv < "2018-11-09";
-        match way {
-            _ if unsigned => prop_assert_eq!(d.causes[0].key, "wrong-secret-or-tampered.echo-matches", "{:?}", d.causes),
-            Way::Unchanged => prop_assert_eq!(d.causes[0].key, "wrong-secret-or-tampered.echo-matches", "{:?}", d.causes),
-            _ => {
-                prop_assert_eq!(d.causes[0].id, CauseId::UrlAltered, "{:?}", d.causes);
-                let words = match (way, english) {
-                    (Way::PathEncodedTwice, true) => "encoded twice".to_owned(),
-                    (Way::PathEncodedTwice, false) => "二重にエンコード".to_owned(),
-                    (Way::PathDecoded, true) => "decoded".to_owned(),
-                    (Way::PathDecoded, false) => "デコード".to_owned(),
-                    _ => field.to_owned(),
-                };
-                prop_assert!(d.causes[0].text.contains(&words), "{} / {}", words, d.causes[0].text);
-            }
-        }
+        named_as(&d, if unsigned { Way::Unchanged } else { way }, language, field)?;
     }
 
     #[test]
@@ -728,20 +739,6 @@ proptest! {
         let parsed = PresignedLink::parse(&link).unwrap();
         let attempt = Attempt::new(Some(&parsed), Operation::Get);
         let d = explain(&attempt, 403, &body, language);
-        let english = language == Language::ENGLISH;
-        match way {
-            Way::Unchanged => prop_assert_eq!(d.causes[0].key, "wrong-secret-or-tampered.echo-matches", "{:?}", d.causes),
-            _ => {
-                prop_assert_eq!(d.causes[0].id, CauseId::UrlAltered, "{} {:?}", body, d.causes);
-                let words = match (way, english) {
-                    (Way::PathEncodedTwice, true) => "encoded twice",
-                    (Way::PathEncodedTwice, false) => "二重にエンコード",
-                    (Way::PathDecoded, true) => "decoded",
-                    (Way::PathDecoded, false) => "デコード",
-                    _ => "response-content-disposition",
-                };
-                prop_assert!(d.causes[0].text.contains(words), "{} / {}", words, d.causes[0].text);
-            }
-        }
+        named_as(&d, way, language, "response-content-disposition")?;
     }
 }

@@ -253,26 +253,7 @@ fn too_small(size: Option<u64>, min: Option<u64>) -> Found {
 
 /// A condition in words (`the field key to begin with "uploads/"`); a secret's value hidden.
 fn condition_words(condition: &Condition) -> String {
-    use crate::text::{T, fill};
-    match condition {
-        Condition::Eq { field, .. } if crate::post::is_secret_field(field) => fill(
-            T::ConditionExact,
-            &[("field", field), ("value", crate::secret::REDACTED)],
-        ),
-        Condition::Eq { field, value } => {
-            fill(T::ConditionExact, &[("field", field), ("value", value)])
-        }
-        Condition::StartsWith { field, prefix } if prefix.is_empty() => {
-            fill(T::ConditionPresent, &[("field", field)])
-        }
-        Condition::StartsWith { field, prefix } => {
-            fill(T::ConditionPrefix, &[("field", field), ("value", prefix)])
-        }
-        Condition::ContentLengthRange { min, max } => fill(
-            T::ConditionSizeRange,
-            &[("min", &format::bytes(*min)), ("max", &format::bytes(*max))],
-        ),
-    }
+    crate::post::report::condition_phrase(condition, crate::post::report::Phrasing::Required)
 }
 
 /// The file type a condition asks for, in words, when it is about the file type.

@@ -53,7 +53,7 @@ pub struct ErrorBody {
 struct Echoes(Vec<(String, String)>);
 
 /// The elements kept unredacted in [`Echoes`].
-pub const ECHO_ELEMENTS: &[&str] = &[
+const KEPT_ECHOES: &[&str] = &[
     "CanonicalRequest",
     "StringToSign",
     "AuthenticationErrorDetail",
@@ -72,7 +72,7 @@ impl std::fmt::Debug for Echoes {
 }
 
 impl ErrorBody {
-    /// The server's echo `name` (one of [`ECHO_ELEMENTS`]) as it sent it, unredacted: for
+    /// The server's echo `name` (one of `KEPT_ECHOES`) as it sent it, unredacted: for
     /// comparing only, never for showing (show [`ErrorBody::element`]).
     pub fn echo(&self, name: &str) -> Option<&str> {
         self.echoes
@@ -108,8 +108,7 @@ impl ErrorBody {
         let mut echoes = Echoes::default();
         if format == BodyFormat::Xml {
             for (name, value) in super::xml::leaf_elements(trimmed) {
-                if ECHO_ELEMENTS.contains(&name.as_str())
-                    && echoes.0.iter().all(|(n, _)| *n != name)
+                if KEPT_ECHOES.contains(&name.as_str()) && echoes.0.iter().all(|(n, _)| *n != name)
                 {
                     echoes.0.push((name.clone(), value.clone()));
                 }

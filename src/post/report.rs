@@ -53,25 +53,56 @@ pub fn target(form: &PostForm) -> String {
         .unwrap_or_else(|| form.url.clone())
 }
 
-/// A condition in plain words.
+/// How a condition is phrased: as an item of the form's list, or as what a policy requires
+/// (`requires {condition}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrasing {
+    /// `key starts with uploads/`.
+    Listed,
+    /// `the field key to begin with "uploads/"`.
+    Required,
+}
+
+/// A condition in plain words, as an item of the form's list.
 pub fn condition_text(condition: &Condition) -> String {
-    match condition {
-        Condition::Eq { field, .. } if super::is_secret_field(field) => fill(
+    condition_phrase(condition, Phrasing::Listed)
+}
+
+/// A condition in plain words, phrased as `phrasing` says; a secret's value hidden.
+pub fn condition_phrase(condition: &Condition, phrasing: Phrasing) -> String {
+    let listed = phrasing == Phrasing::Listed;
+    let (eq, any, prefix, size) = if listed {
+        (
             T::ConditionEq,
-            &[("field", field), ("value", crate::secret::REDACTED)],
-        ),
-        Condition::Eq { field, value } => {
-            fill(T::ConditionEq, &[("field", field), ("value", value)])
-        }
-        Condition::StartsWith { field, prefix } if prefix.is_empty() => {
-            fill(T::ConditionAny, &[("field", field)])
-        }
-        Condition::StartsWith { field, prefix } => fill(
+            T::ConditionAny,
             T::ConditionStartsWith,
-            &[("field", field), ("prefix", prefix)],
-        ),
-        Condition::ContentLengthRange { min, max } => fill(
             T::ConditionSize,
+        )
+    } else {
+        (
+            T::ConditionExact,
+            T::ConditionPresent,
+            T::ConditionPrefix,
+            T::ConditionSizeRange,
+        )
+    };
+    match condition {
+        Condition::Eq { field, value } => {
+            let value = if super::is_secret_field(field) {
+                crate::secret::REDACTED
+            } else {
+                value
+            };
+            fill(eq, &[("field", field), ("value", value)])
+        }
+        Condition::StartsWith { field, prefix: p } if p.is_empty() => {
+            fill(any, &[("field", field)])
+        }
+        Condition::StartsWith { field, prefix: p } => {
+            fill(prefix, &[("field", field), ("prefix", p)])
+        }
+        Condition::ContentLengthRange { min, max } => fill(
+            size,
             &[("min", &format::bytes(*min)), ("max", &format::bytes(*max))],
         ),
     }

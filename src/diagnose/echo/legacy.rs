@@ -128,7 +128,8 @@ fn compare_sub_resources(reading: &mut Reading, sub: &str, link: &PresignedLink)
         .filter(|p| !p.is_empty())
         .map(|p| p.split_once('=').unwrap_or((p, "")))
         .collect();
-    for param in link.raw().query_params() {
+    let params = link.raw().query_params();
+    for param in &params {
         let Some(name) = SIGNED.iter().find(|n| n.eq_ignore_ascii_case(&param.name)) else {
             continue;
         };

@@ -237,8 +237,7 @@ fn compare_header(reading: &mut Reading, name: &str, received: Option<String>, s
     if name == "content-type" {
         reading.content_type = Some(received.clone().unwrap_or_default());
     }
-    // A token, or an encryption key the request carries (SSE-C).
-    let secret = crate::secret::is_secret_name(name) || name.contains("customer-key");
+    let secret = crate::secret::is_secret_header(name);
     let shown = |value: &str| {
         if secret {
             REDACTED.to_owned()
