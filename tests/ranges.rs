@@ -381,10 +381,10 @@ async fn cancel_stops_every_connection_and_leaves_nothing() {
     assert!(files_in(dir.path()).is_empty(), "no partial file left");
 }
 
-/// Downloads an object of `SIZE` bytes from the fault server through a relay shaped `shape`,
+/// Downloads an object of `size` bytes from the fault server through a relay shaped `shape`,
 /// over at most `max` connections.
-async fn download_shaped(shape: Shape, max: u32) -> (transfer::Success, u32) {
-    let object = Arc::new(pattern(SIZE));
+async fn download_shaped(shape: Shape, max: u32, size: usize) -> (transfer::Success, u32) {
+    let object = Arc::new(pattern(size));
     let tag = tag_of(&object);
     let served = object.clone();
     let server = FaultServer::start(move |_, seen| serve_object(&served, &tag, seen, true)).await;
@@ -419,7 +419,10 @@ async fn connections_are_added_where_each_carries_a_share_and_not_where_the_line
         per_connection: Some(8 * MIB as u64),
         total: None,
     };
-    let (success, _) = download_shaped(per_connection, 6).await;
+    // The controller measures over a window of up to a second (twice the first answer's time,
+    // which a busy machine stretches) and tries another connection only while at least six
+    // windows of the transfer are left: each object is sized to leave that at its rate.
+    let (success, _) = download_shaped(per_connection, 6, 64 * MIB).await;
     assert!(success.connections >= 2, "{success:?}");
     assert_ne!(
         success.connections_reason,
@@ -432,7 +435,7 @@ async fn connections_are_added_where_each_carries_a_share_and_not_where_the_line
         per_connection: None,
         total: Some(12 * MIB as u64),
     };
-    let (success, _) = download_shaped(line_capped, 6).await;
+    let (success, _) = download_shaped(line_capped, 6, 96 * MIB).await;
     assert_eq!(success.connections, 1, "{success:?}");
     assert_eq!(
         success.connections_reason,
