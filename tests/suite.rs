@@ -18,6 +18,7 @@ mod links;
 mod network;
 mod package;
 mod parse_never_panics;
+mod pasted;
 mod post;
 mod ranges;
 mod redaction;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use super::{
     EXIT_BAD_INPUT, EXIT_REFUSED, ExplainArgs, InspectArgs, parse_link, parse_now, print_json,
 };
-use crate::diagnose::{Answer, Attempt, diagnose, explanation_text};
+use crate::diagnose::pasted::PastedAnswer;
+use crate::diagnose::{Attempt, diagnose, explanation_text};
 use crate::link::report::{InspectJson, summary_text};
 use crate::link::{Operation, Severity};
 use crate::text::{T, fill};
@@ -73,7 +74,19 @@ pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_BAD_INPUT);
     }
-    let body = crate::diagnose::ErrorBody::parse(&bytes);
+    // The body alone, or what a tool printed around it (`curl -i`, `curl -v`): the pasted
+    // status line and headers are read as the window reads them; `--status` wins.
+    let mut pasted =
+        PastedAnswer::read(&String::from_utf8_lossy(&bytes), "").unwrap_or(PastedAnswer {
+            status: None,
+            date: None,
+            error_code: None,
+            request_id: None,
+            body: crate::diagnose::ErrorBody::parse(b""),
+        });
+    if args.status.is_some() {
+        pasted.status = args.status;
+    }
     let method = args.method.as_deref().map(str::to_ascii_uppercase);
     let operation = match method.as_deref() {
         Some("GET") => Operation::Get,
@@ -93,13 +106,7 @@ pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
         ..Attempt::new(link.as_ref(), operation)
     }
     .sending_content_type(args.sent_content_type.as_deref());
-    let answer = Answer {
-        status: args.status,
-        body: &body,
-        date: None,
-        error_code_header: None,
-    };
-    let diagnosis = diagnose(&attempt, &answer, now);
+    let diagnosis = diagnose(&attempt, &pasted.answer(), now);
     if args.json {
         if let Err(code) = print_json(&diagnosis) {
             return code;

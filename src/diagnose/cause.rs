@@ -169,6 +169,7 @@ pub mod kind {
         TYPE_ALTERED = ContentTypeMismatch, "content-type-mismatch.altered", Nobody, [FileType];
         METHOD_STATED = MethodMismatch, "method-mismatch.stated", Creator, [Method];
         METHOD_MAYBE = MethodMismatch, "method-mismatch.maybe", Creator, [Method];
+        METHOD_UNTOLD = MethodMismatch, "method-mismatch.untold", Creator, [Method];
         METHOD_UPLOAD_LINK = MethodMismatch, "method-mismatch.upload-link", Creator, [Method];
         METHOD_CHECK = MethodMismatch, "method-mismatch.check", Creator, [Method];
         ALTERED_PARAMS = UrlAltered, "url-altered.params", Creator, [Address];

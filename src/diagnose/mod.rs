@@ -14,6 +14,7 @@ pub mod attempt;
 pub mod cause;
 pub mod clock;
 pub mod echo;
+pub mod pasted;
 mod post;
 mod provider;
 mod rank;

@@ -24,11 +24,14 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
         &sent,
     );
     // The echo shows the method the request arrived with.
-    let used = match reading.as_ref().and_then(|r| r.method.as_deref()) {
-        Some("GET") => Operation::Get,
-        Some("PUT") => Operation::Put,
-        _ => attempt.operation,
+    let echoed = match reading.as_ref().and_then(|r| r.method.as_deref()) {
+        Some("GET") => Some(Operation::Get),
+        Some("PUT") => Some(Operation::Put),
+        _ => None,
     };
+    let used = echoed.unwrap_or(attempt.operation);
+    // Nobody said which request the answer came from, and the server did not echo it.
+    let untold = !attempt.operation_known && echoed.is_none();
     let mut causes = Vec::new();
 
     // Parameters no signer adds, inside a query the signature covers: changed after signing.
@@ -60,7 +63,7 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
     }
 
     let mut unknowns = 0;
-    causes.extend(method_causes(attempt, used, &mut unknowns));
+    causes.extend(method_causes(attempt, used, untold, &mut unknowns));
     let other_proof = causes.iter().any(|c| c.strength == Strength::Proven);
     causes.extend(content_type_cause(
         attempt,
@@ -106,14 +109,16 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
         }
         _ => Found::new(&kind::SECRET).possible(),
     };
-    // Ties go by how often each happens for the operation sent: a download link used to upload
-    // is common, an upload link used to download is rare.
-    let method_guess = causes
-        .iter()
-        .position(|c| c.kind.key == kind::METHOD_MAYBE.key && c.strength >= secret.strength);
+    // Ties go by how often each happens for the operation that may have been sent: a download
+    // link used to upload is common, an upload link used to download is rare.
+    let method_guess = causes.iter().position(|c| {
+        c.strength >= secret.strength
+            && (c.kind.key == kind::METHOD_MAYBE.key && used == Operation::Get
+                || c.kind.key == kind::METHOD_UNTOLD.key && used == Operation::Put)
+    });
     match method_guess {
-        Some(at) if used == Operation::Get => causes.insert(at, secret),
-        _ => causes.push(secret),
+        Some(at) => causes.insert(at, secret),
+        None => causes.push(secret),
     }
     causes
 }
@@ -237,7 +242,14 @@ pub(super) fn change_words(change: Change) -> &'static str {
 
 /// The method the link was made for (its own fields say), a probe's verdict, or what its
 /// signed headers suggest, against the one used.
-fn method_causes(attempt: &Attempt<'_>, used: Operation, unknowns: &mut u32) -> Vec<Found> {
+/// `untold`: nobody said which operation was sent and no echo showed it, so `used` is the
+/// link's own operation, assumed.
+fn method_causes(
+    attempt: &Attempt<'_>,
+    used: Operation,
+    untold: bool,
+    unknowns: &mut u32,
+) -> Vec<Found> {
     let link = attempt.link;
     let stated = |made_for: Operation, basis| {
         Found::new(&kind::METHOD_STATED)
@@ -245,9 +257,22 @@ fn method_causes(attempt: &Attempt<'_>, used: Operation, unknowns: &mut u32) -> 
             .with("used", operation_words(used))
             .proven(basis)
     };
+    let other_than = |operation| match operation {
+        Operation::Put => Operation::Get,
+        Operation::Get => Operation::Put,
+    };
     if let Some(made_for) = link.and_then(|l| l.operation) {
         return if made_for != used {
             vec![stated(made_for, Basis::Link)]
+        } else if untold {
+            // The answer may have come from the other operation, which this link cannot do.
+            *unknowns += 1;
+            vec![
+                Found::new(&kind::METHOD_UNTOLD)
+                    .with("made_for", operation_words(made_for))
+                    .with("other", operation_words(other_than(made_for)))
+                    .possible(),
+            ]
         } else {
             Vec::new()
         };
@@ -270,10 +295,7 @@ fn method_causes(attempt: &Attempt<'_>, used: Operation, unknowns: &mut u32) -> 
         matches!(l.scheme, SignatureScheme::AwsSigV4 | SignatureScheme::GcsV4)
             && l.signed_headers.iter().any(|h| h == "content-type")
     });
-    let other = match used {
-        Operation::Put => Operation::Get,
-        Operation::Get => Operation::Put,
-    };
+    let other = other_than(used);
     let found = match (attempt.purpose, used) {
         (Purpose::Check, Operation::Get) => {
             let found = Found::new(&kind::METHOD_CHECK);

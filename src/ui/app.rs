@@ -135,6 +135,9 @@ impl PresignDeskApp {
         self.runtime.mailbox.attach(&ctx);
         self.receive();
         self.session.refresh(self.form.link().as_ref().ok());
+        if self.session.pasted.is_stale() {
+            super::commands::explain_pasted(&self.form, &mut self.session);
+        }
         let running = self.is_running();
         let mut commands = Vec::new();
         self.chrome.keyboard(&ctx, running, &mut commands);
@@ -351,6 +354,7 @@ impl PresignDeskApp {
                 details_panel::check_section_ui(ui, link, &self.session.check, commands);
             });
         }
+        super::explain_panel::pasted_section_ui(ui, &self.session.pasted, &self.chrome, commands);
         let operation = self.form.operation();
         ui.add_enabled_ui(!running, |ui| {
             details_panel::choices_ui(

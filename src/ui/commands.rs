@@ -11,7 +11,7 @@ use super::app::PresignDeskApp;
 use super::background::{DialogResult, Message};
 use super::chrome::Chrome;
 use super::form::Form;
-use super::session::{CheckState, RunState, Session};
+use super::session::{CheckState, PastedResult, RunState, Session};
 use super::state::State;
 use crate::content_type::ContentTypeChoice;
 use crate::diagnose::Fix;
@@ -210,6 +210,25 @@ pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
                 });
             }
         }
+        Command::PastedAnswerTyped(text) => {
+            session.pasted.text = text;
+            session.pasted.result = None;
+        }
+        Command::PastedStatusTyped(status) => {
+            session.pasted.status = status;
+            session.pasted.result = None;
+        }
+        Command::ExplainPasted => {
+            explain_pasted(form, session);
+            if chrome.report.is_some()
+                && let Some(PastedResult::Explained(explained)) = &session.pasted.result
+            {
+                let first = explained.reading.diagnosis.causes.first();
+                let first = first.map_or_else(|| "none".to_owned(), |c| c.id.as_str());
+                eprintln!("pasted explained: {first}");
+            }
+        }
+        Command::ClearPasted => session.pasted = Default::default(),
         Command::Cancel => cancel(session),
         Command::Copy { text, secret, from } => {
             chrome.copy(text);
@@ -323,6 +342,10 @@ fn link_edited(form: &mut Form, session: &mut Session, chrome: &Chrome, fx: &mut
     digest_if_needed(form, fx);
     session.check = CheckState::None;
     session.clear_result();
+    // A pasted answer explained for the old link is read again for the new one.
+    if session.pasted.is_explained() {
+        explain_pasted(form, session);
+    }
     if chrome.report.is_some()
         && let Ok(link) = form.link()
     {
@@ -507,6 +530,21 @@ fn digest_if_needed(form: &Form, fx: &mut Vec<Effect>) {
     if digests.iter().any(|d| !known.iter().any(|(k, _)| k == d)) {
         fx.push(Effect::Digest(form.upload.path.clone(), digests));
     }
+}
+
+/// Explains the pasted answer for what the window holds: the request it would send when it is
+/// ready, else the link or form alone.
+pub(super) fn explain_pasted(form: &Form, session: &mut Session) {
+    let now = jiff::Timestamp::now();
+    let plan = form.readiness(now).ok();
+    let sent = crate::diagnose::pasted::Sent {
+        plan: plan.as_ref(),
+        link: form.link().as_ref().ok(),
+        form: form.post_form(),
+        operation: form.operation(),
+        operation_chosen: form.overridden.is_some(),
+    };
+    session.pasted.explain(sent, now);
 }
 
 #[cfg(test)]

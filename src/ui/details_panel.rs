@@ -346,27 +346,8 @@ pub fn answer_section_ui(
                 ui.label(line);
             }
         }
-        if let Some(explained) = explained
-            && explained.diagnosis.causes.len() > 1
-        {
-            ui.label(egui::RichText::new(tr(T::OtherCauses)).strong());
-            for cause in &explained.diagnosis.causes[1..] {
-                ui.add(
-                    egui::Label::new(
-                        egui::RichText::new(format!(
-                            "• {} ({})",
-                            cause.title,
-                            cause.strength.text()
-                        ))
-                        .strong(),
-                    )
-                    .wrap(),
-                );
-                ui.add(egui::Label::new(&cause.text).wrap());
-                if let Some(action) = cause.actions.first() {
-                    ui.add(egui::Label::new(label_value(T::WhatToDo, action)).wrap());
-                }
-            }
+        if let Some(explained) = explained {
+            other_causes_ui(ui, &explained.diagnosis);
         }
         if let (Outcome::Refused(refusal), Some(explained)) = (outcome, explained) {
             ui.label(egui::RichText::new(tr(T::ErrorDetails)).strong());
@@ -396,6 +377,27 @@ pub fn answer_section_ui(
         shown.scroll_to_me(Some(egui::Align::TOP));
     }
     visible
+}
+
+/// The causes after the first, each with how sure it is, why, and its first step.
+pub(super) fn other_causes_ui(ui: &mut egui::Ui, diagnosis: &crate::diagnose::Diagnosis) {
+    if diagnosis.causes.len() < 2 {
+        return;
+    }
+    ui.label(egui::RichText::new(tr(T::OtherCauses)).strong());
+    for cause in &diagnosis.causes[1..] {
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!("• {} ({})", cause.title, cause.strength.text()))
+                    .strong(),
+            )
+            .wrap(),
+        );
+        ui.add(egui::Label::new(&cause.text).wrap());
+        if let Some(action) = cause.actions.first() {
+            ui.add(egui::Label::new(label_value(T::WhatToDo, action)).wrap());
+        }
+    }
 }
 
 /// The response's facts; `object` adds the type and length, which describe the object only

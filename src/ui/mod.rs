@@ -7,6 +7,7 @@ mod background;
 mod chrome;
 mod commands;
 mod details_panel;
+mod explain_panel;
 mod file_panel;
 mod form;
 mod history_panel;
@@ -75,6 +76,14 @@ pub enum Command {
     ApplyFix(crate::diagnose::Fix),
     /// Check the link with a download of its first byte (changes nothing).
     CheckLink,
+    /// The person typed or pasted in "Explain a server's answer": its whole new text.
+    PastedAnswerTyped(String),
+    /// The person typed the pasted answer's HTTP status: its whole new text.
+    PastedStatusTyped(String),
+    /// Explain the pasted answer for the link or form in the window (sends nothing).
+    ExplainPasted,
+    /// Forget the pasted answer and its explanation.
+    ClearPasted,
     /// Cancel the running transfer.
     Cancel,
     /// Put this text on the clipboard; `secret` when it holds the link's signature; `from` the

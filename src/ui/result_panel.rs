@@ -99,14 +99,9 @@ fn success_ui(ui: &mut egui::Ui, plan: &Plan, success: &Success, commands: &mut 
     }
 }
 
-/// The failure card: the first cause in plain words, what to do, whom to ask for what.
-fn refusal_ui(
-    ui: &mut egui::Ui,
-    explained: &Explained,
-    chrome: &Chrome,
-    commands: &mut Vec<Command>,
-) {
-    let diagnosis = &explained.diagnosis;
+/// A refusal in words: the first cause as a title, what it rests on, why, what to do and whom
+/// to ask for what.
+pub(super) fn diagnosis_ui(ui: &mut egui::Ui, diagnosis: &crate::diagnose::Diagnosis) {
     title_ui(ui, &diagnosis.title, ui.visuals().error_fg_color);
     if let Some(basis) = diagnosis
         .causes
@@ -133,6 +128,17 @@ fn refusal_ui(
             ui.label(text);
         });
     }
+}
+
+/// The failure card: the first cause in plain words, what to do, whom to ask for what.
+fn refusal_ui(
+    ui: &mut egui::Ui,
+    explained: &Explained,
+    chrome: &Chrome,
+    commands: &mut Vec<Command>,
+) {
+    let diagnosis = &explained.diagnosis;
+    diagnosis_ui(ui, diagnosis);
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
         // A real fix is the one thing to press.

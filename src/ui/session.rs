@@ -69,6 +69,8 @@ pub struct Session {
     pub check: CheckState,
     /// This computer's clock minus the server's, from the last answer's `Date`.
     pub clock_offset_secs: Option<i64>,
+    /// "Explain a server's answer": what was pasted and what it means.
+    pub pasted: PastedState,
 }
 
 impl Session {
@@ -79,6 +81,7 @@ impl Session {
             history: Vec::new(),
             check: CheckState::None,
             clock_offset_secs: None,
+            pasted: PastedState::default(),
         }
     }
 
@@ -152,6 +155,64 @@ impl Session {
 impl Default for Session {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// "Explain a server's answer": the answer as pasted, the status as typed, and what they mean
+/// for the link or form in the window. Kept in memory only: an answer may echo a token.
+#[derive(Default)]
+pub struct PastedState {
+    /// The answer as pasted.
+    pub text: String,
+    /// The HTTP status as typed.
+    pub status: String,
+    /// What "Explain" found, until the answer or the link changes.
+    pub result: Option<PastedResult>,
+}
+
+/// What "Explain" found.
+pub enum PastedResult {
+    /// The pasted text or status cannot be read.
+    Unreadable(crate::diagnose::pasted::PasteProblem),
+    /// The answer explained, in one language.
+    Explained(Box<PastedExplained>),
+}
+
+/// A pasted answer explained in one language.
+pub struct PastedExplained {
+    /// The language the texts are in.
+    pub language: Language,
+    /// What happened, why, what to do, and what it was read for.
+    pub reading: crate::diagnose::pasted::PastedReading,
+    /// The server's answer as readable lines, redacted, cut to what the details show.
+    pub readable: String,
+}
+
+impl PastedState {
+    /// Explains the pasted answer for what the window holds (`sent`), in the current language.
+    pub fn explain(&mut self, sent: crate::diagnose::pasted::Sent<'_>, now: Timestamp) {
+        use crate::diagnose::pasted::{PastedAnswer, of_pasted};
+        self.result = Some(match PastedAnswer::read(&self.text, &self.status) {
+            Ok(pasted) => PastedResult::Explained(Box::new(PastedExplained {
+                language: language::current(),
+                reading: of_pasted(sent, &pasted, now),
+                readable: crate::present::bounded(
+                    &crate::diagnose::readable(&pasted.body),
+                    crate::present::ANSWER_SHOWN_BYTES,
+                ),
+            })),
+            Err(problem) => PastedResult::Unreadable(problem),
+        });
+    }
+
+    /// Whether an explanation is shown in another language than the current one.
+    pub fn is_stale(&self) -> bool {
+        matches!(&self.result, Some(PastedResult::Explained(e)) if e.language != language::current())
+    }
+
+    /// Whether an explanation is shown.
+    pub fn is_explained(&self) -> bool {
+        matches!(self.result, Some(PastedResult::Explained(_)))
     }
 }
 
