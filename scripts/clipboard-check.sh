@@ -11,7 +11,9 @@
 #     link the system clipboard holds;
 #   - "Copy summary", "Copy request" and "Copy as curl" put what they say on the system
 #     clipboard: the first two without the signature, the curl command with it;
-#   - Paste with an empty clipboard says there is no text to paste.
+#   - Paste with an empty clipboard says there is no text to paste;
+#   - a server's answer pasted with Ctrl+V into "Explain a server's answer" is explained for
+#     the link, and "Copy explanation" puts the explanation, without the signature, there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -123,6 +125,20 @@ set_clipboard ""
 click "Paste"
 seen '^notice: The clipboard holds no text' 1 && r=ok || r=no
 check "Paste with an empty clipboard says there is no text to paste" "$r"
+
+# A refusal as curl -i printed it, for the link in the window (a download link).
+click "Explain a server's answer"
+click "The server's answer"
+set_clipboard $'HTTP/1.1 403 Forbidden\r\nDate: Mon, 07 Dec 2026 01:00:00 GMT\r\n\r\n<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code></Error>'
+xdotool key --window "$window" ctrl+v
+sleep 0.3
+click "Explain"
+seen '^pasted explained: ' 1 && r=ok || r=no
+check "a server's answer pasted from the system clipboard is explained" "$r"
+click "Copy explanation"
+copied=$(xclip -selection clipboard -o 2>/dev/null || true)
+[[ $copied == *"another operation"* && $copied != *"$signature"* ]] && r=ok || r=no
+check "Copy explanation puts the explanation, without the signature, on the system clipboard" "$r"
 
 echo
 if [ "$failures" -gt 0 ]; then

@@ -76,14 +76,7 @@ pub(super) fn explain(args: &ExplainArgs) -> ExitCode {
     }
     // The body alone, or what a tool printed around it (`curl -i`, `curl -v`): the pasted
     // status line and headers are read as the window reads them; `--status` wins.
-    let mut pasted =
-        PastedAnswer::read(&String::from_utf8_lossy(&bytes), "").unwrap_or(PastedAnswer {
-            status: None,
-            date: None,
-            error_code: None,
-            request_id: None,
-            body: crate::diagnose::ErrorBody::parse(b""),
-        });
+    let mut pasted = PastedAnswer::of_text(&String::from_utf8_lossy(&bytes));
     if args.status.is_some() {
         pasted.status = args.status;
     }

@@ -37,27 +37,33 @@ pub enum PasteProblem {
 }
 
 impl PastedAnswer {
-    /// Reads `text` as pasted and `status` as typed (empty: not given).
+    /// Reads `text` as pasted and `status` as typed (empty: not given); something must be
+    /// given.
     pub fn read(text: &str, status: &str) -> Result<Self, PasteProblem> {
         let typed = match status.trim() {
             "" => None,
             typed => Some(status_in(typed).ok_or_else(|| PasteProblem::Status(typed.to_owned()))?),
         };
-        let unquoted = unquote(text);
-        let (line_status, headers, body) = split_head(&unquoted);
-        let status = typed.or(line_status);
-        let body = body_start(body);
-        if body.trim().is_empty() && status.is_none() {
+        let mut pasted = Self::of_text(text);
+        pasted.status = typed.or(pasted.status);
+        if pasted.status.is_none() && pasted.body.format == crate::exchange::BodyFormat::Empty {
             return Err(PasteProblem::Empty);
         }
-        let body = ErrorBody::parse(body.as_bytes());
+        Ok(pasted)
+    }
+
+    /// Reads `text` as a tool printed it, or a body alone; an empty text is an empty body.
+    pub fn of_text(text: &str) -> Self {
+        let unquoted = unquote(text);
+        let (status, headers, body) = split_head(&unquoted);
+        let body = ErrorBody::parse(body_start(body).as_bytes());
         let header = |name: &str| {
             headers
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.to_string())
         };
-        Ok(PastedAnswer {
+        PastedAnswer {
             status,
             date: header("date"),
             error_code: header("x-ms-error-code"),
@@ -66,7 +72,7 @@ impl PastedAnswer {
                 .or_else(|| header("x-guploader-uploadid"))
                 .or_else(|| body.element("RequestId").map(str::to_owned)),
             body,
-        })
+        }
     }
 
     /// The answer as the explainer reads it.
@@ -354,5 +360,79 @@ mod tests {
         let text = "Access denied: the signature is wrong";
         let pasted = PastedAnswer::read(text, "").unwrap();
         assert_eq!(pasted.body.text, text);
+    }
+
+    /// An S3 SigV4 link made for `x_id`, signed now for an hour.
+    fn link(x_id: &str) -> PresignedLink {
+        let now = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let day = &now[..8];
+        PresignedLink::parse(&format!(
+            "https://b.s3.eu-west-1.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+             &X-Amz-Credential=AKIAEXAMPLE%2F{day}%2Feu-west-1%2Fs3%2Faws4_request\
+             &X-Amz-Date={now}&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&x-id={x_id}\
+             &X-Amz-Signature={}",
+            "a".repeat(64)
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_answer_from_a_request_nobody_named_may_be_the_other_operations() {
+        let pasted =
+            PastedAnswer::read("<Error><Code>SignatureDoesNotMatch</Code></Error>", "403").unwrap();
+        // A download link used to upload is common: it leads. An upload link used to download
+        // is rare: the wrong key leads.
+        for (x_id, operation, first) in [
+            ("GetObject", Operation::Get, "method-mismatch"),
+            ("PutObject", Operation::Put, "wrong-secret-or-tampered"),
+        ] {
+            let link = link(x_id);
+            let sent = Sent {
+                plan: None,
+                link: Some(&link),
+                form: None,
+                operation,
+                operation_chosen: false,
+            };
+            let reading = of_pasted(sent, &pasted, Timestamp::now());
+            let ids: Vec<String> = reading
+                .diagnosis
+                .causes
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
+            assert_eq!(
+                ids.first().map(String::as_str),
+                Some(first),
+                "{x_id}: {ids:?}"
+            );
+            assert!(
+                ids.iter().any(|id| id == "method-mismatch"),
+                "{x_id}: {ids:?}"
+            );
+            assert_eq!(
+                reading.context.len(),
+                2,
+                "the guess is said: {:?}",
+                reading.context
+            );
+            // Told which request it was (the link's own), no such cause and no guess.
+            let told = of_pasted(
+                Sent {
+                    operation_chosen: true,
+                    ..sent
+                },
+                &pasted,
+                Timestamp::now(),
+            );
+            assert!(
+                told.diagnosis
+                    .causes
+                    .iter()
+                    .all(|c| c.id.as_str() != "method-mismatch"),
+                "{x_id}"
+            );
+            assert_eq!(told.context.len(), 1);
+        }
     }
 }

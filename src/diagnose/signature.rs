@@ -112,9 +112,16 @@ pub(super) fn causes(attempt: &Attempt<'_>, body: &ErrorBody) -> Vec<Found> {
     // Ties go by how often each happens for the operation that may have been sent: a download
     // link used to upload is common, an upload link used to download is rare.
     let method_guess = causes.iter().position(|c| {
-        c.strength >= secret.strength
-            && (c.kind.key == kind::METHOD_MAYBE.key && used == Operation::Get
-                || c.kind.key == kind::METHOD_UNTOLD.key && used == Operation::Put)
+        // The operation that may have been sent: for "maybe" the one used, for "untold" the
+        // other than the link's.
+        let maybe_sent = if c.kind.key == kind::METHOD_MAYBE.key {
+            Some(used)
+        } else if c.kind.key == kind::METHOD_UNTOLD.key {
+            Some(used.other())
+        } else {
+            None
+        };
+        c.strength >= secret.strength && maybe_sent == Some(Operation::Get)
     });
     match method_guess {
         Some(at) => causes.insert(at, secret),
@@ -257,10 +264,6 @@ fn method_causes(
             .with("used", operation_words(used))
             .proven(basis)
     };
-    let other_than = |operation| match operation {
-        Operation::Put => Operation::Get,
-        Operation::Get => Operation::Put,
-    };
     if let Some(made_for) = link.and_then(|l| l.operation) {
         return if made_for != used {
             vec![stated(made_for, Basis::Link)]
@@ -270,7 +273,7 @@ fn method_causes(
             vec![
                 Found::new(&kind::METHOD_UNTOLD)
                     .with("made_for", operation_words(made_for))
-                    .with("other", operation_words(other_than(made_for)))
+                    .with("other", operation_words(made_for.other()))
                     .possible(),
             ]
         } else {
@@ -295,7 +298,7 @@ fn method_causes(
         matches!(l.scheme, SignatureScheme::AwsSigV4 | SignatureScheme::GcsV4)
             && l.signed_headers.iter().any(|h| h == "content-type")
     });
-    let other = other_than(used);
+    let other = used.other();
     let found = match (attempt.purpose, used) {
         (Purpose::Check, Operation::Get) => {
             let found = Found::new(&kind::METHOD_CHECK);

@@ -92,6 +92,14 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The other operation: what a link for this one cannot do.
+    pub fn other(self) -> Self {
+        match self {
+            Operation::Get => Operation::Put,
+            Operation::Put => Operation::Get,
+        }
+    }
+
     /// The HTTP method of the operation.
     pub fn method(self) -> &'static str {
         match self {

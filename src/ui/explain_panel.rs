@@ -6,8 +6,8 @@
 use super::chrome::Chrome;
 use super::session::{PastedResult, PastedState};
 use super::{Command, copy_button_ui};
+use crate::diagnose::explanation_text;
 use crate::diagnose::pasted::PasteProblem;
-use crate::diagnose::{Whom, explanation_text};
 use crate::text::{T, fill, tr};
 
 /// The most of a pasted answer the field takes: what the explainer reads of a body.
@@ -56,20 +56,13 @@ pub fn pasted_section_ui(
                             chrome,
                             commands,
                         );
-                        if reading.diagnosis.ask_whom != Whom::Nobody {
-                            let label = match reading.diagnosis.ask_whom {
-                                Whom::Operator => T::CopyForOperator,
-                                _ => T::CopyForCreator,
-                            };
-                            copy_button_ui(
-                                ui,
-                                tr(label),
-                                || reading.creator_message.clone(),
-                                false,
-                                chrome,
-                                commands,
-                            );
-                        }
+                        super::result_panel::creator_copy_ui(
+                            ui,
+                            &reading.diagnosis,
+                            &reading.creator_message,
+                            chrome,
+                            commands,
+                        );
                     });
                     egui::CollapsingHeader::new(tr(T::ErrorDetails))
                         .id_salt("pasted-readable")

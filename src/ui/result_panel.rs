@@ -130,6 +130,29 @@ pub(super) fn diagnosis_ui(ui: &mut egui::Ui, diagnosis: &crate::diagnose::Diagn
     }
 }
 
+/// "Copy message for the link's creator" (or the storage's operator), when someone can help.
+pub(super) fn creator_copy_ui(
+    ui: &mut egui::Ui,
+    diagnosis: &crate::diagnose::Diagnosis,
+    message: &str,
+    chrome: &Chrome,
+    commands: &mut Vec<Command>,
+) {
+    let label = match diagnosis.ask_whom {
+        Whom::Nobody => return,
+        Whom::Operator => T::CopyForOperator,
+        Whom::Creator => T::CopyForCreator,
+    };
+    copy_button_ui(
+        ui,
+        tr(label),
+        || message.to_owned(),
+        false,
+        chrome,
+        commands,
+    );
+}
+
 /// The failure card: the first cause in plain words, what to do, whom to ask for what.
 fn refusal_ui(
     ui: &mut egui::Ui,
@@ -147,20 +170,7 @@ fn refusal_ui(
         {
             commands.push(Command::ApplyFix(fix.clone()));
         }
-        if diagnosis.ask_whom != Whom::Nobody {
-            let label = match diagnosis.ask_whom {
-                Whom::Operator => T::CopyForOperator,
-                _ => T::CopyForCreator,
-            };
-            copy_button_ui(
-                ui,
-                tr(label),
-                || explained.creator_message.clone(),
-                false,
-                chrome,
-                commands,
-            );
-        }
+        creator_copy_ui(ui, diagnosis, &explained.creator_message, chrome, commands);
         if explained.retry_can_help && ui.button(tr(T::TryAgain)).clicked() {
             commands.push(Command::Start);
         }
