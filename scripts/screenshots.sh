@@ -8,13 +8,15 @@
 #   connections it used and why), small-800x600.png, small-560x440.png, and the same in
 #   Japanese: japanese.png (ready), japanese-failure.png, japanese-download-done.png,
 #   japanese-cut-short.png, japanese-download-link-with-file.png, japanese-form-details.png,
-#   japanese-large-download-details.png, japanese-small-800x600.png
+#   japanese-large-download-details.png, japanese-small-800x600.png, explain-answer.png and
+#   japanese-explain-answer.png (a refusal pasted through the system clipboard into "Explain a
+#   server's answer" and explained for the link in the window)
 #
 # The machine needs no CJK system font: Japanese renders with the font the app bundles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-EXTRA_PACKAGES="import:imagemagick"
+EXTRA_PACKAGES="import:imagemagick xclip:xclip curl:curl"
 # shellcheck source=scripts/gui-env.sh
 source scripts/gui-env.sh
 out=$PWD/docs/screenshots
@@ -97,3 +99,62 @@ for lang in en ja; do
         "$(link "Upload with a signed Content-Type")" --file "$files/notes.txt"
 done
 SIZE=560x440 shot small-560x440 "$english_details" none "$upload" --file "$files/report.csv"
+
+# explain_shot NAME SETTINGS-JSON SECTION FIELD BUTTON ANSWER LINK: opens the section named
+# SECTION, pastes ANSWER into FIELD through the system clipboard, presses BUTTON and takes the
+# picture. Controls are found where the window reports them (PRESIGNDESK_REPORT_TIMING).
+explain_shot() {
+    local name=$1 settings=$2 section=$3 field=$4 button=$5 answer=$6 url=$7
+    local config=$work/config-$name log=$work/$name.log
+    mkdir -p "$config/presigndesk"
+    printf '%s\n' "$settings" >"$config/presigndesk/settings.json"
+    XDG_CONFIG_HOME=$config PRESIGNDESK_REPORT_TIMING=1 "$bin" gui "$url" >"$log" 2>&1 &
+    local app=$!
+    local window
+    window=$(xdotool search --sync --pid "$app" --name PresignDesk | head -1)
+    xdotool windowsize --sync "$window" 1200 800
+    xdotool windowfocus --sync "$window"
+    sleep 1.5
+    centre() {
+        grep "^control \"$1\" at" "$log" | tail -1 |
+            awk '{print int($(NF-4) + $(NF-1) / 2), int($(NF-3) + $NF / 2)}'
+    }
+    click() {
+        local at
+        at=$(centre "$1")
+        if [ -z "$at" ]; then
+            echo "the window showed no control \"$1\"" >&2
+            return 1
+        fi
+        # shellcheck disable=SC2086 # "x y"
+        xdotool mousemove --window "$window" $at click 1
+        sleep 0.5
+    }
+    scroll() {
+        local at
+        at=$(centre "$section")
+        xdotool mousemove --window "$window" "${at% *}" 400 click 5 click 5 click 5
+        sleep 0.5
+    }
+    click "$section"
+    scroll
+    click "$field"
+    printf '%s' "$answer" | xclip -selection clipboard &
+    local clip=$!
+    sleep 0.3
+    xdotool key --window "$window" ctrl+v
+    sleep 0.3
+    click "$button"
+    scroll
+    import -window "$window" "$out/$name.png"
+    kill "$app" "$clip" 2>/dev/null || true
+    wait "$app" "$clip" 2>/dev/null || true
+    echo "$out/$name.png"
+}
+
+# A real refusal: the upload link used to download, as `curl -i` printed it.
+refusal=$(curl -si "$upload")
+explain_shot explain-answer "$english_details" "Explain a server's answer" \
+    "The server's answer" "Explain" "$refusal" "$upload"
+explain_shot japanese-explain-answer "$japanese_details" "サーバーの応答を説明" \
+    "サーバーの応答" "説明" "$refusal" "$upload"

@@ -742,3 +742,122 @@ proptest! {
         named_as(&d, way, language, "response-content-disposition")?;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A SigV2 link refused: in words of the bucket's region, however the region is given (the
+// link's host in each of Amazon's address styles, or the server's `Region`); no region words for
+// a server that is not Amazon's.
+
+/// The regions that took Signature Version 2, and later ones (named or made up).
+const OLD_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+    "us-gov-west-1",
+];
+
+fn region() -> impl Strategy<Value = (String, bool)> {
+    prop_oneof![
+        proptest::sample::select(OLD_REGIONS).prop_map(|r| (r.to_owned(), true)),
+        proptest::sample::select(
+            &[
+                "eu-central-1",
+                "ap-south-1",
+                "ap-northeast-2",
+                "eu-west-3",
+                "me-south-1",
+                "af-south-1",
+                "ap-southeast-5",
+                "mx-central-1",
+            ][..]
+        )
+        .prop_map(|r| (r.to_owned(), false)),
+        ("[a-z]{2}-(north|south|east|west|central)-[4-9]").prop_map(|r| (r, false)),
+    ]
+}
+
+/// Where the link's host says the region, or nowhere (the server's `Region` says it).
+#[derive(Debug, Clone, Copy)]
+enum RegionIn {
+    VirtualHost,
+    DashHost,
+    PathStyle,
+    Dualstack,
+    ServerOnly,
+}
+
+fn region_in() -> impl Strategy<Value = RegionIn> {
+    prop_oneof![
+        Just(RegionIn::VirtualHost),
+        Just(RegionIn::DashHost),
+        Just(RegionIn::PathStyle),
+        Just(RegionIn::Dualstack),
+        Just(RegionIn::ServerOnly),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn a_legacy_link_refused_is_explained_in_words_of_its_region(
+        (region, old) in region(),
+        place in region_in(),
+        upload in any::<bool>(),
+        message in prop_oneof![
+            Just("The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."),
+            Just("Please use AWS4-HMAC-SHA256."),
+        ],
+        language in both_languages(),
+    ) {
+        let address = match place {
+            RegionIn::VirtualHost => format!("https://bucket.s3.{region}.amazonaws.com/k.csv"),
+            RegionIn::DashHost => format!("https://bucket.s3-{region}.amazonaws.com/k.csv"),
+            RegionIn::PathStyle => format!("https://s3.{region}.amazonaws.com/bucket/k.csv"),
+            RegionIn::Dualstack => format!("https://bucket.s3.dualstack.{region}.amazonaws.com/k.csv"),
+            RegionIn::ServerOnly => "https://bucket.s3.amazonaws.com/k.csv".to_owned(),
+        };
+        let link = format!("{address}?AWSAccessKeyId=AKIAEXAMPLE&Expires=1795600000&Signature=abc%3D");
+        let extra = format!("<Region>{region}</Region>");
+        let extra = if matches!(place, RegionIn::ServerOnly) || upload { extra.as_str() } else { "" };
+        let body = xml("InvalidRequest", message, extra);
+        let parsed = PresignedLink::parse(&link).unwrap();
+        let operation = if upload { Operation::Put } else { Operation::Get };
+        let attempt = Attempt::new(Some(&parsed), operation);
+        let d = explain(&attempt, 400, &body, language);
+        let first = &d.causes[0];
+        let key = if old {
+            "legacy-signature-unsupported.old-region"
+        } else {
+            "legacy-signature-unsupported.region"
+        };
+        prop_assert_eq!(first.key, key, "{:?}", d.causes);
+        prop_assert!(d.explanation.contains(&region), "{} / {}", region, d.explanation);
+        let version = if language == Language::ENGLISH { "Signature Version 4" } else { "署名バージョン 4" };
+        prop_assert!(d.ask.contains(version), "{}", d.ask);
+    }
+
+    #[test]
+    fn a_legacy_link_refused_by_another_server_has_no_amazon_region_words(
+        host in prop_oneof![
+            Just("127.0.0.1:9000/bucket"),
+            Just("minio.example.internal/bucket"),
+            Just("bucket.example-storage.com"),
+        ],
+        region in "[a-z]{2}-(north|south|east|west)-[1-9]",
+        language in both_languages(),
+    ) {
+        let link = format!("http://{host}/k.csv?AWSAccessKeyId=AK&Expires=1795600000&Signature=abc%3D");
+        let body = xml("InvalidRequest", "Please use AWS4-HMAC-SHA256.", &format!("<Region>{region}</Region>"));
+        let parsed = PresignedLink::parse(&link).unwrap();
+        let attempt = Attempt::new(Some(&parsed), Operation::Put);
+        let d = explain(&attempt, 400, &body, language);
+        prop_assert_eq!(d.causes[0].key, "legacy-signature-unsupported", "{:?}", d.causes);
+        prop_assert!(!d.explanation.contains(&region), "{}", d.explanation);
+    }
+}
