@@ -30,6 +30,7 @@ fn line() -> Shape {
         one_way_delay: Duration::from_millis(5),
         per_connection: Some(12 * MIB as u64),
         total: Some(256 * MIB as u64),
+        cut_every: None,
     }
 }
 
@@ -343,6 +344,7 @@ async fn cancel_stops_every_connection_and_leaves_nothing() {
             one_way_delay: Duration::from_millis(5),
             per_connection: Some(MIB as u64),
             total: None,
+            cut_every: None,
         },
     )
     .await
@@ -418,6 +420,7 @@ async fn connections_are_added_where_each_carries_a_share_and_not_where_the_line
         one_way_delay: Duration::from_millis(5),
         per_connection: Some(8 * MIB as u64),
         total: None,
+        cut_every: None,
     };
     // The controller measures over a window of up to a second (twice the first answer's time,
     // which a busy machine stretches) and tries another connection only while at least six
@@ -434,6 +437,7 @@ async fn connections_are_added_where_each_carries_a_share_and_not_where_the_line
         one_way_delay: Duration::from_millis(5),
         per_connection: None,
         total: Some(12 * MIB as u64),
+        cut_every: None,
     };
     let (success, _) = download_shaped(line_capped, 6, 96 * MIB).await;
     assert_eq!(success.connections, 1, "{success:?}");
@@ -459,6 +463,7 @@ async fn a_link_that_expires_mid_way_still_downloads_whole() {
             one_way_delay: Duration::from_millis(5),
             per_connection: Some(6 * MIB as u64),
             total: Some(8 * MIB as u64),
+            cut_every: None,
         },
     )
     .await

@@ -15,6 +15,7 @@ mod fuzz;
 mod hostile;
 mod layers;
 mod links;
+mod multipart;
 mod network;
 mod package;
 mod parse_never_panics;

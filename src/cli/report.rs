@@ -41,6 +41,13 @@ pub struct TransferReport {
     /// `server-slow-down`, `rate-fell`, `link-expiring` or `ended-while-measuring`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connections_reason: Option<crate::transfer::ConnectionsReason>,
+    /// Parts of a multipart upload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<u32>,
+    /// The part of a multipart upload the storage refused (absent: the Complete request, or
+    /// a single request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_part: Option<u32>,
     /// Seconds from the last byte's arrival to the digest's, for a verified download in ranges.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_tail_secs: Option<f64>,
@@ -104,6 +111,13 @@ impl VerificationReport {
                 reason: None,
                 reason_text: None,
             },
+            Verification::PartsVerified { etag, .. } => VerificationReport {
+                result: "verified",
+                md5: Some(etag.clone()),
+                computed_md5: None,
+                reason: None,
+                reason_text: None,
+            },
             Verification::CouldNotVerify(why) => {
                 let reason = match why {
                     Unverifiable::Encrypted(_) => "encrypted",
@@ -150,6 +164,8 @@ impl TransferReport {
             connections: 1,
             single_stream_reason: None,
             connections_reason: None,
+            parts: None,
+            refused_part: None,
             hash_tail_secs: None,
             request_id: None,
             saved_to: None,
@@ -169,6 +185,7 @@ impl TransferReport {
                 report.connections = success.connections;
                 report.single_stream_reason = success.single_stream_reason;
                 report.connections_reason = success.connections_reason;
+                report.parts = (success.parts > 0).then_some(success.parts);
                 report.hash_tail_secs = success.hash_tail.map(|t| t.as_secs_f64());
                 report.request_id = success.response.request_id.clone();
                 report.saved_to = success.saved_to.as_ref().map(|p| p.display().to_string());
@@ -180,6 +197,7 @@ impl TransferReport {
             Outcome::Refused(refusal) => {
                 report.result = "refused";
                 report.bytes = refusal.bytes_sent;
+                report.refused_part = refusal.part;
                 report.etag = refusal.response.etag.clone();
                 report.request_id = refusal.response.request_id.clone();
                 // The explanation carries the status; without one, say it here.

@@ -20,6 +20,17 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         Ok(text) => text,
         Err(code) => return code,
     };
+    match crate::link::parts::PartsSet::parse(&text) {
+        Some(Ok(set)) => return put_parts(args, set).await,
+        Some(Err(problem)) => {
+            eprintln!(
+                "{}",
+                fill(T::CliBadLink, &[("reason", &problem.to_string())])
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        None => {}
+    }
     match crate::post::PostForm::parse(&text) {
         Some(Ok(form)) => return put_form(args, form).await,
         Some(Err(e)) => {
@@ -145,6 +156,45 @@ async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
         )
     );
     let options = args.transfer.options(args.send_despite_checksum);
+    let run = execute(&plan, &options).await;
+    finish(run, &plan, args.json).await
+}
+
+/// `put` through a multipart set: the file cut into the set's parts (checked before anything
+/// is sent), the parts sent in parallel, then the upload completed and its ETag checked.
+async fn put_parts(args: PutArgs, set: crate::link::parts::PartsSet) -> ExitCode {
+    let len = match plan::file_len(&args.file).await {
+        Ok(len) => len,
+        Err(stop) => return stop.say(),
+    };
+    let layout = match set.layout(len) {
+        Ok(layout) => layout,
+        Err(problem) => {
+            eprintln!("{problem}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let target = crate::link::target_name(&set.complete);
+    let plan = Plan::parts(set, layout, args.file.clone(), len);
+    if args.curl {
+        return print_curl(&plan);
+    }
+    eprintln!(
+        "{}",
+        fill(
+            T::CliUploadingParts,
+            &[
+                ("size", &format::bytes(len)),
+                ("target", &target),
+                ("count", &layout.count.to_string()),
+                ("part_size", &format::bytes(layout.part_size)),
+            ]
+        )
+    );
+    let options = transfer::Options {
+        connections: transfer::MAX_PART_CONNECTIONS,
+        ..args.transfer.options(false)
+    };
     let run = execute(&plan, &options).await;
     finish(run, &plan, args.json).await
 }

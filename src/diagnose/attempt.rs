@@ -210,6 +210,7 @@ mod tests {
             response: ResponseFacts::default(),
             bytes_sent: 0,
             sent_despite_checksum: false,
+            part: None,
         }
     }
 

@@ -364,6 +364,7 @@ mod tests {
                 response: Default::default(),
                 bytes_sent: 0,
                 sent_despite_checksum: false,
+                part: None,
             }))
         };
         assert!(!retry_can_help(&refusal(), Some(CauseId::Expired)));

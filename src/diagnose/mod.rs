@@ -183,7 +183,7 @@ pub fn of_refusal(
     now: Timestamp,
 ) -> Diagnosis {
     let form = plan.post_form();
-    let mut attempt = Attempt::of_plan(plan, plan.link());
+    let mut attempt = Attempt::of_plan(plan, plan.refused_link(refusal));
     attempt.download_probe = probe;
     attempt.sent_despite_checksum = refusal.sent_despite_checksum;
     attempt.form = form.as_ref();

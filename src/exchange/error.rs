@@ -7,6 +7,9 @@ use crate::text::{T, fill, tr};
 /// Why a transfer could not complete. Every message is safe to show: no URL, no secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferError {
+    /// The storage accepted a part of a multipart upload but gave no ETag, which completing
+    /// the upload needs.
+    NoPartEtag(u32),
     /// The file to upload could not be read.
     ReadFile {
         /// The file.
@@ -98,6 +101,9 @@ impl TransferError {
 impl std::fmt::Display for TransferError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = match self {
+            TransferError::NoPartEtag(part) => {
+                fill(T::ErrNoPartEtag, &[("part", &part.to_string())])
+            }
             TransferError::ReadFile { path, reason } => fill(
                 T::ErrReadFile,
                 &[("path", &path.display().to_string()), ("reason", reason)],

@@ -13,7 +13,9 @@ mod xml;
 
 pub use error::TransferError;
 pub use events::{Outcome, Reporter, RetryReason, TransferEvent};
-pub use options::{DEFAULT_CONNECTIONS, MAX_CONNECTIONS, Options, RANGES_MIN_BYTES};
+pub use options::{
+    DEFAULT_CONNECTIONS, MAX_CONNECTIONS, MAX_PART_CONNECTIONS, Options, RANGES_MIN_BYTES,
+};
 pub use progress::{Progress, ProgressMeter};
 
 use std::path::PathBuf;
@@ -51,6 +53,9 @@ pub struct Plan {
 /// The most one S3 PUT may carry: 5 GiB.
 pub const S3_SINGLE_PUT_LIMIT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 
+/// The most one Azure Put Blob may carry: 5,000 MiB.
+pub const AZURE_SINGLE_PUT_LIMIT_BYTES: u64 = 5000 * 1024 * 1024;
+
 /// The file side of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
@@ -74,6 +79,17 @@ pub enum Payload {
         file_field: String,
         /// The file part's type (`application/octet-stream` when none is chosen).
         file_type: String,
+    },
+    /// PUT the file at `path` as the parts of a multipart upload, then complete it.
+    Parts {
+        /// The file to send.
+        path: PathBuf,
+        /// Its size when planned.
+        len_bytes: u64,
+        /// The upload's links.
+        set: Box<crate::link::parts::PartsSet>,
+        /// How the file is cut into the parts.
+        layout: crate::link::parts::Layout,
     },
     /// GET into `destination`.
     Download {
@@ -117,7 +133,13 @@ impl Plan {
             },
             expires_at: link.expires_at,
             expected_checksums: verify::expected_checksums(link),
-            single_put_limit_bytes: s3.then_some(S3_SINGLE_PUT_LIMIT_BYTES),
+            single_put_limit_bytes: if s3 {
+                Some(S3_SINGLE_PUT_LIMIT_BYTES)
+            } else if link.scheme == SignatureScheme::AzureSas || link.provider == Provider::Azure {
+                Some(AZURE_SINGLE_PUT_LIMIT_BYTES)
+            } else {
+                None
+            },
             link: Some(Box::new(link.clone())),
         }
     }
@@ -159,9 +181,47 @@ impl Plan {
         }
     }
 
-    /// The link the plan was made from; `None` for an upload form.
+    /// The link the plan was made from; `None` for an upload form. For a multipart upload,
+    /// its Complete link.
     pub fn link(&self) -> Option<&PresignedLink> {
         self.link.as_deref()
+    }
+
+    /// The link a refusal answered: the part's, for a multipart upload's part, otherwise
+    /// [`Plan::link`].
+    pub fn refused_link(&self, refusal: &Refusal) -> Option<&PresignedLink> {
+        match (&self.payload, refusal.part) {
+            (Payload::Parts { set, .. }, Some(number)) => set
+                .parts
+                .iter()
+                .find(|p| p.number == number)
+                .map(|p| &p.link),
+            _ => self.link(),
+        }
+    }
+
+    /// A multipart upload of `file` (of `len_bytes`) through `set`, cut as `layout` says.
+    pub fn parts(
+        set: crate::link::parts::PartsSet,
+        layout: crate::link::parts::Layout,
+        file: PathBuf,
+        len_bytes: u64,
+    ) -> Self {
+        Plan {
+            url: Secret::new(set.complete.as_sent()),
+            redacted_url: set.complete.redacted(),
+            headers: Vec::new(),
+            expires_at: set.expires_at(),
+            expected_checksums: Vec::new(),
+            single_put_limit_bytes: None,
+            link: Some(Box::new(set.complete.clone())),
+            payload: Payload::Parts {
+                path: file,
+                len_bytes,
+                set: Box::new(set),
+                layout,
+            },
+        }
     }
 
     /// The upload form a POST plan sends through, read again from its parts.
@@ -194,6 +254,9 @@ impl Plan {
         match &self.payload {
             Payload::Upload { path, len_bytes }
             | Payload::Post {
+                path, len_bytes, ..
+            }
+            | Payload::Parts {
                 path, len_bytes, ..
             } => Some((path, *len_bytes)),
             Payload::Download { .. } => None,
@@ -242,7 +305,7 @@ impl Plan {
     /// The operation this plan performs.
     pub fn operation(&self) -> Operation {
         match self.payload {
-            Payload::Upload { .. } | Payload::Post { .. } => Operation::Put,
+            Payload::Upload { .. } | Payload::Post { .. } | Payload::Parts { .. } => Operation::Put,
             Payload::Download { .. } => Operation::Get,
         }
     }
@@ -288,6 +351,35 @@ impl Plan {
                     fill(T::BodyFrom, &[("path", &path.display().to_string())])
                 ));
             }
+            Payload::Parts {
+                path,
+                len_bytes,
+                set,
+                layout,
+            } => {
+                out.clear();
+                for (index, part) in set.parts.iter().enumerate() {
+                    let (_, len) = layout.span(u32::try_from(index).unwrap_or(u32::MAX));
+                    out.push_str(&format!(
+                        "PUT {}\nContent-Length: {len}\n",
+                        part.link.redacted()
+                    ));
+                }
+                out.push_str(&format!(
+                    "POST {}\nContent-Type: application/xml\n",
+                    self.redacted_url
+                ));
+                out.push_str(&fill(
+                    T::PartsDescribe,
+                    &[
+                        ("count", &layout.count.to_string()),
+                        ("size", &crate::format::bytes(layout.part_size)),
+                        ("total", &crate::format::bytes(*len_bytes)),
+                        ("path", &path.display().to_string()),
+                    ],
+                ));
+                out.push('\n');
+            }
             Payload::Download { .. } => {}
         }
         out
@@ -317,6 +409,8 @@ pub struct Success {
     pub single_stream_reason: Option<SingleStreamReason>,
     /// From the last byte's arrival to the digest's, when a download in ranges was verified.
     pub hash_tail: Option<Duration>,
+    /// Parts of a multipart upload (0 for a single request).
+    pub parts: u32,
 }
 
 /// Why a download in ranges used the connections it did.
@@ -402,6 +496,9 @@ pub struct Refusal {
     pub bytes_sent: u64,
     /// The file was sent although it cannot match a checksum the link fixes (for testing).
     pub sent_despite_checksum: bool,
+    /// The part of a multipart upload that was refused (`None`: the request itself, or the
+    /// upload's Complete request).
+    pub part: Option<u32>,
 }
 
 /// The response headers that matter to a person, as received.

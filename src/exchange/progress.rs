@@ -141,6 +141,14 @@ impl ProgressMeter {
         (self.bytes_done - bytes_then) as f64 / span.as_secs_f64()
     }
 
+    /// Takes back `bytes` counted before (sent by a request that goes again).
+    pub fn give_back(&mut self, bytes: u64) {
+        self.bytes_done = self.bytes_done.saturating_sub(bytes);
+        for (_, counted) in &mut self.samples {
+            *counted = (*counted).min(self.bytes_done);
+        }
+    }
+
     /// Bytes counted so far.
     pub fn bytes_done(&self) -> u64 {
         self.bytes_done

@@ -17,6 +17,14 @@ pub enum Verification {
     Verified(String),
     /// The server gave nothing to compare with, or a digest that is not an MD5.
     CouldNotVerify(Unverifiable),
+    /// The multipart ETag the server states is the MD5 of the MD5s of the parts sent, each of
+    /// which the server stated too.
+    PartsVerified {
+        /// The ETag (`hex-N`).
+        etag: String,
+        /// Parts in all.
+        parts: u32,
+    },
     /// Verification was turned off.
     Off,
 }
@@ -32,6 +40,16 @@ impl Verification {
             Verification::CouldNotVerify(why) => {
                 fill(T::CouldNotVerify, &[("why", &why.describe())])
             }
+            Verification::PartsVerified { etag, parts } => fill(
+                T::Verified,
+                &[(
+                    "how",
+                    &fill(
+                        T::PartsEtagMatches,
+                        &[("etag", etag), ("parts", &parts.to_string())],
+                    ),
+                )],
+            ),
             Verification::Off => tr(T::VerificationOff).to_owned(),
         }
     }

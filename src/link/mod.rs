@@ -5,6 +5,7 @@ mod fields;
 pub mod findings;
 mod host;
 mod names;
+pub mod parts;
 pub mod paste;
 pub mod report;
 mod split;

@@ -40,6 +40,9 @@ pub fn curl_command(plan: &Plan) -> String {
             parts.push(shell_quote(&destination.display().to_string()));
         }
         Payload::Post { .. } => {}
+        Payload::Parts {
+            path, set, layout, ..
+        } => return parts_commands(path, set, layout),
     }
     for (name, value) in &plan.headers {
         parts.push("-H".into());
@@ -47,6 +50,37 @@ pub fn curl_command(plan: &Plan) -> String {
     }
     parts.push(shell_quote(plan.url.expose()));
     parts.join(" ")
+}
+
+/// A multipart upload as bash commands: one curl a part (its bytes cut from the file), then
+/// the Complete request, whose body needs the ETag each part's answer prints.
+fn parts_commands(
+    path: &std::path::Path,
+    set: &crate::link::parts::PartsSet,
+    layout: &crate::link::parts::Layout,
+) -> String {
+    let file = shell_quote(&path.display().to_string());
+    let mut lines = Vec::new();
+    let mut body = String::from("<CompleteMultipartUpload>");
+    for (index, part) in set.parts.iter().enumerate() {
+        let (start, len) = layout.span(u32::try_from(index).unwrap_or(u32::MAX));
+        lines.push(format!(
+            "curl --globoff -sS -D - -o /dev/null -X PUT -H 'Expect:' --data-binary @<(tail -c +{} {file} | head -c {len}) {}",
+            start + 1,
+            shell_quote(part.link.as_sent())
+        ));
+        body.push_str(&format!(
+            "<Part><PartNumber>{0}</PartNumber><ETag>ETAG_OF_PART_{0}</ETag></Part>",
+            part.number
+        ));
+    }
+    body.push_str("</CompleteMultipartUpload>");
+    lines.push(format!(
+        "curl --globoff -X POST --data-binary {} {}",
+        shell_quote(&body),
+        shell_quote(set.complete.as_sent())
+    ));
+    lines.join("\n")
 }
 
 /// `text` in single quotes for a POSIX shell.

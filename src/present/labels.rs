@@ -35,7 +35,9 @@ pub fn action_label(operation: Operation, name: Option<&str>) -> String {
 /// The name of what a plan moves: the file uploaded, or the file a download becomes.
 pub fn payload_name(plan: &Plan) -> String {
     match &plan.payload {
-        Payload::Upload { path, .. } | Payload::Post { path, .. } => file_name(path),
+        Payload::Upload { path, .. } | Payload::Post { path, .. } | Payload::Parts { path, .. } => {
+            file_name(path)
+        }
         Payload::Download { destination, .. } => file_name(destination),
     }
 }

@@ -125,6 +125,7 @@ mod tests {
             connections_reason: None,
             single_stream_reason: reason,
             hash_tail: None,
+            parts: 0,
         };
         let adapted = |count, reason| Success {
             connections_reason: Some(reason),

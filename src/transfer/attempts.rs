@@ -32,6 +32,18 @@ pub async fn run_with(
     cancel: &CancellationToken,
 ) -> Outcome {
     let work = async {
+        if let Payload::Parts {
+            path,
+            len_bytes,
+            set,
+            layout,
+        } = &plan.payload
+        {
+            // Each part and the Complete request are retried on their own.
+            let meter = Meter::new(1, report.clone());
+            return super::parts::upload(client, set, *layout, path, *len_bytes, options, &meter)
+                .await;
+        }
         let url = wire_url(plan.url.expose())?;
         let headers = extra_headers(&plan.headers)?;
         let mut sent_despite_checksum = false;
@@ -141,6 +153,9 @@ impl Once<'_> {
                     file_type,
                 };
                 super::post::post(client, url.clone(), &form, options, meter).await
+            }
+            Payload::Parts { .. } => {
+                unreachable!("a multipart upload runs before the attempts")
             }
             Payload::Download {
                 destination,

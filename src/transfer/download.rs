@@ -347,6 +347,7 @@ impl DownloadState {
             connections_reason: None,
             single_stream_reason: self.single_stream_reason,
             hash_tail,
+            parts: 0,
         }))))
     }
 
@@ -428,6 +429,7 @@ impl DownloadState {
                     connections_reason: Some(reason),
                     single_stream_reason: None,
                     hash_tail,
+                    parts: 0,
                 }))))
             }
             ranges::End::OneStream(reason) => {

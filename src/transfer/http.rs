@@ -91,6 +91,7 @@ pub(super) async fn refusal(mut response: reqwest::Response, facts: ResponseFact
         response: facts,
         bytes_sent: 0,
         sent_despite_checksum: false,
+        part: None,
     }
 }
 

@@ -52,6 +52,14 @@ impl Meter {
         }
     }
 
+    /// Takes back `bytes` counted for a request that has to go again (a multipart upload's
+    /// part, resent).
+    pub(super) fn give_back(&self, bytes: u64) {
+        if let Ok(mut meter) = self.inner.lock() {
+            meter.give_back(bytes);
+        }
+    }
+
     /// Bytes counted so far.
     pub(super) fn bytes(&self) -> u64 {
         self.inner

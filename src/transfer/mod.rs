@@ -10,6 +10,7 @@ mod http;
 mod meter;
 pub mod naming;
 mod partial;
+mod parts;
 mod post;
 mod probe;
 mod ranges;
@@ -18,9 +19,10 @@ mod upload;
 
 pub use crate::exchange::verify::{self, ChecksumAlgorithm, Unverifiable, Verification};
 pub use crate::exchange::{
-    ConnectionsReason, DEFAULT_CONNECTIONS, MAX_CONNECTIONS, Options, Outcome, Payload, Plan,
-    Progress, ProgressMeter, RANGES_MIN_BYTES, Refusal, Reporter, ResponseFacts, RetryReason,
-    S3_SINGLE_PUT_LIMIT_BYTES, SingleStreamReason, Success, TransferError, TransferEvent,
+    ConnectionsReason, DEFAULT_CONNECTIONS, MAX_CONNECTIONS, MAX_PART_CONNECTIONS, Options,
+    Outcome, Payload, Plan, Progress, ProgressMeter, RANGES_MIN_BYTES, Refusal, Reporter,
+    ResponseFacts, RetryReason, S3_SINGLE_PUT_LIMIT_BYTES, SingleStreamReason, Success,
+    TransferError, TransferEvent,
 };
 pub use attempts::{run, run_with};
 pub use digest::file_digests;

@@ -188,6 +188,7 @@ pub(super) async fn post(
         connections_reason: None,
         single_stream_reason: None,
         hash_tail: None,
+        parts: 0,
     })))
 }
 

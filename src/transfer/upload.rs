@@ -144,5 +144,6 @@ pub(super) async fn upload(
         connections_reason: None,
         single_stream_reason: None,
         hash_tail: None,
+        parts: 0,
     })))
 }

@@ -628,6 +628,7 @@ mod tests {
             connections_reason: None,
             single_stream_reason: None,
             hash_tail: None,
+            parts: 0,
         }))
     }
 
@@ -640,6 +641,7 @@ mod tests {
             response: ResponseFacts::default(),
             bytes_sent: 4,
             sent_despite_checksum: false,
+            part: None,
         }))
     }
 

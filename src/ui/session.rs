@@ -306,6 +306,7 @@ impl HistoryEntry {
                 verified: matches!(
                     success.verification,
                     crate::transfer::Verification::Verified(_)
+                        | crate::transfer::Verification::PartsVerified { .. }
                 ),
             },
             Outcome::Refused(refusal) => HistoryResult::Refused(refusal.status),
@@ -317,7 +318,9 @@ impl HistoryEntry {
             _ => None,
         };
         let path = match &plan.payload {
-            Payload::Upload { path, .. } | Payload::Post { path, .. } => path.as_path(),
+            Payload::Upload { path, .. }
+            | Payload::Post { path, .. }
+            | Payload::Parts { path, .. } => path.as_path(),
             Payload::Download { destination, .. } => saved_to.unwrap_or(destination),
         };
         HistoryEntry {

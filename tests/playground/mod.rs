@@ -48,6 +48,40 @@ impl Received {
     }
 }
 
+/// A multipart upload's links, as a back end hands them out.
+#[allow(dead_code)]
+#[derive(Debug, Clone)]
+pub struct MultipartLinks {
+    /// The upload's id.
+    pub upload_id: String,
+    /// One UploadPart link a part, part 1 first.
+    pub parts: Vec<String>,
+    /// The CompleteMultipartUpload link.
+    pub complete: String,
+    /// The AbortMultipartUpload link.
+    pub abort: String,
+}
+
+/// Sends `method url` with an empty body to the playground over a plain socket; the answer's
+/// body.
+#[allow(dead_code)]
+fn raw_request(method: &str, url: &reqwest::Url, addr: &SocketAddr) -> String {
+    use std::io::{Read, Write};
+    let target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let mut socket = std::net::TcpStream::connect(addr).expect("the playground listens");
+    write!(
+        socket,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request sent");
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).expect("answer read");
+    answer
+}
+
 /// The HTTP method a link is signed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -180,6 +214,67 @@ impl Playground {
         action
             .sign_with_time(expires, &jiff::Timestamp::now())
             .to_string()
+    }
+
+    /// Starts a multipart upload of `key` and signs its links as a back end hands them out:
+    /// `parts` UploadPart links, the Complete link and the Abort link. With `via`, the links
+    /// are signed for that relay in front of the playground.
+    #[allow(dead_code)]
+    pub fn start_multipart(
+        &self,
+        key: &str,
+        parts: u16,
+        expires: Duration,
+        via: Option<SocketAddr>,
+    ) -> MultipartLinks {
+        let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY);
+        let bucket = self.bucket();
+        let now = jiff::Timestamp::now();
+        let post = |bucket: &Bucket, query: &[(&str, &str)]| {
+            rusty_s3::signing::sign(
+                &now,
+                rusty_s3::Method::Post,
+                bucket.object_url(key),
+                ACCESS_KEY,
+                SECRET_KEY,
+                None,
+                REGION,
+                expires.as_secs(),
+                query.iter().copied(),
+                std::iter::empty(),
+            )
+        };
+        let create = post(&bucket, &[("uploads", "")]);
+        let answer = raw_request("POST", &create, &self.addr);
+        let upload_id = answer
+            .split("<UploadId>")
+            .nth(1)
+            .and_then(|rest| rest.split("</UploadId>").next())
+            .unwrap_or_else(|| panic!("the playground started an upload: {answer}"))
+            .to_owned();
+        let signer = via.map_or(bucket, |via| Self::bucket_at(&format!("http://{via}")));
+        let part_links = (1..=parts)
+            .map(|n| {
+                rusty_s3::actions::UploadPart::new(&signer, Some(&credentials), key, n, &upload_id)
+                    .sign(expires)
+                    .to_string()
+            })
+            .collect();
+        let complete = post(&signer, &[("uploadId", upload_id.as_str())]).to_string();
+        let abort = rusty_s3::actions::AbortMultipartUpload::new(
+            &signer,
+            Some(&credentials),
+            key,
+            &upload_id,
+        )
+        .sign(expires)
+        .to_string();
+        MultipartLinks {
+            upload_id,
+            parts: part_links,
+            complete,
+            abort,
+        }
     }
 
     /// Where it listens.

@@ -4,12 +4,14 @@
 //! reproduced on one machine. Used by the tests and, through `examples/relay.rs`, the benchmark.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 /// How the relay shapes traffic.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,6 +22,9 @@ pub struct Shape {
     pub per_connection: Option<u64>,
     /// Bytes per second all connections together may carry in each direction; `None`: no cap.
     pub total: Option<u64>,
+    /// Cuts the connection that carries the client's bytes past each multiple of this many
+    /// (counted over every connection): a line that drops now and then.
+    pub cut_every: Option<u64>,
 }
 
 /// Bytes the relay reads at a time: small enough for smooth shaping.
@@ -30,6 +35,7 @@ pub struct Relay {
     /// Where it listens.
     pub addr: SocketAddr,
     connections: Arc<Mutex<u32>>,
+    cuts: Arc<AtomicU64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -46,10 +52,19 @@ impl Relay {
         let down_total = shape
             .total
             .map(|rate| Arc::new(Mutex::new(Bucket::new(rate))));
+        let cuts = Arc::new(AtomicU64::new(0));
+        let sent_up = Arc::new(AtomicU64::new(0));
+        let counted_cuts = cuts.clone();
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 *counted.lock().unwrap() += 1;
                 let (up_total, down_total) = (up_total.clone(), down_total.clone());
+                let cut = Cut {
+                    every: shape.cut_every,
+                    sent: sent_up.clone(),
+                    cuts: counted_cuts.clone(),
+                    token: CancellationToken::new(),
+                };
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(target).await else {
                         return;
@@ -58,17 +73,28 @@ impl Relay {
                     let _ = server.set_nodelay(true);
                     let (client_read, client_write) = client.into_split();
                     let (server_read, server_write) = server.into_split();
-                    let up = pipe(client_read, server_write, shape, up_total);
-                    let down = pipe(server_read, client_write, shape, down_total);
-                    tokio::join!(up, down);
+                    let token = cut.token.clone();
+                    let up = pipe(client_read, server_write, shape, up_total, Some(cut));
+                    let down = pipe(server_read, client_write, shape, down_total, None);
+                    tokio::select! {
+                        _ = async { tokio::join!(up, down) } => {}
+                        () = token.cancelled() => {}
+                    }
                 });
             }
         });
         Ok(Relay {
             addr,
             connections,
+            cuts,
             task,
         })
+    }
+
+    /// Connections cut so far.
+    #[allow(dead_code)]
+    pub fn cuts(&self) -> u64 {
+        self.cuts.load(Ordering::Relaxed)
     }
 
     /// Connections accepted so far.
@@ -80,6 +106,30 @@ impl Relay {
 impl Drop for Relay {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// Where a connection is cut: the bytes sent up over every connection, and the cut's signal.
+struct Cut {
+    every: Option<u64>,
+    sent: Arc<AtomicU64>,
+    cuts: Arc<AtomicU64>,
+    token: CancellationToken,
+}
+
+impl Cut {
+    /// Counts `n` bytes; true when they cross a multiple of `every` (the connection is cut).
+    fn counts(&self, n: usize) -> bool {
+        let Some(every) = self.every.filter(|e| *e > 0) else {
+            return false;
+        };
+        let before = self.sent.fetch_add(n as u64, Ordering::Relaxed);
+        if before / every != (before + n as u64) / every {
+            self.cuts.fetch_add(1, Ordering::Relaxed);
+            self.token.cancel();
+            return true;
+        }
+        false
     }
 }
 
@@ -122,6 +172,7 @@ async fn pipe(
     mut to: tokio::net::tcp::OwnedWriteHalf,
     shape: Shape,
     total: Option<Arc<Mutex<Bucket>>>,
+    cut: Option<Cut>,
 ) {
     // What is in flight on the simulated line: the delay times the rate, at least a little.
     let in_flight = shape
@@ -136,6 +187,9 @@ async fn pipe(
             match from.read(&mut piece).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
+                    if cut.as_ref().is_some_and(|c| c.counts(n)) {
+                        break;
+                    }
                     piece.truncate(n);
                     if tx
                         .send((Instant::now() + shape.one_way_delay, piece))

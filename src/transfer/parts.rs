@@ -1,0 +1,707 @@
+//! A multipart upload from presigned links: the file's parts sent in parallel (as many at once
+//! as the adaptive controller finds helpful, the one the downloads use), each part retried on
+//! its own after passing trouble, its MD5 compared with the ETag the storage gives; then the
+//! Complete request with every part's ETag, whose answer is read even when it is a 200 that
+//! carries an `<Error>`, and the upload's ETag checked against the MD5 of the parts' MD5s.
+
+use std::collections::VecDeque;
+use std::io::SeekFrom;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use md5::Digest as _;
+use reqwest::header::CONTENT_LENGTH;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::task::JoinSet;
+use tokio_util::io::ReaderStream;
+use tokio_util::sync::CancellationToken;
+
+use super::adapt::{Controller, Reading};
+use super::http::{Answer, network_error, send, wire_url};
+use super::meter::Meter;
+use super::retry::{backoff, is_retryable_refusal};
+use super::upload::IO_BUFFER_BYTES;
+use super::verify::{Unverifiable, Verification};
+use super::{
+    ConnectionsReason, Options, Outcome, Refusal, RetryReason, Success, TransferError,
+    TransferEvent,
+};
+use crate::exchange::ErrorBody;
+use crate::link::parts::{Layout, PartsSet};
+
+/// How often the controller looks at the rate.
+const TICK: Duration = Duration::from_millis(50);
+/// The most of a Complete answer that is read.
+const MAX_COMPLETE_ANSWER_BYTES: usize = 1024 * 1024;
+
+/// What every connection shares.
+struct Job {
+    client: reqwest::Client,
+    path: PathBuf,
+    /// Each part's number and its link as sent.
+    parts: Vec<(u32, reqwest::Url)>,
+    layout: Layout,
+    options: Options,
+    meter: Meter,
+    expires_at: Option<jiff::Timestamp>,
+}
+
+/// A part the storage accepted.
+#[derive(Debug, Clone)]
+struct Done {
+    /// The ETag as the storage gave it (quotes kept: the Complete body repeats it).
+    etag: String,
+    md5: [u8; 16],
+}
+
+/// Why everything stops.
+type Stop = Result<Outcome, TransferError>;
+
+struct Board {
+    /// Parts nobody has taken yet, by index.
+    queue: VecDeque<usize>,
+    done: Vec<Option<Done>>,
+    target: u32,
+    running: u32,
+    /// Parts on their way now.
+    sending: u32,
+    slowdowns: u32,
+    /// How long the first part took to start streaming.
+    first_answer: Option<Duration>,
+    stop: Option<Stop>,
+}
+
+fn lock(board: &Mutex<Board>) -> MutexGuard<'_, Board> {
+    board
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Counts a connection as running while it lives.
+struct Running(Arc<Mutex<Board>>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut board = lock(&self.0);
+        board.running = board.running.saturating_sub(1);
+    }
+}
+
+/// Counts a part as on its way while it lives.
+struct Sending(Arc<Mutex<Board>>);
+
+impl Sending {
+    fn new(board: &Arc<Mutex<Board>>) -> Self {
+        lock(board).sending += 1;
+        Sending(board.clone())
+    }
+}
+
+impl Drop for Sending {
+    fn drop(&mut self) {
+        let mut board = lock(&self.0);
+        board.sending = board.sending.saturating_sub(1);
+    }
+}
+
+/// Why one part's attempt ended without it.
+enum Trouble {
+    /// Passing: send the part again after a wait. `sent` bytes of it went before.
+    Retry {
+        refused: Option<Outcome>,
+        error: TransferError,
+        sent: u64,
+    },
+    /// Everything stops.
+    Stop(Stop),
+}
+
+/// Uploads the file at `path` (of `planned_len`) through `set`, cut as `layout` says.
+pub(super) async fn upload(
+    client: &reqwest::Client,
+    set: &PartsSet,
+    layout: Layout,
+    path: &Path,
+    planned_len: u64,
+    options: &Options,
+    meter: &Meter,
+) -> Result<Outcome, TransferError> {
+    let read_error = |e: std::io::Error| TransferError::ReadFile {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    };
+    let before = tokio::fs::metadata(path).await.map_err(read_error)?;
+    if before.len() != planned_len {
+        return Err(TransferError::FileChanged {
+            path: path.to_owned(),
+            planned: planned_len,
+            now: before.len(),
+        });
+    }
+    let parts = set
+        .parts
+        .iter()
+        .map(|p| Ok((p.number, wire_url(p.link.as_sent())?)))
+        .collect::<Result<Vec<_>, TransferError>>()?;
+    let complete_url = wire_url(set.complete.as_sent())?;
+    let started = Instant::now();
+    meter.start(Some(planned_len), 0);
+    let job = Arc::new(Job {
+        client: client.clone(),
+        path: path.to_owned(),
+        parts,
+        layout,
+        options: options.clone(),
+        meter: meter.clone(),
+        expires_at: set.expires_at(),
+    });
+    let (sent, reason) = send_parts(&job).await?;
+    let done = match sent {
+        Sent::All(done) => done,
+        Sent::Stopped(outcome) => return Ok(outcome),
+    };
+    let bytes = meter.finish();
+    let after = tokio::fs::metadata(path).await.map_err(read_error)?;
+    if after.len() != planned_len || after.modified().ok() != before.modified().ok() {
+        return Err(TransferError::FileChanged {
+            path: path.to_owned(),
+            planned: planned_len,
+            now: after.len(),
+        });
+    }
+    let numbers: Vec<u32> = set.parts.iter().map(|p| p.number).collect();
+    let answer = match complete(client, &complete_url, &numbers, &done, options, meter).await? {
+        Ok(answer) => answer,
+        Err(refused) => return Ok(refused),
+    };
+    let verification = if options.verify {
+        verify(&done, &answer.etag, path)?
+    } else {
+        Verification::Off
+    };
+    let mut response = answer.facts;
+    response.etag = Some(answer.etag);
+    Ok(Outcome::Succeeded(Box::new(Success {
+        status: answer.status,
+        bytes,
+        elapsed: started.elapsed(),
+        response,
+        saved_to: None,
+        verification,
+        connections: connections_used(&reason),
+        connections_reason: Some(reason.1),
+        single_stream_reason: None,
+        hash_tail: None,
+        parts: layout.count,
+    })))
+}
+
+fn connections_used(reason: &(u32, ConnectionsReason)) -> u32 {
+    reason.0.max(1)
+}
+
+/// How the parts went.
+enum Sent {
+    /// Every part arrived: what the storage said of each, in part order.
+    All(Vec<Done>),
+    /// A part was refused in a way no retry mends.
+    Stopped(Outcome),
+}
+
+/// Sends every part over as many connections as help; returns once every connection stopped.
+async fn send_parts(job: &Arc<Job>) -> Result<(Sent, (u32, ConnectionsReason)), TransferError> {
+    let count = job.parts.len();
+    let board = Arc::new(Mutex::new(Board {
+        queue: (0..count).collect(),
+        done: vec![None; count],
+        target: 1,
+        running: 0,
+        sending: 0,
+        slowdowns: 0,
+        first_answer: None,
+        stop: None,
+    }));
+    let stop = CancellationToken::new();
+    let mut workers = JoinSet::new();
+    let spawn = |workers: &mut JoinSet<()>| {
+        lock(&board).running += 1;
+        workers.spawn(connection(job.clone(), board.clone(), stop.clone()));
+    };
+    spawn(&mut workers);
+    let mut controller: Option<Controller> = None;
+    let mut most = 1;
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            joined = workers.join_next() => match joined {
+                Some(Err(_)) => {
+                    lock(&board).stop.get_or_insert(Err(TransferError::Network(
+                        "a connection ended unexpectedly".to_owned(),
+                    )));
+                    stop.cancel();
+                }
+                Some(Ok(())) => {}
+                None => {
+                    let waiting = {
+                        let shared = lock(&board);
+                        shared.stop.is_none() && !shared.queue.is_empty()
+                    };
+                    if !waiting {
+                        break;
+                    }
+                    spawn(&mut workers);
+                }
+            },
+            _ = ticker.tick() => {
+                let now = Instant::now();
+                let first_answer = lock(&board).first_answer;
+                if controller.is_none()
+                    && let Some(first) = first_answer
+                {
+                    controller = Some(Controller::new(job.options.connections, first, now));
+                }
+                let Some(controller) = controller.as_mut() else { continue };
+                let closing = job.expires_at.is_some_and(|at| {
+                    let margin = jiff::SignedDuration::try_from(job.options.expiry_margin)
+                        .unwrap_or_default();
+                    jiff::Timestamp::now().saturating_add(margin).unwrap_or(at) >= at
+                });
+                let bytes = job.meter.bytes();
+                let mut shared = lock(&board);
+                let unclaimed = shared
+                    .queue
+                    .iter()
+                    .map(|i| job.layout.span(index(*i)).1)
+                    .sum();
+                let target = controller.tick(Reading {
+                    now,
+                    bytes,
+                    streaming: shared.sending,
+                    slowdowns: shared.slowdowns,
+                    closing,
+                    unclaimed,
+                    remaining: job.layout_len().saturating_sub(bytes),
+                });
+                shared.target = target;
+                most = most.max(target);
+                while shared.running < shared.target && !shared.queue.is_empty() {
+                    drop(shared);
+                    spawn(&mut workers);
+                    shared = lock(&board);
+                }
+            }
+        }
+    }
+    let reason = controller
+        .as_ref()
+        .map_or(ConnectionsReason::EndedWhileMeasuring, Controller::reason);
+    let mut shared = lock(&board);
+    match shared.stop.take() {
+        Some(Ok(outcome)) => Ok((Sent::Stopped(outcome), (most, reason))),
+        Some(Err(error)) => Err(error),
+        None => {
+            let done = shared.done.iter().flatten().cloned().collect::<Vec<_>>();
+            if done.len() != count {
+                return Err(TransferError::Network("a part was left unsent".to_owned()));
+            }
+            Ok((Sent::All(done), (most, reason)))
+        }
+    }
+}
+
+impl Job {
+    fn layout_len(&self) -> u64 {
+        let (start, len) = self.layout.span(self.layout.count.saturating_sub(1));
+        start + len
+    }
+
+    fn expired(&self) -> bool {
+        self.expires_at
+            .is_some_and(|at| at <= jiff::Timestamp::now())
+    }
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// One connection: sends parts until none is left, it is one too many, or everything stops.
+async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationToken) {
+    let _running = Running(board.clone());
+    loop {
+        let next = {
+            let mut shared = lock(&board);
+            if shared.stop.is_some() || shared.running > shared.target {
+                None
+            } else {
+                shared.queue.pop_front()
+            }
+        };
+        let Some(i) = next else { return };
+        let mut attempt = 1;
+        loop {
+            let result = tokio::select! {
+                result = send_part(&job, &board, i) => result,
+                () = stop.cancelled() => return,
+            };
+            match result {
+                Ok(done) => {
+                    lock(&board).done[i] = Some(done);
+                    break;
+                }
+                Err(Trouble::Retry {
+                    refused,
+                    error,
+                    sent,
+                }) => {
+                    job.meter.give_back(sent);
+                    if attempt >= job.options.max_attempts || job.expired() {
+                        lock(&board)
+                            .stop
+                            .get_or_insert(refused.ok_or(error));
+                        stop.cancel();
+                        return;
+                    }
+                    let delay = backoff(job.options.backoff_base, attempt);
+                    let reason = match &refused {
+                        Some(Outcome::Refused(r)) => RetryReason::Refused {
+                            status: r.status,
+                            code: r.body.code.clone().unwrap_or_else(|| r.reason.clone()),
+                        },
+                        _ => RetryReason::Failed(error),
+                    };
+                    (job.meter.reporter())(TransferEvent::Retrying {
+                        next_attempt: attempt + 1,
+                        max_attempts: job.options.max_attempts,
+                        delay,
+                        reason,
+                    });
+                    tokio::select! {
+                        () = tokio::time::sleep(delay) => {}
+                        () = stop.cancelled() => return,
+                    }
+                    attempt += 1;
+                }
+                Err(Trouble::Stop(why)) => {
+                    lock(&board).stop.get_or_insert(why);
+                    stop.cancel();
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Sends part `i` once.
+async fn send_part(job: &Job, board: &Arc<Mutex<Board>>, i: usize) -> Result<Done, Trouble> {
+    let (number, url) = job.parts[i].clone();
+    let (start, len) = job.layout.span(index(i));
+    let read_error = |e: std::io::Error| {
+        Trouble::Stop(Err(TransferError::ReadFile {
+            path: job.path.clone(),
+            reason: e.to_string(),
+        }))
+    };
+    let mut file = tokio::fs::File::open(&job.path).await.map_err(read_error)?;
+    file.seek(SeekFrom::Start(start))
+        .await
+        .map_err(read_error)?;
+    let _sending = Sending::new(board);
+    let hasher = Arc::new(Mutex::new(md5::Md5::new()));
+    let sent = Arc::new(AtomicU64::new(0));
+    let asked = Instant::now();
+    let stream = {
+        let (hasher, sent, meter, board) = (
+            hasher.clone(),
+            sent.clone(),
+            job.meter.clone(),
+            board.clone(),
+        );
+        ReaderStream::with_capacity(file.take(len), IO_BUFFER_BYTES).map(move |chunk| {
+            if let Ok(chunk) = &chunk {
+                if let Ok(mut md5) = hasher.lock() {
+                    md5.update(chunk);
+                }
+                sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                meter.count(chunk.len() as u64);
+                lock(&board).first_answer.get_or_insert(asked.elapsed());
+            }
+            chunk
+        })
+    };
+    let request = job
+        .client
+        .put(url)
+        .header(CONTENT_LENGTH, len)
+        .body(reqwest::Body::wrap_stream(stream));
+    let sent_now = || sent.load(Ordering::Relaxed);
+    let answer = match send(request).await {
+        Ok(answer) => answer,
+        Err(error) if error.is_retryable() => {
+            return Err(Trouble::Retry {
+                refused: None,
+                error,
+                sent: sent_now(),
+            });
+        }
+        Err(error) => return Err(Trouble::Stop(Err(error))),
+    };
+    let (response, facts) = match answer {
+        Answer::Accepted(response, facts) => (response, facts),
+        Answer::Refused(Outcome::Refused(mut refused)) => {
+            refused.part = Some(number);
+            refused.bytes_sent = sent_now();
+            if is_retryable_refusal(&refused) {
+                if refused.status == 503 || refused.body.code.as_deref() == Some("SlowDown") {
+                    lock(board).slowdowns += 1;
+                }
+                let error =
+                    TransferError::Network(format!("{} {}", refused.status, refused.reason));
+                return Err(Trouble::Retry {
+                    refused: Some(Outcome::Refused(refused)),
+                    error,
+                    sent: sent_now(),
+                });
+            }
+            return Err(Trouble::Stop(Ok(Outcome::Refused(refused))));
+        }
+        Answer::Refused(other) => return Err(Trouble::Stop(Ok(other))),
+    };
+    // The answer's body, if any, is read so the connection can be used again.
+    let _ = response.bytes().await;
+    if sent_now() != len {
+        return Err(Trouble::Stop(Err(TransferError::FileChanged {
+            path: job.path.clone(),
+            planned: len,
+            now: sent_now(),
+        })));
+    }
+    let md5: [u8; 16] = hasher
+        .lock()
+        .map(|h| h.clone().finalize().into())
+        .unwrap_or_default();
+    let Some(etag) = facts.etag.clone() else {
+        return Err(Trouble::Stop(Err(TransferError::NoPartEtag(number))));
+    };
+    let bare = unquoted(&etag);
+    if job.options.verify && is_md5(bare) && !bare.eq_ignore_ascii_case(&hex(&md5)) {
+        // The storage received other bytes than were sent: send the part again.
+        return Err(Trouble::Retry {
+            refused: None,
+            error: TransferError::DigestMismatch {
+                path: job.path.clone(),
+                computed: hex(&md5),
+                server: bare.to_owned(),
+            },
+            sent: sent_now(),
+        });
+    }
+    Ok(Done { etag, md5 })
+}
+
+/// What the Complete request answered when it succeeded.
+struct Completed {
+    status: u16,
+    etag: String,
+    facts: super::ResponseFacts,
+}
+
+/// Sends the Complete request, again after passing trouble. `Err` holds a refusal: an error
+/// status, or a 200 whose body is an `<Error>` (S3 answers so when it fails after starting).
+async fn complete(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    numbers: &[u32],
+    done: &[Done],
+    options: &Options,
+    meter: &Meter,
+) -> Result<Result<Completed, Outcome>, TransferError> {
+    let body = complete_body(numbers, done);
+    let mut attempt = 1;
+    loop {
+        let result = complete_once(client, url, &body).await;
+        let retry = match &result {
+            Ok(Err(Outcome::Refused(refused))) if is_retryable_refusal(refused) => {
+                Some(RetryReason::Refused {
+                    status: refused.status,
+                    code: refused
+                        .body
+                        .code
+                        .clone()
+                        .unwrap_or_else(|| refused.reason.clone()),
+                })
+            }
+            Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
+            _ => None,
+        };
+        match retry {
+            Some(reason) if attempt < options.max_attempts => {
+                let delay = backoff(options.backoff_base, attempt);
+                (meter.reporter())(TransferEvent::Retrying {
+                    next_attempt: attempt + 1,
+                    max_attempts: options.max_attempts,
+                    delay,
+                    reason,
+                });
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+            _ => return result,
+        }
+    }
+}
+
+async fn complete_once(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    body: &str,
+) -> Result<Result<Completed, Outcome>, TransferError> {
+    let request = client.post(url.clone()).body(body.to_owned());
+    let (mut response, facts) = match send(request).await? {
+        Answer::Accepted(response, facts) => (response, facts),
+        Answer::Refused(refused) => return Ok(Err(refused)),
+    };
+    let status = response.status();
+    let mut answer = Vec::new();
+    while answer.len() <= MAX_COMPLETE_ANSWER_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => answer.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(error) => return Err(network_error(error)),
+        }
+    }
+    let parsed = ErrorBody::parse(&answer);
+    if parsed.code.is_some() {
+        return Ok(Err(Outcome::Refused(Box::new(Refusal {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or_default().to_owned(),
+            body: parsed,
+            response: facts,
+            bytes_sent: 0,
+            sent_despite_checksum: false,
+            part: None,
+        }))));
+    }
+    let etag = parsed
+        .element("ETag")
+        .map(|e| unquoted(e).to_owned())
+        .unwrap_or_default();
+    Ok(Ok(Completed {
+        status: status.as_u16(),
+        etag,
+        facts,
+    }))
+}
+
+/// The Complete request's body: every part's number and ETag, in part order.
+fn complete_body(numbers: &[u32], done: &[Done]) -> String {
+    let mut body = String::from("<CompleteMultipartUpload>");
+    for (number, part) in numbers.iter().zip(done) {
+        let etag = part.etag.replace('&', "&amp;").replace('"', "&quot;");
+        body.push_str(&format!(
+            "<Part><PartNumber>{number}</PartNumber><ETag>{etag}</ETag></Part>"
+        ));
+    }
+    body.push_str("</CompleteMultipartUpload>");
+    body
+}
+
+/// The upload's ETag against the MD5 of the parts' MD5s with `-N`.
+fn verify(done: &[Done], etag: &str, path: &Path) -> Result<Verification, TransferError> {
+    let expected = multipart_etag(done);
+    let Some((digest, count)) = etag.split_once('-') else {
+        return Ok(Verification::CouldNotVerify(Unverifiable::NotMd5));
+    };
+    if !is_md5(digest) || count.parse::<u32>().is_err() {
+        return Ok(Verification::CouldNotVerify(Unverifiable::NotMd5));
+    }
+    if etag.eq_ignore_ascii_case(&expected) {
+        Ok(Verification::PartsVerified {
+            etag: expected,
+            parts: index(done.len()),
+        })
+    } else {
+        Err(TransferError::DigestMismatch {
+            path: path.to_owned(),
+            computed: expected,
+            server: etag.to_owned(),
+        })
+    }
+}
+
+/// S3's ETag of a multipart upload: the MD5 of the parts' MD5s, then `-` and their count.
+fn multipart_etag(done: &[Done]) -> String {
+    let mut all = md5::Md5::new();
+    for part in done {
+        all.update(part.md5);
+    }
+    format!("{}-{}", hex(&all.finalize()), done.len())
+}
+
+fn unquoted(etag: &str) -> &str {
+    etag.trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .trim_matches('\'')
+}
+
+fn is_md5(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(bytes: &[u8]) -> Done {
+        Done {
+            etag: format!("\"{}\"", hex(&md5::Md5::digest(bytes))),
+            md5: md5::Md5::digest(bytes).into(),
+        }
+    }
+
+    #[test]
+    fn the_upload_etag_is_the_md5_of_the_parts_md5s() {
+        // Amazon's documented example shape: md5(md5(a) ‖ md5(b)) followed by -2.
+        let parts = [done(b"first part"), done(b"second")];
+        let mut joined = Vec::new();
+        joined.extend_from_slice(&md5::Md5::digest(b"first part"));
+        joined.extend_from_slice(&md5::Md5::digest(b"second"));
+        let expected = format!("{}-2", hex(&md5::Md5::digest(&joined)));
+        assert_eq!(multipart_etag(&parts), expected);
+        let path = Path::new("f");
+        assert!(matches!(
+            verify(&parts, &expected, path),
+            Ok(Verification::PartsVerified { parts: 2, .. })
+        ));
+        assert!(matches!(
+            verify(&parts, &expected.replace("-2", "-3"), path),
+            Err(TransferError::DigestMismatch { .. })
+        ));
+        assert!(matches!(
+            verify(&parts, "not-an-md5", path),
+            Ok(Verification::CouldNotVerify(Unverifiable::NotMd5))
+        ));
+    }
+
+    #[test]
+    fn the_complete_body_lists_every_part_in_order_with_its_etag_escaped() {
+        let parts = [done(b"a"), done(b"b")];
+        let body = complete_body(&[1, 2], &parts);
+        assert!(
+            body.starts_with(
+                "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&quot;"
+            )
+        );
+        assert_eq!(body.matches("<Part>").count(), 2);
+        assert!(body.ends_with("</Part></CompleteMultipartUpload>"));
+    }
+}

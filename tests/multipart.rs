@@ -1,0 +1,293 @@
+//! Multipart uploads from presigned part links, against the playground (s3s checks every
+//! link's signature and builds the object from the parts): every shape a back end hands the
+//! links out in, a line that drops, a set that cannot fit the file, a Complete answer of 200
+//! that carries an error.
+
+use crate::playground;
+use crate::support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use playground::{MultipartLinks, Playground};
+use presign_desk::link::parts::{PartsSet, SetShape};
+use presign_desk::transfer::{Options, Outcome, Plan, Verification};
+use support::relay::{Relay, Shape};
+use support::{presign_desk, same_bytes, succeeded, write_pattern};
+
+const MIB: u64 = 1024 * 1024;
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn options() -> Options {
+    Options {
+        backoff_base: Duration::from_millis(20),
+        stall_timeout: Duration::from_secs(10),
+        connections: 8,
+        ..Options::default()
+    }
+}
+
+/// The links as each shape a back end uses: one a line; `{uploadId, parts: [{partNumber,
+/// url}], complete}`; `{upload_id, urls, complete_url, abort_url}` nested in `data`.
+fn shapes(links: &MultipartLinks) -> Vec<(SetShape, String)> {
+    let lines = links
+        .parts
+        .iter()
+        .chain([&links.complete])
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Listed out of order: the numbers say the order.
+    let mut listed: Vec<serde_json::Value> = links
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, url)| serde_json::json!({"partNumber": i + 1, "url": url}))
+        .collect();
+    listed.reverse();
+    let camel = serde_json::json!({
+        "uploadId": links.upload_id,
+        "key": "big.bin",
+        "parts": listed,
+        "complete": links.complete,
+    })
+    .to_string();
+    let snake = serde_json::json!({"data": {
+        "upload_id": links.upload_id,
+        "urls": links.parts,
+        "complete_url": links.complete,
+        "abort_url": links.abort,
+    }})
+    .to_string();
+    vec![
+        (SetShape::Lines, lines),
+        (SetShape::Json, camel),
+        (SetShape::Json, snake),
+    ]
+}
+
+fn plan_for(text: &str, file: &Path) -> Plan {
+    let set = PartsSet::parse(text).expect("a set").expect("a usable set");
+    let len = std::fs::metadata(file).unwrap().len();
+    let layout = set.layout(len).expect("the file fits the parts");
+    Plan::parts(set, layout, file.to_owned(), len)
+}
+
+fn assert_whole(pg: &Playground, key: &str, source: &Path, outcome: &Outcome, parts: u32) {
+    let success = succeeded(outcome);
+    assert_eq!(success.parts, parts, "{success:?}");
+    match &success.verification {
+        Verification::PartsVerified { etag, parts: n } => {
+            assert!(etag.ends_with(&format!("-{parts}")), "{etag}");
+            assert_eq!(*n, parts);
+        }
+        other => panic!("the upload's ETag was checked: {other:?}"),
+    }
+    assert!(
+        same_bytes(source, &pg.object_path(key)),
+        "the object is the file"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_goes_through_its_part_links_in_every_shape_and_arrives_whole() {
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    // Five parts of 6 MiB but the last, a little shorter.
+    write_pattern(&source, 30 * MIB - 1000);
+    for (index, shape) in [SetShape::Lines, SetShape::Json, SetShape::Json]
+        .into_iter()
+        .enumerate()
+    {
+        let key = format!("multipart/{index}.bin");
+        let links = pg.start_multipart(&key, 5, HOUR, None);
+        let (given, text) = shapes(&links).swap_remove(index);
+        assert_eq!(given, shape);
+        let plan = plan_for(&text, &source);
+        let (outcome, progress, _) = support::run_with(&plan, &options()).await;
+        assert_whole(&pg, &key, &source, &outcome, 5);
+        let last = progress.last().expect("progress was reported");
+        assert_eq!(last.bytes_done, 30 * MIB - 1000);
+        // Every part went once, with its exact length; then one Complete.
+        let received = pg.received();
+        let puts: Vec<_> = received
+            .iter()
+            .filter(|r| r.method == "PUT" && r.target.contains(&links.upload_id))
+            .collect();
+        assert_eq!(puts.len(), 5, "{puts:?}");
+        assert!(puts.iter().all(
+            |r| r.header("content-length") == Some(&(6 * MIB).to_string())
+                || r.header("content-length") == Some(&(6 * MIB - 1000).to_string())
+        ));
+        let completes = received
+            .iter()
+            .filter(|r| r.method == "POST" && r.target.contains(&links.upload_id))
+            .count();
+        assert_eq!(completes, 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_that_drops_loses_only_the_parts_it_cut() {
+    let pg = Playground::start();
+    let relay = Relay::start(
+        0,
+        pg.addr(),
+        Shape {
+            one_way_delay: Duration::from_millis(2),
+            per_connection: Some(32 * MIB),
+            total: None,
+            // Cut every 13 MiB sent: four cuts over 48 MiB.
+            cut_every: Some(13 * MIB),
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 40 * MIB);
+    let links = pg.start_multipart("dropped.bin", 8, HOUR, Some(relay.addr));
+    let (_, text) = shapes(&links).swap_remove(0);
+    let plan = plan_for(&text, &source);
+    let options = Options {
+        max_attempts: 6,
+        ..options()
+    };
+    let (outcome, _, retries) = support::run_with(&plan, &options).await;
+    assert_whole(&pg, "dropped.bin", &source, &outcome, 8);
+    let cuts = relay.cuts();
+    assert!(cuts >= 2, "the line dropped: {cuts} cuts");
+    // Each cut costs its part once more, nothing else.
+    let puts = pg.received().iter().filter(|r| r.method == "PUT").count() as u64;
+    assert!(
+        puts <= 8 + cuts,
+        "{puts} parts sent for 8 parts and {cuts} cuts"
+    );
+    assert!(!retries.is_empty(), "the cut parts were sent again");
+    // What was sent again is at most one part a cut: the bytes counted end at the file's size.
+    assert_eq!(succeeded(&outcome).bytes, 40 * MIB);
+}
+
+#[test]
+fn the_cli_takes_a_set_from_a_file_and_refuses_one_that_cannot_fit_before_sending() {
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 12 * MIB + 5);
+    let links = pg.start_multipart("cli.bin", 2, HOUR, None);
+    let (_, json) = shapes(&links).swap_remove(1);
+    let set_file = dir.path().join("set.json");
+    std::fs::write(&set_file, &json).unwrap();
+    let out = presign_desk(&[
+        "put",
+        &format!("@{}", set_file.display()),
+        &source.display().to_string(),
+        "--json",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["result"], "succeeded");
+    assert_eq!(report["parts"], 2);
+    assert_eq!(report["verification"]["result"], "verified");
+    assert!(report["etag"].as_str().unwrap().ends_with("-2"));
+    assert!(same_bytes(&source, &pg.object_path("cli.bin")));
+    for link in links.parts.iter().chain([&links.complete]) {
+        let signature = link.rsplit("X-Amz-Signature=").next().unwrap();
+        assert!(!stdout.contains(signature) && !stderr.contains(signature));
+    }
+
+    // Twenty parts for 12 MiB would be 0.6 MiB each: refused, nothing sent.
+    let links = pg.start_multipart("too-many.bin", 20, HOUR, None);
+    let (_, lines) = shapes(&links).swap_remove(0);
+    let before = pg.received().len();
+    let out = presign_desk(&["put", &lines, &source.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("20 parts") && stderr.contains("at most 3 parts"),
+        "{stderr}"
+    );
+    assert_eq!(pg.received().len(), before, "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complete_answer_of_200_with_an_error_inside_is_a_failure_explained() {
+    use support::fault_server::{FaultServer, ok};
+    let server = FaultServer::start(|_, seen| {
+        if seen.method == "PUT" {
+            ok(Vec::new(), vec![("ETag".into(), "\"opaque-part-tag\"".into())])
+        } else {
+            // S3 starts a 200 at once and may still fail while it assembles the parts.
+            ok(
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>R1</RequestId></Error>".to_vec(),
+                vec![],
+            )
+        }
+    })
+    .await;
+    let base = server.link("big.bin");
+    let part = |n: u32| {
+        base.as_sent()
+            .replace('?', &format!("?partNumber={n}&uploadId=U1&"))
+    };
+    let text = format!(
+        "{}\n{}\n{}",
+        part(1),
+        part(2),
+        base.as_sent().replace('?', "?uploadId=U1&")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 10 * MIB);
+    let plan = plan_for(&text, &source);
+    let (outcome, _, _) = support::run_with(&plan, &options()).await;
+    let Outcome::Refused(refusal) = &outcome else {
+        panic!("a 200 with an error is no success: {outcome:?}");
+    };
+    assert_eq!(refusal.status, 200);
+    assert_eq!(refusal.body.code.as_deref(), Some("InternalError"));
+    assert_eq!(refusal.part, None, "the Complete request, not a part");
+    // Retried as S3 asks, then explained.
+    let posts = server.seen().iter().filter(|s| s.method == "POST").count();
+    assert_eq!(posts, options().max_attempts as usize);
+    let diagnosis =
+        presign_desk::diagnose::of_refusal(&plan, refusal, None, jiff::Timestamp::now());
+    assert_eq!(diagnosis.status, Some(200));
+    assert_eq!(diagnosis.causes[0].key, "retryable", "{diagnosis:?}");
+}
+
+#[test]
+fn a_file_too_large_for_one_request_is_not_sent_and_the_person_is_told_what_to_ask_for() {
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    // Sparse: 6 GiB on paper, nothing on disk.
+    let big = dir.path().join("backup.tar");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(6 * 1024 * MIB)
+        .unwrap();
+    let s3 = pg.sign_v4(playground::Method::Put, "backup.tar", HOUR);
+    let azure = format!(
+        "http://{}/devstoreaccount1/box/backup.tar?sv=2023-11-03&se=2099-01-01T00%3A00%3A00Z&sr=b&sp=cw&sig=c2lnbmF0dXJl",
+        pg.addr()
+    );
+    for (link, limit, ask) in [
+        (s3, "5.37 GB", "multipart set"),
+        (azure, "5.24 GB", "blocks"),
+    ] {
+        let before = pg.received().len();
+        let out = presign_desk(&["put", &link, &big.display().to_string()]);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{all}");
+        assert!(all.contains("6.44 GB") && all.contains(limit), "{all}");
+        assert!(all.contains(ask), "{all}");
+        assert_eq!(pg.received().len(), before, "nothing was sent: {all}");
+    }
+}
