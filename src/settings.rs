@@ -119,6 +119,13 @@ impl Settings {
         }
     }
 
+    /// Where multipart uploads keep their records: `uploads` in the platform's local data
+    /// folder.
+    pub fn upload_records_folder() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "PresignDesk")
+            .map(|dirs| dirs.data_local_dir().join("uploads"))
+    }
+
     /// Where the settings live: `settings.json` in the platform's config folder.
     pub fn default_path() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "PresignDesk")

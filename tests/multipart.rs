@@ -13,10 +13,45 @@ use playground::{MultipartLinks, Playground};
 use presign_desk::link::parts::{PartsSet, SetShape};
 use presign_desk::transfer::{Options, Outcome, Plan, Verification};
 use support::relay::{Relay, Shape};
-use support::{presign_desk, same_bytes, succeeded, write_pattern};
+use support::{program, same_bytes, succeeded, write_pattern};
 
 const MIB: u64 = 1024 * 1024;
 const HOUR: Duration = Duration::from_secs(3600);
+
+/// Runs the CLI in English with its records of uploads kept in `data` (its local data folder).
+fn presign_desk(data: &Path, args: &[&str]) -> std::process::Output {
+    cli(data, args).output().expect("the binary runs")
+}
+
+fn cli(data: &Path, args: &[&str]) -> std::process::Command {
+    let mut command = program();
+    command
+        .args(args)
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LANGUAGE")
+        .env("XDG_DATA_HOME", data);
+    command
+}
+
+/// The records of uploads under way in `data`, with the parts each holds.
+fn records(data: &Path) -> Vec<usize> {
+    let folder = data.join("presigndesk").join("uploads");
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "json").then_some(path)
+        })
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let record: serde_json::Value = serde_json::from_str(&text).ok()?;
+            Some(record["parts"].as_array()?.len())
+        })
+        .collect()
+}
 
 fn options() -> Options {
     Options {
@@ -179,12 +214,15 @@ fn the_cli_takes_a_set_from_a_file_and_refuses_one_that_cannot_fit_before_sendin
     let (_, json) = shapes(&links).swap_remove(1);
     let set_file = dir.path().join("set.json");
     std::fs::write(&set_file, &json).unwrap();
-    let out = presign_desk(&[
-        "put",
-        &format!("@{}", set_file.display()),
-        &source.display().to_string(),
-        "--json",
-    ]);
+    let out = presign_desk(
+        dir.path(),
+        &[
+            "put",
+            &format!("@{}", set_file.display()),
+            &source.display().to_string(),
+            "--json",
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
@@ -194,6 +232,11 @@ fn the_cli_takes_a_set_from_a_file_and_refuses_one_that_cannot_fit_before_sendin
     assert_eq!(report["verification"]["result"], "verified");
     assert!(report["etag"].as_str().unwrap().ends_with("-2"));
     assert!(same_bytes(&source, &pg.object_path("cli.bin")));
+    assert_eq!(
+        records(dir.path()),
+        Vec::<usize>::new(),
+        "a finished upload keeps no record"
+    );
     for link in links.parts.iter().chain([&links.complete]) {
         let signature = link.rsplit("X-Amz-Signature=").next().unwrap();
         assert!(!stdout.contains(signature) && !stderr.contains(signature));
@@ -203,7 +246,7 @@ fn the_cli_takes_a_set_from_a_file_and_refuses_one_that_cannot_fit_before_sendin
     let links = pg.start_multipart("too-many.bin", 20, HOUR, None);
     let (_, lines) = shapes(&links).swap_remove(0);
     let before = pg.received().len();
-    let out = presign_desk(&["put", &lines, &source.display().to_string()]);
+    let out = presign_desk(dir.path(), &["put", &lines, &source.display().to_string()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -279,7 +322,7 @@ fn a_file_too_large_for_one_request_is_not_sent_and_the_person_is_told_what_to_a
         (azure, "5.24 GB", "blocks"),
     ] {
         let before = pg.received().len();
-        let out = presign_desk(&["put", &link, &big.display().to_string()]);
+        let out = presign_desk(dir.path(), &["put", &link, &big.display().to_string()]);
         let all = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -290,4 +333,86 @@ fn a_file_too_large_for_one_request_is_not_sent_and_the_person_is_told_what_to_a
         assert!(all.contains(ask), "{all}");
         assert_eq!(pg.received().len(), before, "nothing was sent: {all}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_killed_mid_way_sends_only_the_missing_parts_when_run_again() {
+    let pg = Playground::start();
+    // 5 MiB/s a connection, 10 MiB/s in all: 40 MiB take four seconds or more.
+    let relay = Relay::start(
+        0,
+        pg.addr(),
+        Shape {
+            one_way_delay: Duration::from_millis(2),
+            per_connection: Some(5 * MIB),
+            total: Some(10 * MIB),
+            cut_every: None,
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 40 * MIB);
+    let links = pg.start_multipart("restart.bin", 8, HOUR, Some(relay.addr));
+    let set_file = dir.path().join("set.txt");
+    std::fs::write(&set_file, shapes(&links).swap_remove(0).1).unwrap();
+    let set_arg = format!("@{}", set_file.display());
+    let file_arg = source.display().to_string();
+    let args = ["put", set_arg.as_str(), file_arg.as_str()];
+
+    let mut first = cli(&data, &args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while records(&data).first().is_none_or(|parts| *parts < 2) {
+        assert!(std::time::Instant::now() < deadline, "no part was recorded");
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the upload ended early"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let done = records(&data)[0];
+    assert!((2..8).contains(&done), "{done} parts recorded");
+    let sent_before = pg.received().iter().filter(|r| r.method == "PUT").count();
+
+    let again = {
+        let (data, args) = (data.clone(), args.map(str::to_owned));
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            presign_desk(&data, &args)
+        })
+        .await
+        .unwrap()
+    };
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{done} of 8 parts are already there; sending the other {}.",
+            8 - done
+        )),
+        "{stderr}"
+    );
+    let sent_again = pg.received().iter().filter(|r| r.method == "PUT").count() - sent_before;
+    assert_eq!(sent_again, 8 - done, "only the missing parts went");
+    assert!(same_bytes(&source, &pg.object_path("restart.bin")));
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.starts_with("uploaded 41.9 MB"), "{stdout}");
+    assert!(
+        stdout.contains("Verified: the upload's ETag") && stdout.contains("-8 is the MD5"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("Sent as 8 parts"), "{stderr}");
+    assert_eq!(
+        records(&data),
+        Vec::<usize>::new(),
+        "the finished upload's record is gone"
+    );
 }

@@ -193,6 +193,7 @@ async fn put_parts(args: PutArgs, set: crate::link::parts::PartsSet) -> ExitCode
     );
     let options = transfer::Options {
         connections: transfer::MAX_PART_CONNECTIONS,
+        upload_records: crate::settings::Settings::upload_records_folder(),
         ..args.transfer.options(false)
     };
     let run = execute(&plan, &options).await;
@@ -256,6 +257,14 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
                         &reason,
                     ))
                 }
+                TransferEvent::PartsAlreadyThere { done, total } => printer.note(&fill(
+                    T::PartsAlreadyThere,
+                    &[
+                        ("done", &done.to_string()),
+                        ("total", &total.to_string()),
+                        ("left", &(total - done).to_string()),
+                    ],
+                )),
                 TransferEvent::PartialLeft { path, reason } => {
                     printer.note(&present::partial_left_notice(&path, &reason))
                 }

@@ -22,6 +22,14 @@ pub enum TransferEvent {
         /// Why the last attempt failed.
         reason: RetryReason,
     },
+    /// A multipart upload goes on where an earlier run left it: `done` of `total` parts are
+    /// on the storage already.
+    PartsAlreadyThere {
+        /// Parts already sent.
+        done: u32,
+        /// Parts in all.
+        total: u32,
+    },
     /// A partial download could not be removed: it is still on disk, hidden beside where the
     /// file was to go, and the person may want to delete it.
     PartialLeft {

@@ -32,6 +32,9 @@ pub struct Options {
     /// No new request is made once the link has less than this left on the server's clock:
     /// what remains comes over connections already streaming.
     pub expiry_margin: Duration,
+    /// Where a multipart upload keeps its record (one file an upload, no secret in it) to go
+    /// on after a restart; `None` keeps none.
+    pub upload_records: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -44,6 +47,7 @@ impl Default for Options {
             send_despite_checksum: false,
             connections: DEFAULT_CONNECTIONS,
             expiry_margin: Duration::from_secs(30),
+            upload_records: None,
         }
     }
 }

@@ -92,6 +92,20 @@ pub fn partial_left_notice(path: &std::path::Path, reason: &str) -> String {
 /// How a download used connections, when there is something to say: several at once, or why
 /// only one.
 pub fn connections_line(success: &Success) -> Option<String> {
+    if success.parts > 0 {
+        let id = if success.connections > 1 {
+            T::PartsSentOverMany
+        } else {
+            T::PartsSentOverOne
+        };
+        return Some(fill(
+            id,
+            &[
+                ("parts", &success.parts.to_string()),
+                ("count", &success.connections.to_string()),
+            ],
+        ));
+    }
     if let Some(reason) = success.single_stream_reason {
         return Some(reason.describe());
     }

@@ -14,6 +14,7 @@ mod parts;
 mod post;
 mod probe;
 mod ranges;
+mod resume;
 mod retry;
 mod upload;
 

@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use super::adapt::{Controller, Reading};
 use super::http::{Answer, network_error, send, wire_url};
 use super::meter::Meter;
+use super::resume::{FileIdentity, PartRecord, Records, UploadRecord};
 use super::retry::{backoff, is_retryable_refusal};
 use super::upload::IO_BUFFER_BYTES;
 use super::verify::{Unverifiable, Verification};
@@ -34,6 +35,9 @@ use crate::link::parts::{Layout, PartsSet};
 
 /// How often the controller looks at the rate.
 const TICK: Duration = Duration::from_millis(50);
+/// How long an upload's first bytes may take to fill the send buffers before its rate is
+/// measured.
+const WARM_UP: Duration = Duration::from_millis(300);
 /// The most of a Complete answer that is read.
 const MAX_COMPLETE_ANSWER_BYTES: usize = 1024 * 1024;
 
@@ -72,6 +76,24 @@ struct Board {
     /// How long the first part took to start streaming.
     first_answer: Option<Duration>,
     stop: Option<Stop>,
+    /// The record kept of the parts done, to go on after a restart.
+    record: Option<(Records, UploadRecord)>,
+}
+
+impl Board {
+    /// Part `i` (number `number`) arrived: noted, and kept in the record.
+    fn part_done(&mut self, i: usize, number: u32, done: Done) {
+        if let Some((records, record)) = &mut self.record {
+            record.parts.push(PartRecord {
+                number,
+                etag: done.etag.clone(),
+                md5: hex(&done.md5),
+            });
+            // A record that cannot be written only costs the resume.
+            let _ = records.keep(record);
+        }
+        self.done[i] = Some(done);
+    }
 }
 
 fn lock(board: &Mutex<Board>) -> MutexGuard<'_, Board> {
@@ -148,7 +170,48 @@ pub(super) async fn upload(
         .collect::<Result<Vec<_>, TransferError>>()?;
     let complete_url = wire_url(set.complete.as_sent())?;
     let started = Instant::now();
-    meter.start(Some(planned_len), 0);
+    // What an earlier run of the same upload of the same file already sent.
+    let records = options.upload_records.clone().map(Records::in_folder);
+    let mut record = match &records {
+        Some(_) => Some(UploadRecord::new(
+            &set.upload_id,
+            set.complete.raw().before_query(),
+            FileIdentity::of(path).map_err(read_error)?,
+            layout.part_size,
+        )),
+        None => None,
+    };
+    let kept = records
+        .as_ref()
+        .zip(record.as_ref())
+        .and_then(|(records, record)| records.find(record));
+    let mut already = vec![None; set.parts.len()];
+    if let (Some(kept), Some(record)) = (kept, record.as_mut()) {
+        for part in kept.parts {
+            let index = set.parts.iter().position(|p| p.number == part.number);
+            if let (Some(index), Some(md5)) = (index, md5_of_hex(&part.md5)) {
+                already[index] = Some(Done {
+                    etag: part.etag.clone(),
+                    md5,
+                });
+                record.parts.push(part);
+            }
+        }
+    }
+    let done_before = already.iter().flatten().count();
+    let bytes_before: u64 = already
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.is_some())
+        .map(|(i, _)| layout.span(index(i)).1)
+        .sum();
+    if done_before > 0 {
+        (meter.reporter())(TransferEvent::PartsAlreadyThere {
+            done: index(done_before),
+            total: layout.count,
+        });
+    }
+    meter.start(Some(planned_len), bytes_before);
     let job = Arc::new(Job {
         client: client.clone(),
         path: path.to_owned(),
@@ -158,7 +221,7 @@ pub(super) async fn upload(
         meter: meter.clone(),
         expires_at: set.expires_at(),
     });
-    let (sent, reason) = send_parts(&job).await?;
+    let (sent, reason) = send_parts(&job, already, records.clone().zip(record.clone())).await?;
     let done = match sent {
         Sent::All(done) => done,
         Sent::Stopped(outcome) => return Ok(outcome),
@@ -175,8 +238,21 @@ pub(super) async fn upload(
     let numbers: Vec<u32> = set.parts.iter().map(|p| p.number).collect();
     let answer = match complete(client, &complete_url, &numbers, &done, options, meter).await? {
         Ok(answer) => answer,
-        Err(refused) => return Ok(refused),
+        Err(refused) => {
+            // An upload the storage no longer has, or parts it does not hold: the record
+            // cannot help another run.
+            let gone = matches!(&refused, Outcome::Refused(r)
+                if matches!(r.body.code.as_deref(), Some("NoSuchUpload" | "InvalidPart")));
+            if let (true, Some(records), Some(record)) = (gone, &records, &record) {
+                records.forget(record);
+            }
+            return Ok(refused);
+        }
     };
+    // The upload is over: its record goes.
+    if let (Some(records), Some(record)) = (&records, &record) {
+        records.forget(record);
+    }
     let verification = if options.verify {
         verify(&done, &answer.etag, path)?
     } else {
@@ -212,11 +288,16 @@ enum Sent {
 }
 
 /// Sends every part over as many connections as help; returns once every connection stopped.
-async fn send_parts(job: &Arc<Job>) -> Result<(Sent, (u32, ConnectionsReason)), TransferError> {
+async fn send_parts(
+    job: &Arc<Job>,
+    already: Vec<Option<Done>>,
+    record: Option<(Records, UploadRecord)>,
+) -> Result<(Sent, (u32, ConnectionsReason)), TransferError> {
     let count = job.parts.len();
     let board = Arc::new(Mutex::new(Board {
-        queue: (0..count).collect(),
-        done: vec![None; count],
+        queue: (0..count).filter(|i| already[*i].is_none()).collect(),
+        done: already,
+        record,
         target: 1,
         running: 0,
         sending: 0,
@@ -232,6 +313,10 @@ async fn send_parts(job: &Arc<Job>) -> Result<(Sent, (u32, ConnectionsReason)), 
     };
     spawn(&mut workers);
     let mut controller: Option<Controller> = None;
+    // An upload's first bytes fill the system's send buffers at once: the rate is measured
+    // from a moment after that, and from the bytes sent by then.
+    let mut warm_until: Option<Instant> = None;
+    let mut offset = 0;
     let mut most = 1;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -262,7 +347,11 @@ async fn send_parts(job: &Arc<Job>) -> Result<(Sent, (u32, ConnectionsReason)), 
                 if controller.is_none()
                     && let Some(first) = first_answer
                 {
-                    controller = Some(Controller::new(job.options.connections, first, now));
+                    let until = *warm_until.get_or_insert(now + (first * 2).max(WARM_UP));
+                    if now >= until {
+                        offset = job.meter.bytes();
+                        controller = Some(Controller::new(job.options.connections, first, now));
+                    }
                 }
                 let Some(controller) = controller.as_mut() else { continue };
                 let closing = job.expires_at.is_some_and(|at| {
@@ -279,7 +368,7 @@ async fn send_parts(job: &Arc<Job>) -> Result<(Sent, (u32, ConnectionsReason)), 
                     .sum();
                 let target = controller.tick(Reading {
                     now,
-                    bytes,
+                    bytes: bytes.saturating_sub(offset),
                     streaming: shared.sending,
                     slowdowns: shared.slowdowns,
                     closing,
@@ -350,7 +439,8 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
             };
             match result {
                 Ok(done) => {
-                    lock(&board).done[i] = Some(done);
+                    let number = job.parts[i].0;
+                    lock(&board).part_done(i, number, done);
                     break;
                 }
                 Err(Trouble::Retry {
@@ -360,9 +450,7 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
                 }) => {
                     job.meter.give_back(sent);
                     if attempt >= job.options.max_attempts || job.expired() {
-                        lock(&board)
-                            .stop
-                            .get_or_insert(refused.ok_or(error));
+                        lock(&board).stop.get_or_insert(refused.ok_or(error));
                         stop.cancel();
                         return;
                     }
@@ -651,6 +739,17 @@ fn unquoted(etag: &str) -> &str {
 
 fn is_md5(text: &str) -> bool {
     text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn md5_of_hex(text: &str) -> Option<[u8; 16]> {
+    if !is_md5(text) {
+        return None;
+    }
+    let mut md5 = [0u8; 16];
+    for (i, byte) in md5.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(md5)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -301,6 +301,8 @@ pub fn start_transfer(
         TransferEvent::PartialLeft { path, reason } => {
             progress_mailbox.post(Message::PartialLeft { path, reason })
         }
+        // The window sends no multipart set yet.
+        TransferEvent::PartsAlreadyThere { .. } => {}
     });
     runtime.handle.spawn(async move {
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;

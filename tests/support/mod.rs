@@ -50,7 +50,7 @@ pub async fn run_with(
             retry_sink.lock().unwrap().push(next_attempt)
         }
         // Tests that leave a partial file on purpose watch for this themselves.
-        TransferEvent::PartialLeft { .. } => {}
+        TransferEvent::PartialLeft { .. } | TransferEvent::PartsAlreadyThere { .. } => {}
     });
     let outcome =
         transfer::run_with(&client, plan, options, report, &CancellationToken::new()).await;
