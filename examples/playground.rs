@@ -154,6 +154,11 @@ fn main() {
             &[("success_action_status", "201")],
         )
     );
+    let set = playground.start_multipart("uploads/large-file", 4, expires, None);
+    println!(
+        "Multipart upload set to uploads/large-file, 4 parts, for one file of 15 MiB to 20 GiB (paste the whole line; a set completes once):\n  {}\n",
+        set.to_json("uploads/large-file")
+    );
     if let Some(port) = options.via {
         let via = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         println!(

@@ -7,6 +7,15 @@
 //!
 //! The endpoint is the address the client connects to (a relay in front of the server, say):
 //! the signature covers its host.
+//!
+//! With `--parts N --server 127.0.0.1:PORT`, starts a multipart upload of the key on that
+//! server and prints its set as JSON (N part links, the Complete and the Abort link, signed for
+//! the endpoint), as a back end hands one out.
+
+// The tests' playground holds the multipart signer; this program uses only that.
+#[allow(dead_code)]
+#[path = "../tests/playground/mod.rs"]
+mod playground;
 
 use std::time::Duration;
 
@@ -21,6 +30,8 @@ struct Options {
     access_key: String,
     secret_key: String,
     region: String,
+    /// A multipart set of this many parts, started on `server`.
+    parts: Option<(u16, std::net::SocketAddr)>,
 }
 
 fn options() -> Result<Options, String> {
@@ -34,7 +45,10 @@ fn options() -> Result<Options, String> {
         access_key: "S3RVER".to_owned(),
         secret_key: "S3RVER".to_owned(),
         region: "us-east-1".to_owned(),
+        parts: None,
     };
+    let mut parts = None;
+    let mut server = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next().ok_or(format!("{arg} needs a value"))?;
@@ -49,9 +63,16 @@ fn options() -> Result<Options, String> {
             "--access-key" => options.access_key = value,
             "--secret-key" => options.secret_key = value,
             "--region" => options.region = value,
+            "--parts" => parts = Some(value.parse().map_err(|_| "--parts takes a number")?),
+            "--server" => server = Some(value.parse().map_err(|_| "--server takes HOST:PORT")?),
             other => return Err(format!("unknown option {other}")),
         }
     }
+    options.parts = match (parts, server) {
+        (Some(parts), Some(server)) => Some((parts, server)),
+        (None, None) => None,
+        _ => return Err("--parts and --server go together".to_owned()),
+    };
     if options.endpoint.is_empty() || options.bucket.is_empty() || options.key.is_empty() {
         return Err("--endpoint, --bucket and --key are needed".to_owned());
     }
@@ -66,6 +87,19 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some((parts, server)) = options.parts {
+        let set = playground::start_multipart_in(
+            &options.bucket,
+            &server,
+            &options.endpoint,
+            &options.key,
+            parts,
+            Duration::from_secs(options.expires_secs),
+            (&options.access_key, &options.secret_key, &options.region),
+        );
+        println!("{}", set.to_json(&options.key));
+        return;
+    }
     let endpoint = match options.endpoint.parse() {
         Ok(endpoint) => endpoint,
         Err(e) => {

@@ -10,7 +10,8 @@
 #   japanese-cut-short.png, japanese-download-link-with-file.png, japanese-form-details.png,
 #   japanese-large-download-details.png, japanese-small-800x600.png, explain-answer.png and
 #   japanese-explain-answer.png (a refusal pasted through the system clipboard into "Explain a
-#   server's answer" and explained for the link in the window)
+#   server's answer" and explained for the link in the window), parts-details.png and
+#   japanese-parts-details.png (a multipart set with the file it fits)
 #
 # The machine needs no CJK system font: Japanese renders with the font the app bundles.
 set -euo pipefail
@@ -98,6 +99,11 @@ for lang in en ja; do
     SIZE=800x600 shot "${prefix}small-800x600" "$settings_details" enter:1.5 \
         "$(link "Upload with a signed Content-Type")" --file "$files/notes.txt"
 done
+# A multipart set with a file it fits, and a running upload of it.
+head -c $((40 * 1024 * 1024)) /dev/urandom >"$files/video.mp4"
+set=$(link "Multipart upload set")
+shot parts-details "$english_details" none "$set" --file "$files/video.mp4"
+shot japanese-parts-details "$japanese_details" none "$set" --file "$files/video.mp4"
 SIZE=560x440 shot small-560x440 "$english_details" none "$upload" --file "$files/report.csv"
 
 # explain_shot NAME SETTINGS-JSON SECTION FIELD BUTTON ANSWER LINK: opens the section named

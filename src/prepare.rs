@@ -62,6 +62,8 @@ pub enum Blocker {
     /// An upload form's checks say the storage would refuse the upload (the tester may send
     /// anyway); why, in words.
     FormCheck(String),
+    /// A multipart set's parts cannot hold the chosen file; why, in words.
+    PartsDoNotFit(String),
 }
 
 impl Blocker {
@@ -76,6 +78,7 @@ impl Blocker {
                 | Blocker::NoName
                 | Blocker::HeaderMissing(_)
                 | Blocker::FormCheck(_)
+                | Blocker::PartsDoNotFit(_)
         )
     }
 
@@ -101,7 +104,7 @@ impl Blocker {
             Blocker::NoName => tr(T::NoFileName).to_owned(),
             Blocker::DestinationTaken(name) => fill(T::DestinationExists, &[("name", name)]),
             Blocker::FormCheck(reason) => fill(T::FormCheckReason, &[("reason", reason)]),
-            Blocker::FormUnreadable(reason) => reason.clone(),
+            Blocker::FormUnreadable(reason) | Blocker::PartsDoNotFit(reason) => reason.clone(),
             Blocker::HeaderMissing(names) => {
                 fill(T::HeaderMissingReason, &[("headers", &names.join(", "))])
             }
@@ -248,6 +251,32 @@ pub fn prepare_post(
         return Err(Blocker::FormCheck(diagnosis.explanation));
     }
     Ok(Plan::post(form, file, len_bytes, chosen))
+}
+
+/// The plan of a multipart upload of the chosen file through `set`, or what stands in the way:
+/// no file, a set whose parts cannot hold the file (said before anything is sent), links
+/// expired.
+pub fn prepare_parts(
+    set: &crate::link::parts::PartsSet,
+    upload: &UploadForm,
+    send_anyway: bool,
+    now: Timestamp,
+) -> Result<Plan, Blocker> {
+    if !send_anyway && set.expires_at().is_some_and(|at| at <= now) {
+        return Err(Blocker::Expired);
+    }
+    if upload.path.trim().is_empty() {
+        return Err(Blocker::NoFile);
+    }
+    let len_bytes = match &upload.state {
+        None => return Err(Blocker::Checking),
+        Some(FileState::File { len_bytes }) => *len_bytes,
+        Some(other) => return Err(Blocker::File(other.clone())),
+    };
+    let layout = set
+        .layout(len_bytes)
+        .map_err(|problem| Blocker::PartsDoNotFit(problem.to_string()))?;
+    Ok(Plan::parts(set.clone(), layout, upload.file(), len_bytes))
 }
 
 /// Builds the plan the inputs describe, or says what stands in the way. `send_anyway` is the

@@ -416,3 +416,64 @@ async fn an_upload_killed_mid_way_sends_only_the_missing_parts_when_run_again() 
         "the finished upload's record is gone"
     );
 }
+
+#[test]
+fn a_set_pasted_in_the_window_is_shown_checked_against_the_file_and_uploaded() {
+    use egui_kittest::kittest::Queryable;
+    use presign_desk::text::Language;
+    use support::window::{choose_file, paste, settings, type_into, wait_for_text, window_with};
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 12 * MIB + 5);
+    for language in [Language::ENGLISH, Language::JAPANESE] {
+        let english = language == Language::ENGLISH;
+        let key = format!("window/{}.bin", if english { "en" } else { "ja" });
+        let links = pg.start_multipart(&key, 3, HOUR, None);
+        let mut harness = window_with(&runtime, settings(language, true), None);
+        paste(&mut harness, &shapes(&links).swap_remove(1).1);
+        let target = format!("playground/{key}");
+        let (verdict, path, button, done, parts) = if english {
+            (
+                format!("Multipart upload to {target} in 3 parts · valid for"),
+                "File path",
+                "Upload big.bin",
+                "Uploaded big.bin",
+                "Sent as 3 parts",
+            )
+        } else {
+            (
+                format!("{target} へのマルチパートアップロード（3 個のパート）"),
+                "ファイルのパス",
+                "big.bin をアップロード",
+                "big.bin（",
+                "3 個のパートに分け",
+            )
+        };
+        harness.get_by_label_contains(&verdict);
+        harness.get_by_label(&links.upload_id);
+        type_into(&mut harness, path, &source.display().to_string());
+        wait_for_text(&mut harness, button);
+        // How the chosen file is cut, before anything is sent.
+        harness.get_by_label_contains(if english {
+            "5.24 MB each, the last 2.10 MB"
+        } else {
+            "各 5.24 MB、最後は 2.10 MB"
+        });
+        harness.get_by_label(button).click();
+        wait_for_text(&mut harness, done);
+        harness.get_by_label_contains(parts);
+        assert!(same_bytes(&source, &pg.object_path(&key)));
+    }
+    // Twenty parts cannot hold this file: the window says so and sends nothing.
+    let links = pg.start_multipart("window/too-many.bin", 20, HOUR, None);
+    let mut harness = window_with(&runtime, settings(Language::ENGLISH, false), None);
+    paste(&mut harness, &shapes(&links).swap_remove(0).1);
+    choose_file(&mut harness, &source);
+    wait_for_text(&mut harness, "this file can have at most 3 parts");
+    let before = pg.received().len();
+    harness.get_by_label("Upload big.bin").click();
+    harness.run();
+    assert_eq!(pg.received().len(), before, "nothing was sent");
+}

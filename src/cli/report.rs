@@ -44,6 +44,9 @@ pub struct TransferReport {
     /// Parts of a multipart upload.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<u32>,
+    /// Seconds the storage took to answer a multipart upload's Complete request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete_secs: Option<f64>,
     /// The part of a multipart upload the storage refused (absent: the Complete request, or
     /// a single request).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,6 +168,7 @@ impl TransferReport {
             single_stream_reason: None,
             connections_reason: None,
             parts: None,
+            complete_secs: None,
             refused_part: None,
             hash_tail_secs: None,
             request_id: None,
@@ -186,6 +190,7 @@ impl TransferReport {
                 report.single_stream_reason = success.single_stream_reason;
                 report.connections_reason = success.connections_reason;
                 report.parts = (success.parts > 0).then_some(success.parts);
+                report.complete_secs = success.complete_time.map(|t| t.as_secs_f64());
                 report.hash_tail_secs = success.hash_tail.map(|t| t.as_secs_f64());
                 report.request_id = success.response.request_id.clone();
                 report.saved_to = success.saved_to.as_ref().map(|p| p.display().to_string());

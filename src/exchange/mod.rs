@@ -411,6 +411,9 @@ pub struct Success {
     pub hash_tail: Option<Duration>,
     /// Parts of a multipart upload (0 for a single request).
     pub parts: u32,
+    /// How long the storage took to answer a multipart upload's Complete request (joining
+    /// the parts).
+    pub complete_time: Option<Duration>,
 }
 
 /// Why a download in ranges used the connections it did.

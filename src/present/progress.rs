@@ -98,13 +98,21 @@ pub fn connections_line(success: &Success) -> Option<String> {
         } else {
             T::PartsSentOverOne
         };
-        return Some(fill(
+        let mut line = fill(
             id,
             &[
                 ("parts", &success.parts.to_string()),
                 ("count", &success.connections.to_string()),
             ],
-        ));
+        );
+        if let Some(joined) = success.complete_time {
+            line.push(' ');
+            line.push_str(&fill(
+                T::PartsJoined,
+                &[("time", &format::duration(joined))],
+            ));
+        }
+        return Some(line);
     }
     if let Some(reason) = success.single_stream_reason {
         return Some(reason.describe());
@@ -140,6 +148,7 @@ mod tests {
             single_stream_reason: reason,
             hash_tail: None,
             parts: 0,
+            complete_time: None,
         };
         let adapted = |count, reason| Success {
             connections_reason: Some(reason),

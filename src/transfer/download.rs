@@ -348,6 +348,7 @@ impl DownloadState {
             single_stream_reason: self.single_stream_reason,
             hash_tail,
             parts: 0,
+            complete_time: None,
         }))))
     }
 
@@ -430,6 +431,7 @@ impl DownloadState {
                     single_stream_reason: None,
                     hash_tail,
                     parts: 0,
+                    complete_time: None,
                 }))))
             }
             ranges::End::OneStream(reason) => {

@@ -13,6 +13,7 @@ mod partial;
 mod parts;
 mod post;
 mod probe;
+mod ramp;
 mod ranges;
 mod resume;
 mod retry;

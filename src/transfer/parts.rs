@@ -19,9 +19,9 @@ use tokio::task::JoinSet;
 use tokio_util::io::ReaderStream;
 use tokio_util::sync::CancellationToken;
 
-use super::adapt::{Controller, Reading};
 use super::http::{Answer, network_error, send, wire_url};
 use super::meter::Meter;
+use super::ramp::PartsRamp;
 use super::resume::{FileIdentity, PartRecord, Records, UploadRecord};
 use super::retry::{backoff, is_retryable_refusal};
 use super::upload::IO_BUFFER_BYTES;
@@ -35,9 +35,8 @@ use crate::link::parts::{Layout, PartsSet};
 
 /// How often the controller looks at the rate.
 const TICK: Duration = Duration::from_millis(50);
-/// How long an upload's first bytes may take to fill the send buffers before its rate is
-/// measured.
-const WARM_UP: Duration = Duration::from_millis(300);
+/// Parts sent at once before anything is measured.
+const INITIAL_CONNECTIONS: u32 = 4;
 /// The most of a Complete answer that is read.
 const MAX_COMPLETE_ANSWER_BYTES: usize = 1024 * 1024;
 
@@ -73,16 +72,24 @@ struct Board {
     /// Parts on their way now.
     sending: u32,
     slowdowns: u32,
-    /// How long the first part took to start streaming.
-    first_answer: Option<Duration>,
+    /// How many go at once, decided as parts arrive.
+    ramp: PartsRamp,
     stop: Option<Stop>,
     /// The record kept of the parts done, to go on after a restart.
     record: Option<(Records, UploadRecord)>,
 }
 
 impl Board {
-    /// Part `i` (number `number`) arrived: noted, and kept in the record.
-    fn part_done(&mut self, i: usize, number: u32, done: Done) {
+    /// Part `i` (number `number`) arrived: noted, kept in the record, and measured.
+    /// `count` were asked for when it started; it took `took` for its `len` bytes.
+    fn part_done(
+        &mut self,
+        i: usize,
+        number: u32,
+        done: Done,
+        (count, len, took): (u32, u64, Duration),
+    ) {
+        self.target = self.ramp.part_done(count, len, took);
         if let Some((records, record)) = &mut self.record {
             record.parts.push(PartRecord {
                 number,
@@ -236,6 +243,7 @@ pub(super) async fn upload(
         });
     }
     let numbers: Vec<u32> = set.parts.iter().map(|p| p.number).collect();
+    let parts_sent = started.elapsed();
     let answer = match complete(client, &complete_url, &numbers, &done, options, meter).await? {
         Ok(answer) => answer,
         Err(refused) => {
@@ -272,6 +280,7 @@ pub(super) async fn upload(
         single_stream_reason: None,
         hash_tail: None,
         parts: layout.count,
+        complete_time: Some(started.elapsed().saturating_sub(parts_sent)),
     })))
 }
 
@@ -294,15 +303,22 @@ async fn send_parts(
     record: Option<(Records, UploadRecord)>,
 ) -> Result<(Sent, (u32, ConnectionsReason)), TransferError> {
     let count = job.parts.len();
+    let queue: VecDeque<usize> = (0..count).filter(|i| already[*i].is_none()).collect();
+    // A few parts go at once from the start (an upload has no first answer to wait for); the
+    // controller measures from there.
+    let initial = index(queue.len())
+        .min(INITIAL_CONNECTIONS)
+        .min(job.options.connections)
+        .max(1);
     let board = Arc::new(Mutex::new(Board {
-        queue: (0..count).filter(|i| already[*i].is_none()).collect(),
+        queue,
         done: already,
         record,
-        target: 1,
+        target: initial,
         running: 0,
         sending: 0,
         slowdowns: 0,
-        first_answer: None,
+        ramp: PartsRamp::new(job.options.connections, initial),
         stop: None,
     }));
     let stop = CancellationToken::new();
@@ -311,13 +327,10 @@ async fn send_parts(
         lock(&board).running += 1;
         workers.spawn(connection(job.clone(), board.clone(), stop.clone()));
     };
-    spawn(&mut workers);
-    let mut controller: Option<Controller> = None;
-    // An upload's first bytes fill the system's send buffers at once: the rate is measured
-    // from a moment after that, and from the bytes sent by then.
-    let mut warm_until: Option<Instant> = None;
-    let mut offset = 0;
-    let mut most = 1;
+    for _ in 0..initial {
+        spawn(&mut workers);
+    }
+    let mut most = initial;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -342,41 +355,19 @@ async fn send_parts(
                 }
             },
             _ = ticker.tick() => {
-                let now = Instant::now();
-                let first_answer = lock(&board).first_answer;
-                if controller.is_none()
-                    && let Some(first) = first_answer
-                {
-                    let until = *warm_until.get_or_insert(now + (first * 2).max(WARM_UP));
-                    if now >= until {
-                        offset = job.meter.bytes();
-                        controller = Some(Controller::new(job.options.connections, first, now));
-                    }
-                }
-                let Some(controller) = controller.as_mut() else { continue };
                 let closing = job.expires_at.is_some_and(|at| {
                     let margin = jiff::SignedDuration::try_from(job.options.expiry_margin)
                         .unwrap_or_default();
                     jiff::Timestamp::now().saturating_add(margin).unwrap_or(at) >= at
                 });
-                let bytes = job.meter.bytes();
                 let mut shared = lock(&board);
-                let unclaimed = shared
-                    .queue
-                    .iter()
-                    .map(|i| job.layout.span(index(*i)).1)
-                    .sum();
-                let target = controller.tick(Reading {
-                    now,
-                    bytes: bytes.saturating_sub(offset),
-                    streaming: shared.sending,
-                    slowdowns: shared.slowdowns,
-                    closing,
-                    unclaimed,
-                    remaining: job.layout_len().saturating_sub(bytes),
-                });
-                shared.target = target;
-                most = most.max(target);
+                if closing {
+                    shared.ramp.closing();
+                }
+                let slowdowns = shared.slowdowns;
+                shared.ramp.slowed(slowdowns);
+                shared.target = shared.ramp.target();
+                most = most.max(shared.target);
                 while shared.running < shared.target && !shared.queue.is_empty() {
                     drop(shared);
                     spawn(&mut workers);
@@ -385,9 +376,7 @@ async fn send_parts(
             }
         }
     }
-    let reason = controller
-        .as_ref()
-        .map_or(ConnectionsReason::EndedWhileMeasuring, Controller::reason);
+    let reason = lock(&board).ramp.reason();
     let mut shared = lock(&board);
     match shared.stop.take() {
         Some(Ok(outcome)) => Ok((Sent::Stopped(outcome), (most, reason))),
@@ -403,11 +392,6 @@ async fn send_parts(
 }
 
 impl Job {
-    fn layout_len(&self) -> u64 {
-        let (start, len) = self.layout.span(self.layout.count.saturating_sub(1));
-        start + len
-    }
-
     fn expired(&self) -> bool {
         self.expires_at
             .is_some_and(|at| at <= jiff::Timestamp::now())
@@ -427,10 +411,11 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
             if shared.stop.is_some() || shared.running > shared.target {
                 None
             } else {
-                shared.queue.pop_front()
+                let target = shared.target;
+                shared.queue.pop_front().map(|i| (i, target))
             }
         };
-        let Some(i) = next else { return };
+        let Some((i, count)) = next else { return };
         let mut attempt = 1;
         loop {
             let result = tokio::select! {
@@ -438,9 +423,10 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
                 () = stop.cancelled() => return,
             };
             match result {
-                Ok(done) => {
+                Ok((done, took)) => {
                     let number = job.parts[i].0;
-                    lock(&board).part_done(i, number, done);
+                    let len = job.layout.span(index(i)).1;
+                    lock(&board).part_done(i, number, done, (count, len, took));
                     break;
                 }
                 Err(Trouble::Retry {
@@ -485,7 +471,11 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
 }
 
 /// Sends part `i` once.
-async fn send_part(job: &Job, board: &Arc<Mutex<Board>>, i: usize) -> Result<Done, Trouble> {
+async fn send_part(
+    job: &Job,
+    board: &Arc<Mutex<Board>>,
+    i: usize,
+) -> Result<(Done, Duration), Trouble> {
     let (number, url) = job.parts[i].clone();
     let (start, len) = job.layout.span(index(i));
     let read_error = |e: std::io::Error| {
@@ -503,12 +493,7 @@ async fn send_part(job: &Job, board: &Arc<Mutex<Board>>, i: usize) -> Result<Don
     let sent = Arc::new(AtomicU64::new(0));
     let asked = Instant::now();
     let stream = {
-        let (hasher, sent, meter, board) = (
-            hasher.clone(),
-            sent.clone(),
-            job.meter.clone(),
-            board.clone(),
-        );
+        let (hasher, sent, meter) = (hasher.clone(), sent.clone(), job.meter.clone());
         ReaderStream::with_capacity(file.take(len), IO_BUFFER_BYTES).map(move |chunk| {
             if let Ok(chunk) = &chunk {
                 if let Ok(mut md5) = hasher.lock() {
@@ -516,7 +501,6 @@ async fn send_part(job: &Job, board: &Arc<Mutex<Board>>, i: usize) -> Result<Don
                 }
                 sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
                 meter.count(chunk.len() as u64);
-                lock(&board).first_answer.get_or_insert(asked.elapsed());
             }
             chunk
         })
@@ -588,7 +572,7 @@ async fn send_part(job: &Job, board: &Arc<Mutex<Board>>, i: usize) -> Result<Don
             sent: sent_now(),
         });
     }
-    Ok(Done { etag, md5 })
+    Ok((Done { etag, md5 }, asked.elapsed()))
 }
 
 /// What the Complete request answered when it succeeded.

@@ -189,6 +189,7 @@ pub(super) async fn post(
         single_stream_reason: None,
         hash_tail: None,
         parts: 0,
+        complete_time: None,
     })))
 }
 

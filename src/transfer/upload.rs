@@ -145,5 +145,6 @@ pub(super) async fn upload(
         single_stream_reason: None,
         hash_tail: None,
         parts: 0,
+        complete_time: None,
     })))
 }

@@ -196,9 +196,10 @@ impl PresignDeskApp {
         }
 
         // The countdown repaints when its text changes: each minute, each second at the end.
-        let expires_at = match self.form.post_form() {
-            Some(post) => post.expires_at(),
-            None => self.form.link().as_ref().ok().and_then(|l| l.expires_at),
+        let expires_at = match (self.form.post_form(), self.form.parts_set()) {
+            (Some(post), _) => post.expires_at(),
+            (_, Some(set)) => set.expires_at(),
+            _ => self.form.link().as_ref().ok().and_then(|l| l.expires_at),
         };
         if let Some(after) = crate::present::countdown_changes_for(expires_at, now) {
             ctx.request_repaint_after(after);
@@ -239,6 +240,7 @@ impl PresignDeskApp {
                 &form.link_text,
                 &form.link,
                 form.post.as_ref(),
+                form.parts.as_ref(),
                 now,
                 commands,
             );
@@ -257,6 +259,7 @@ impl PresignDeskApp {
                     link,
                     chrome.dialog_unavailable,
                     settled,
+                    parts_note(form),
                     commands,
                 ),
                 Operation::Get => {
@@ -338,9 +341,16 @@ impl PresignDeskApp {
         } else {
             self.chrome.reveal_answer.saturating_sub(1)
         };
-        match self.form.post_form() {
-            Some(post) => details_panel::form_section_ui(ui, post, now, &self.chrome, commands),
-            None => details_panel::link_section_ui(
+        let chosen_len = match self.form.upload.state {
+            Some(crate::prepare::FileState::File { len_bytes }) => Some(len_bytes),
+            _ => None,
+        };
+        match (self.form.post_form(), self.form.parts_set()) {
+            (Some(post), _) => {
+                details_panel::form_section_ui(ui, post, now, &self.chrome, commands)
+            }
+            (_, Some(set)) => details_panel::parts_section_ui(ui, set, chosen_len, now),
+            _ => details_panel::link_section_ui(
                 ui,
                 self.form.link(),
                 findings,
@@ -356,15 +366,18 @@ impl PresignDeskApp {
         }
         super::explain_panel::pasted_section_ui(ui, &self.session.pasted, &self.chrome, commands);
         let operation = self.form.operation();
-        ui.add_enabled_ui(!running, |ui| {
-            details_panel::choices_ui(
-                ui,
-                &self.form.link,
-                operation,
-                &self.form.upload.content_type,
-                commands,
-            );
-        });
+        // A multipart upload's parts carry no file type: there is nothing to choose.
+        if self.form.parts_set().is_none() {
+            ui.add_enabled_ui(!running, |ui| {
+                details_panel::choices_ui(
+                    ui,
+                    &self.form.link,
+                    operation,
+                    &self.form.upload.content_type,
+                    commands,
+                );
+            });
+        }
         // The request the button will send (or the one running): never an older one.
         let plan = match &self.session.run {
             RunState::Running { plan, .. } => Some(plan.clone()),
@@ -408,4 +421,21 @@ fn default_download_folder() -> PathBuf {
         })
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// What the window says of how the chosen file goes through a multipart set: its parts and
+/// their size (the type was set when the upload was started).
+fn parts_note(form: &Form) -> Option<String> {
+    let set = form.parts_set()?;
+    let Some(crate::prepare::FileState::File { len_bytes }) = form.upload.state else {
+        return Some(tr(T::PartsTypeFixed).to_owned());
+    };
+    let layout = set.layout(len_bytes).ok()?;
+    Some(crate::text::fill(
+        T::PartsPlanNote,
+        &[
+            ("count", &layout.count.to_string()),
+            ("size", &crate::format::bytes(layout.part_size)),
+        ],
+    ))
 }

@@ -431,7 +431,16 @@ fn start(
     fx.push(Effect::Transfer {
         client,
         plan: Box::new(plan.clone()),
-        options: state.settings.transfer_options(),
+        options: match plan.payload {
+            // The parts of a multipart upload use as many connections as help, and keep a
+            // record to go on after the window is closed.
+            transfer::Payload::Parts { .. } => transfer::Options {
+                connections: transfer::MAX_PART_CONNECTIONS,
+                upload_records: crate::settings::Settings::upload_records_folder(),
+                ..state.settings.transfer_options()
+            },
+            _ => state.settings.transfer_options(),
+        },
         cancel: cancel.clone(),
     });
     session.run = RunState::Running {
@@ -629,6 +638,7 @@ mod tests {
             single_stream_reason: None,
             hash_tail: None,
             parts: 0,
+            complete_time: None,
         }))
     }
 

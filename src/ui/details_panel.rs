@@ -130,6 +130,31 @@ pub fn form_section_ui(
     });
 }
 
+/// A multipart set: where it uploads, the upload's id, its parts and how the chosen file is
+/// cut into them, when its earliest link expires; then each link, redacted.
+pub fn parts_section_ui(
+    ui: &mut egui::Ui,
+    set: &crate::link::parts::PartsSet,
+    len: Option<u64>,
+    now: Timestamp,
+) {
+    section(ui, T::PartsSection, |ui| {
+        let value_width = (ui.available_width() * 0.62).max(120.0);
+        egui::Grid::new("parts-details")
+            .max_col_width(value_width)
+            .num_columns(2)
+            .striped(true)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                for (label, value) in present::parts_rows(set, len, now) {
+                    ui.label(egui::RichText::new(tr(label)).strong());
+                    ui.add(egui::Label::new(value).wrap());
+                    ui.end_row();
+                }
+            });
+    });
+}
+
 /// "Check link": for a download link (or one that does not say), a `GET` of its first byte
 /// proves it works; an upload link cannot be tried without writing, and the button says so.
 pub fn check_section_ui(

@@ -42,6 +42,7 @@ pub fn upload_ui(
     link: Option<&PresignedLink>,
     dialog_unavailable: bool,
     settled: bool,
+    parts_note: Option<String>,
     commands: &mut Vec<Command>,
 ) {
     if drop_zone_ui(ui, upload).clicked() {
@@ -61,7 +62,10 @@ pub fn upload_ui(
     if dialog_unavailable {
         ui.colored_label(WARN, tr(T::NoDialog));
     }
-    if matches!(upload.state, Some(FileState::File { .. })) {
+    if let Some(note) = parts_note {
+        // A multipart upload's type was set when it was started: the parts carry none.
+        ui.add(egui::Label::new(note).wrap());
+    } else if matches!(upload.state, Some(FileState::File { .. })) {
         match upload.content_type.header_value() {
             Some(value) => ui.label(fill(T::FileTypeSent, &[("type", value)])),
             None => ui.label(tr(T::FileTypeSentNone)),

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 
 use crate::content_type::{self, ContentTypeChoice};
+use crate::link::parts::{PartsSet, SetProblem};
 use crate::link::{LinkError, Operation, PresignedLink, Repair};
 use crate::post::{FormError, PostForm};
 use crate::prepare::{self, Blocker, DownloadForm, UploadForm};
@@ -19,6 +20,8 @@ pub struct Form {
     pub(super) link: Result<PresignedLink, LinkError>,
     /// The upload form the field holds instead of a link, when it holds one.
     pub(super) post: Option<Result<PostForm, FormError>>,
+    /// The multipart set the field holds instead of a link, when it holds one.
+    pub(super) parts: Option<Result<PartsSet, SetProblem>>,
     /// What the last paste took off the link, while the field holds what the paste put there.
     pasted: Option<(String, Vec<Repair>)>,
     /// Upload or download, for a link that does not say.
@@ -45,6 +48,7 @@ impl Form {
             link_text: String::new(),
             link: Err(LinkError::Empty),
             post: None,
+            parts: None,
             pasted: None,
             chosen: Operation::Put,
             overridden: None,
@@ -74,10 +78,15 @@ impl Form {
 
     /// The operation the button performs (a form only uploads).
     pub fn operation(&self) -> Operation {
-        if self.post.is_some() {
+        if self.post.is_some() || self.parts.is_some() {
             return Operation::Put;
         }
         prepare::operation(self.link.as_ref().ok(), self.overridden, self.chosen)
+    }
+
+    /// The multipart set the field holds, when it holds one that reads.
+    pub fn parts_set(&self) -> Option<&PartsSet> {
+        self.parts.as_ref().and_then(|p| p.as_ref().ok())
     }
 
     /// The upload form the field holds, when it holds one that reads.
@@ -87,6 +96,13 @@ impl Form {
 
     /// Whether the inputs make a request, and if not why; `now` on the server's clock.
     pub fn readiness(&self, now: Timestamp) -> Result<Plan, Blocker> {
+        match &self.parts {
+            Some(Ok(set)) => {
+                return prepare::prepare_parts(set, &self.upload, self.send_anyway, now);
+            }
+            Some(Err(e)) => return Err(Blocker::FormUnreadable(e.to_string())),
+            None => {}
+        }
         match &self.post {
             Some(Ok(form)) => {
                 return prepare::prepare_post(form, &self.upload, self.send_anyway, now);
@@ -114,10 +130,14 @@ impl Form {
         {
             self.pasted = None;
         }
-        self.post = PostForm::parse(&self.link_text);
-        self.link = match self.post {
-            Some(_) => Err(LinkError::Empty),
-            None => PresignedLink::parse(&self.link_text),
+        self.parts = PartsSet::parse(&self.link_text);
+        self.post = match self.parts {
+            Some(_) => None,
+            None => PostForm::parse(&self.link_text),
+        };
+        self.link = match (&self.post, &self.parts) {
+            (None, None) => PresignedLink::parse(&self.link_text),
+            _ => Err(LinkError::Empty),
         };
         if let (Ok(link), Some((_, repairs))) = (&mut self.link, &self.pasted) {
             link.repairs = repairs.clone();
@@ -136,8 +156,8 @@ impl Form {
 
     /// A pasted text: the link inside it, repaired, shown in the field as it will be sent.
     pub fn paste(&mut self, text: &str) {
-        // An upload form holds a link among its fields: it is read whole.
-        let form = PostForm::parse(text).is_some();
+        // An upload form holds a link among its fields, a multipart set many: read whole.
+        let form = PostForm::parse(text).is_some() || PartsSet::parse(text).is_some();
         match PresignedLink::parse(text) {
             Ok(link) if !link.repairs.is_empty() && !form => {
                 self.link_text = link.as_sent().to_owned();

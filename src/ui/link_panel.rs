@@ -13,6 +13,7 @@ pub fn link_ui(
     text: &str,
     link: &Result<PresignedLink, LinkError>,
     post: Option<&Result<crate::post::PostForm, crate::post::FormError>>,
+    parts: Option<&Result<crate::link::parts::PartsSet, crate::link::parts::SetProblem>>,
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) {
@@ -51,6 +52,30 @@ pub fn link_ui(
     report_control(ui, tr(T::LinkLabel), &response);
     if response.changed() {
         commands.push(Command::LinkTyped(text));
+    }
+    match parts {
+        Some(Ok(set)) => {
+            let verdict = present::parts_verdict(set, now);
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(verdict.text)
+                        .size(16.0)
+                        .color(tone_color(ui, verdict.tone)),
+                )
+                .wrap(),
+            );
+            return;
+        }
+        Some(Err(problem)) => {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(problem.to_string()).color(ui.visuals().error_fg_color),
+                )
+                .wrap(),
+            );
+            return;
+        }
+        None => {}
     }
     match post {
         Some(Ok(form)) => {

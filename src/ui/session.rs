@@ -111,8 +111,11 @@ impl Session {
         else {
             return None;
         };
-        self.history
-            .push(HistoryEntry::new(&plan, &outcome, content_type));
+        // A multipart set is not one link to use again: it stays out of the history.
+        if !matches!(plan.payload, Payload::Parts { .. }) {
+            self.history
+                .push(HistoryEntry::new(&plan, &outcome, content_type));
+        }
         let succeeded = match &outcome {
             Outcome::Succeeded(success) => Some((**success).clone()),
             _ => None,

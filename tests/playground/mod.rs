@@ -62,6 +62,96 @@ pub struct MultipartLinks {
     pub abort: String,
 }
 
+/// Starts a multipart upload of `key` in `bucket_name` of the S3 server at `server`
+/// (path-style) and signs its links for `endpoint` (the server itself, or a relay in front of
+/// it) with `(access key, secret, region)`: `parts` UploadPart links, the Complete link and
+/// the Abort link.
+#[allow(dead_code)]
+pub fn start_multipart_in(
+    bucket_name: &str,
+    server: &SocketAddr,
+    endpoint: &str,
+    key: &str,
+    parts: u16,
+    expires: Duration,
+    (access_key, secret_key, region): (&str, &str, &str),
+) -> MultipartLinks {
+    let credentials = Credentials::new(access_key, secret_key);
+    let bucket_for = |endpoint: &str| {
+        Bucket::new(
+            endpoint.parse().expect("endpoint URL"),
+            UrlStyle::Path,
+            bucket_name.to_owned(),
+            region.to_owned(),
+        )
+        .expect("bucket")
+    };
+    let now = jiff::Timestamp::now();
+    let post = |bucket: &Bucket, query: &[(&str, &str)]| {
+        rusty_s3::signing::sign(
+            &now,
+            rusty_s3::Method::Post,
+            bucket.object_url(key),
+            access_key,
+            secret_key,
+            None,
+            region,
+            expires.as_secs(),
+            query.iter().copied(),
+            std::iter::empty(),
+        )
+    };
+    let create = post(&bucket_for(&format!("http://{server}")), &[("uploads", "")]);
+    let answer = raw_request("POST", &create, server);
+    let upload_id = answer
+        .split("<UploadId>")
+        .nth(1)
+        .and_then(|rest| rest.split("</UploadId>").next())
+        .unwrap_or_else(|| panic!("the server started an upload: {answer}"))
+        .to_owned();
+    let signer = bucket_for(endpoint);
+    let part_links = (1..=parts)
+        .map(|n| {
+            rusty_s3::actions::UploadPart::new(&signer, Some(&credentials), key, n, &upload_id)
+                .sign(expires)
+                .to_string()
+        })
+        .collect();
+    let complete = post(&signer, &[("uploadId", upload_id.as_str())]).to_string();
+    let abort =
+        rusty_s3::actions::AbortMultipartUpload::new(&signer, Some(&credentials), key, &upload_id)
+            .sign(expires)
+            .to_string();
+    MultipartLinks {
+        upload_id,
+        parts: part_links,
+        complete,
+        abort,
+    }
+}
+
+impl MultipartLinks {
+    /// The set as JSON, as a back end hands it out: `{uploadId, key, parts: [{partNumber,
+    /// url}], complete, abort}`.
+    #[allow(dead_code)]
+    pub fn to_json(&self, key: &str) -> String {
+        let parts: Vec<serde_json::Value> = self
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, url)| serde_json::json!({"partNumber": i + 1, "url": url}))
+            .collect();
+        serde_json::json!({
+            "uploadId": self.upload_id,
+            "key": key,
+            "parts": parts,
+            "complete": self.complete,
+            "abort": self.abort,
+        })
+        .to_string()
+    }
+}
+
 /// Sends `method url` with an empty body to the playground over a plain socket; the answer's
 /// body.
 #[allow(dead_code)]
@@ -227,54 +317,16 @@ impl Playground {
         expires: Duration,
         via: Option<SocketAddr>,
     ) -> MultipartLinks {
-        let credentials = Credentials::new(ACCESS_KEY, SECRET_KEY);
-        let bucket = self.bucket();
-        let now = jiff::Timestamp::now();
-        let post = |bucket: &Bucket, query: &[(&str, &str)]| {
-            rusty_s3::signing::sign(
-                &now,
-                rusty_s3::Method::Post,
-                bucket.object_url(key),
-                ACCESS_KEY,
-                SECRET_KEY,
-                None,
-                REGION,
-                expires.as_secs(),
-                query.iter().copied(),
-                std::iter::empty(),
-            )
-        };
-        let create = post(&bucket, &[("uploads", "")]);
-        let answer = raw_request("POST", &create, &self.addr);
-        let upload_id = answer
-            .split("<UploadId>")
-            .nth(1)
-            .and_then(|rest| rest.split("</UploadId>").next())
-            .unwrap_or_else(|| panic!("the playground started an upload: {answer}"))
-            .to_owned();
-        let signer = via.map_or(bucket, |via| Self::bucket_at(&format!("http://{via}")));
-        let part_links = (1..=parts)
-            .map(|n| {
-                rusty_s3::actions::UploadPart::new(&signer, Some(&credentials), key, n, &upload_id)
-                    .sign(expires)
-                    .to_string()
-            })
-            .collect();
-        let complete = post(&signer, &[("uploadId", upload_id.as_str())]).to_string();
-        let abort = rusty_s3::actions::AbortMultipartUpload::new(
-            &signer,
-            Some(&credentials),
+        let via = via.map(|via| format!("http://{via}"));
+        start_multipart_in(
+            BUCKET,
+            &self.addr,
+            via.as_deref().unwrap_or(&self.endpoint()),
             key,
-            &upload_id,
+            parts,
+            expires,
+            (ACCESS_KEY, SECRET_KEY, REGION),
         )
-        .sign(expires)
-        .to_string();
-        MultipartLinks {
-            upload_id,
-            parts: part_links,
-            complete,
-            abort,
-        }
     }
 
     /// Where it listens.
