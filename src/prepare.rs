@@ -235,14 +235,7 @@ pub fn prepare_post(
     send_anyway: bool,
     now: Timestamp,
 ) -> Result<Plan, Blocker> {
-    if upload.path.trim().is_empty() {
-        return Err(Blocker::NoFile);
-    }
-    let len_bytes = match &upload.state {
-        None => return Err(Blocker::Checking),
-        Some(FileState::File { len_bytes }) => *len_bytes,
-        Some(other) => return Err(Blocker::File(other.clone())),
-    };
+    let len_bytes = chosen_len(upload)?;
     let file = upload.file();
     let chosen = upload.content_type.header_value();
     let problems = form_problems(form, &file, len_bytes, chosen, now);
@@ -251,6 +244,18 @@ pub fn prepare_post(
         return Err(Blocker::FormCheck(diagnosis.explanation));
     }
     Ok(Plan::post(form, file, len_bytes, chosen))
+}
+
+/// The chosen file's size, or why there is none yet.
+fn chosen_len(upload: &UploadForm) -> Result<u64, Blocker> {
+    if upload.path.trim().is_empty() {
+        return Err(Blocker::NoFile);
+    }
+    match &upload.state {
+        None => Err(Blocker::Checking),
+        Some(FileState::File { len_bytes }) => Ok(*len_bytes),
+        Some(other) => Err(Blocker::File(other.clone())),
+    }
 }
 
 /// The plan of a multipart upload of the chosen file through `set`, or what stands in the way:
@@ -265,14 +270,7 @@ pub fn prepare_parts(
     if !send_anyway && set.expires_at().is_some_and(|at| at <= now) {
         return Err(Blocker::Expired);
     }
-    if upload.path.trim().is_empty() {
-        return Err(Blocker::NoFile);
-    }
-    let len_bytes = match &upload.state {
-        None => return Err(Blocker::Checking),
-        Some(FileState::File { len_bytes }) => *len_bytes,
-        Some(other) => return Err(Blocker::File(other.clone())),
-    };
+    let len_bytes = chosen_len(upload)?;
     let layout = set
         .layout(len_bytes)
         .map_err(|problem| Blocker::PartsDoNotFit(problem.to_string()))?;

@@ -101,6 +101,17 @@ fn shapes(links: &MultipartLinks) -> Vec<(SetShape, String)> {
     ]
 }
 
+/// A set of `parts` part links and a Complete link to the fault server, one a line.
+fn fault_set(server: &support::fault_server::FaultServer, parts: u32) -> String {
+    let base = server.link("big.bin");
+    let with = |query: String| base.as_sent().replace('?', &format!("?{query}&"));
+    (1..=parts)
+        .map(|n| with(format!("partNumber={n}&uploadId=U1")))
+        .chain([with("uploadId=U1".to_owned())])
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn plan_for(text: &str, file: &Path) -> Plan {
     let set = PartsSet::parse(text).expect("a set").expect("a usable set");
     let len = std::fs::metadata(file).unwrap().len();
@@ -271,17 +282,7 @@ async fn a_complete_answer_of_200_with_an_error_inside_is_a_failure_explained() 
         }
     })
     .await;
-    let base = server.link("big.bin");
-    let part = |n: u32| {
-        base.as_sent()
-            .replace('?', &format!("?partNumber={n}&uploadId=U1&"))
-    };
-    let text = format!(
-        "{}\n{}\n{}",
-        part(1),
-        part(2),
-        base.as_sent().replace('?', "?uploadId=U1&")
-    );
+    let text = fault_set(&server, 2);
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("big.bin");
     write_pattern(&source, 10 * MIB);
@@ -380,7 +381,17 @@ async fn an_upload_killed_mid_way_sends_only_the_missing_parts_when_run_again() 
     first.wait().unwrap();
     let done = records(&data)[0];
     assert!((2..8).contains(&done), "{done} parts recorded");
-    let sent_before = pg.received().iter().filter(|r| r.method == "PUT").count();
+    // Requests of the killed run still in the relay arrive first: wait until none does.
+    let puts = || pg.received().iter().filter(|r| r.method == "PUT").count();
+    let mut sent_before = puts();
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = puts();
+        if now == sent_before {
+            break;
+        }
+        sent_before = now;
+    }
 
     let again = {
         let (data, args) = (data.clone(), args.map(str::to_owned));
@@ -400,7 +411,7 @@ async fn an_upload_killed_mid_way_sends_only_the_missing_parts_when_run_again() 
         )),
         "{stderr}"
     );
-    let sent_again = pg.received().iter().filter(|r| r.method == "PUT").count() - sent_before;
+    let sent_again = puts() - sent_before;
     assert_eq!(sent_again, 8 - done, "only the missing parts went");
     assert!(same_bytes(&source, &pg.object_path("restart.bin")));
     let stdout = String::from_utf8_lossy(&again.stdout);
@@ -476,4 +487,48 @@ fn a_set_pasted_in_the_window_is_shown_checked_against_the_file_and_uploaded() {
     harness.get_by_label("Upload big.bin").click();
     harness.run();
     assert_eq!(pg.received().len(), before, "nothing was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_refused_for_good_stops_the_upload_and_keeps_what_arrived() {
+    use support::fault_server::{FaultServer, ok};
+    // The third request finds the links expired.
+    let server = FaultServer::start(|index, seen| {
+        if seen.method == "PUT" && index < 2 {
+            ok(
+                Vec::new(),
+                vec![("ETag".into(), format!("\"tag-{index}\""))],
+            )
+        } else {
+            support::fault_server::status(403, "AccessDenied")
+        }
+    })
+    .await;
+    let text = fault_set(&server, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 12 * MIB);
+    let plan = plan_for(&text, &source);
+    let data = dir.path().join("data");
+    let options = Options {
+        connections: 1,
+        upload_records: Some(data.join("presigndesk").join("uploads")),
+        ..options()
+    };
+    let (outcome, _, _) = support::run_with(&plan, &options).await;
+    let Outcome::Refused(refusal) = &outcome else {
+        panic!("refused: {outcome:?}");
+    };
+    assert_eq!(refusal.status, 403);
+    assert_eq!(refusal.part, Some(3), "the part refused is named");
+    assert_eq!(
+        records(&data),
+        vec![2],
+        "the two parts that arrived are kept"
+    );
+    // Explained for the part's own link.
+    let diagnosis =
+        presign_desk::diagnose::of_refusal(&plan, refusal, None, jiff::Timestamp::now());
+    assert_eq!(diagnosis.status, Some(403));
+    assert!(!diagnosis.causes.is_empty());
 }

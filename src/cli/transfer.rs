@@ -265,6 +265,14 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
                         ("left", &(total - done).to_string()),
                     ],
                 )),
+                TransferEvent::PartsKept { kept, total } => printer.note(&fill(
+                    T::PartsKept,
+                    &[
+                        ("kept", &kept.to_string()),
+                        ("total", &total.to_string()),
+                        ("left", &(total - kept).to_string()),
+                    ],
+                )),
                 TransferEvent::PartialLeft { path, reason } => {
                     printer.note(&present::partial_left_notice(&path, &reason))
                 }

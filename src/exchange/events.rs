@@ -30,6 +30,14 @@ pub enum TransferEvent {
         /// Parts in all.
         total: u32,
     },
+    /// A multipart upload stopped with `kept` of `total` parts on the storage, recorded: the
+    /// same set, or a fresh one for the same upload, sends only the others.
+    PartsKept {
+        /// Parts that arrived.
+        kept: u32,
+        /// Parts in all.
+        total: u32,
+    },
     /// A partial download could not be removed: it is still on disk, hidden beside where the
     /// file was to go, and the person may want to delete it.
     PartialLeft {

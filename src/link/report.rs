@@ -104,6 +104,22 @@ pub fn time_left(link: &PresignedLink, now: Timestamp) -> String {
     }
 }
 
+/// The time left until `at`, or how long ago it passed and when.
+pub fn left_until(at: Timestamp, now: Timestamp) -> String {
+    let left = at.as_second() - now.as_second();
+    if left > 0 {
+        format::countdown(left)
+    } else {
+        fill(
+            T::ExpiredAgo,
+            &[
+                ("span", &format::countdown(-left)),
+                ("at", &format::datetime(at)),
+            ],
+        )
+    }
+}
+
 /// A plain-text summary for support tickets: the redacted link, every field, every finding.
 pub fn summary_text(link: &PresignedLink, findings: &[Finding], now: Timestamp) -> String {
     let mut out = format!("{}\n", link.redacted());

@@ -152,21 +152,7 @@ pub fn detail_rows(form: &PostForm, now: Timestamp) -> Vec<(T, String)> {
         ),
     ];
     if let Some(at) = form.expires_at() {
-        let left = at.as_second() - now.as_second();
-        rows.push((
-            T::FieldTimeLeft,
-            if left > 0 {
-                format::countdown(left)
-            } else {
-                fill(
-                    T::ExpiredAgo,
-                    &[
-                        ("span", &format::countdown(-left)),
-                        ("at", &format::datetime(at)),
-                    ],
-                )
-            },
-        ));
+        rows.push((T::FieldTimeLeft, crate::link::report::left_until(at, now)));
     }
     rows.push((
         T::FieldCredentials,

@@ -73,22 +73,8 @@ pub fn parts_rows(set: &PartsSet, len: Option<u64>, now: Timestamp) -> Vec<(T, S
     }
     let first = earliest(set);
     if let Some(at) = first.expires_at {
-        let left = at.as_second() - now.as_second();
         rows.push((T::FieldExpiresAt, format::datetime(at)));
-        rows.push((
-            T::FieldTimeLeft,
-            if left > 0 {
-                format::countdown(left)
-            } else {
-                fill(
-                    T::ExpiredAgo,
-                    &[
-                        ("span", &format::countdown(-left)),
-                        ("at", &format::datetime(at)),
-                    ],
-                )
-            },
-        ));
+        rows.push((T::FieldTimeLeft, crate::link::report::left_until(at, now)));
     }
     rows.push((
         T::FieldAccessKey,

@@ -125,6 +125,7 @@ ids! {
     PartsTypeFixed,
     PartsPlanNote,
     PartsJoined,
+    PartsKept,
     ErrFormUnreadable,
     ErrFormNoAddress,
     ChooseOperation,

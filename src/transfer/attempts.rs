@@ -5,7 +5,7 @@ use reqwest::header::HeaderMap;
 use super::download::{DownloadState, Request, Target};
 use super::http::{extra_headers, wire_url};
 use super::meter::Meter;
-use super::retry::{backoff, is_retryable_refusal};
+use super::retry::{backoff, is_retryable_refusal, refusal_reason};
 use super::upload::{preflight_upload, upload};
 use super::{
     CancellationToken, Options, Outcome, Payload, Plan, Reporter, RetryReason, TransferError,
@@ -194,14 +194,7 @@ impl Once<'_> {
 fn retry_reason(result: &Result<Outcome, TransferError>) -> Option<RetryReason> {
     match result {
         Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => {
-            Some(RetryReason::Refused {
-                status: refusal.status,
-                code: refusal
-                    .body
-                    .code
-                    .clone()
-                    .unwrap_or_else(|| refusal.reason.clone()),
-            })
+            Some(refusal_reason(refusal))
         }
         Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
         _ => None,

@@ -23,7 +23,7 @@ use super::http::{Answer, network_error, send, wire_url};
 use super::meter::Meter;
 use super::ramp::PartsRamp;
 use super::resume::{FileIdentity, PartRecord, Records, UploadRecord};
-use super::retry::{backoff, is_retryable_refusal};
+use super::retry::{backoff, is_retryable_refusal, refusal_reason};
 use super::upload::IO_BUFFER_BYTES;
 use super::verify::{Unverifiable, Verification};
 use super::{
@@ -231,7 +231,17 @@ pub(super) async fn upload(
     let (sent, reason) = send_parts(&job, already, records.clone().zip(record.clone())).await?;
     let done = match sent {
         Sent::All(done) => done,
-        Sent::Stopped(outcome) => return Ok(outcome),
+        Sent::Stopped { why, kept } => {
+            // What arrived stays on the storage and in the record: the same set, or a fresh
+            // one for the same upload, goes on from there.
+            if kept > 0 && records.is_some() {
+                (meter.reporter())(TransferEvent::PartsKept {
+                    kept,
+                    total: layout.count,
+                });
+            }
+            return why;
+        }
     };
     let bytes = meter.finish();
     let after = tokio::fs::metadata(path).await.map_err(read_error)?;
@@ -292,8 +302,12 @@ fn connections_used(reason: &(u32, ConnectionsReason)) -> u32 {
 enum Sent {
     /// Every part arrived: what the storage said of each, in part order.
     All(Vec<Done>),
-    /// A part was refused in a way no retry mends.
-    Stopped(Outcome),
+    /// A part was refused in a way no retry mends, or failed to its last attempt; `kept`
+    /// parts had arrived by then.
+    Stopped {
+        why: Result<Outcome, TransferError>,
+        kept: u32,
+    },
 }
 
 /// Sends every part over as many connections as help; returns once every connection stopped.
@@ -378,9 +392,9 @@ async fn send_parts(
     }
     let reason = lock(&board).ramp.reason();
     let mut shared = lock(&board);
+    let kept = index(shared.done.iter().flatten().count());
     match shared.stop.take() {
-        Some(Ok(outcome)) => Ok((Sent::Stopped(outcome), (most, reason))),
-        Some(Err(error)) => Err(error),
+        Some(why) => Ok((Sent::Stopped { why, kept }, (most, reason))),
         None => {
             let done = shared.done.iter().flatten().cloned().collect::<Vec<_>>();
             if done.len() != count {
@@ -442,10 +456,7 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
                     }
                     let delay = backoff(job.options.backoff_base, attempt);
                     let reason = match &refused {
-                        Some(Outcome::Refused(r)) => RetryReason::Refused {
-                            status: r.status,
-                            code: r.body.code.clone().unwrap_or_else(|| r.reason.clone()),
-                        },
+                        Some(Outcome::Refused(r)) => refusal_reason(r),
                         _ => RetryReason::Failed(error),
                     };
                     (job.meter.reporter())(TransferEvent::Retrying {
@@ -598,14 +609,7 @@ async fn complete(
         let result = complete_once(client, url, &body).await;
         let retry = match &result {
             Ok(Err(Outcome::Refused(refused))) if is_retryable_refusal(refused) => {
-                Some(RetryReason::Refused {
-                    status: refused.status,
-                    code: refused
-                        .body
-                        .code
-                        .clone()
-                        .unwrap_or_else(|| refused.reason.clone()),
-                })
+                Some(refusal_reason(refused))
             }
             Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
             _ => None,

@@ -21,6 +21,18 @@ pub(super) fn is_retryable_refusal(refusal: &Refusal) -> bool {
         )
 }
 
+/// A passing refusal as the reason for another attempt: its status and code.
+pub(super) fn refusal_reason(refusal: &Refusal) -> super::RetryReason {
+    super::RetryReason::Refused {
+        status: refusal.status,
+        code: refusal
+            .body
+            .code
+            .clone()
+            .unwrap_or_else(|| refusal.reason.clone()),
+    }
+}
+
 /// Exponential backoff with jitter: base × 2^(attempt−1), between half and the whole of it.
 pub(super) fn backoff(base: Duration, attempt: u32) -> Duration {
     let full = base

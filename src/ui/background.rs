@@ -302,7 +302,7 @@ pub fn start_transfer(
             progress_mailbox.post(Message::PartialLeft { path, reason })
         }
         // The window sends no multipart set yet.
-        TransferEvent::PartsAlreadyThere { .. } => {}
+        TransferEvent::PartsAlreadyThere { .. } | TransferEvent::PartsKept { .. } => {}
     });
     runtime.handle.spawn(async move {
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;

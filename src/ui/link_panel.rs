@@ -55,15 +55,7 @@ pub fn link_ui(
     }
     match parts {
         Some(Ok(set)) => {
-            let verdict = present::parts_verdict(set, now);
-            ui.add(
-                egui::Label::new(
-                    egui::RichText::new(verdict.text)
-                        .size(16.0)
-                        .color(tone_color(ui, verdict.tone)),
-                )
-                .wrap(),
-            );
+            verdict_ui(ui, present::parts_verdict(set, now));
             return;
         }
         Some(Err(problem)) => {
@@ -79,15 +71,7 @@ pub fn link_ui(
     }
     match post {
         Some(Ok(form)) => {
-            let verdict = crate::post::report::verdict(form, now);
-            ui.add(
-                egui::Label::new(
-                    egui::RichText::new(verdict.text)
-                        .size(16.0)
-                        .color(tone_color(ui, verdict.tone)),
-                )
-                .wrap(),
-            );
+            verdict_ui(ui, crate::post::report::verdict(form, now));
             return;
         }
         Some(Err(error)) => {
@@ -104,15 +88,19 @@ pub fn link_ui(
             ui.colored_label(ui.visuals().error_fg_color, error.to_string());
         }
         Ok(link) => {
-            let verdict = present::verdict(link, now);
-            ui.add(
-                egui::Label::new(
-                    egui::RichText::new(verdict.text)
-                        .size(16.0)
-                        .color(tone_color(ui, verdict.tone)),
-                )
-                .wrap(),
-            );
+            verdict_ui(ui, present::verdict(link, now));
         }
     }
+}
+
+/// What the field holds, in one sentence coloured by how it stands.
+fn verdict_ui(ui: &mut egui::Ui, verdict: crate::view::Verdict) {
+    ui.add(
+        egui::Label::new(
+            egui::RichText::new(verdict.text)
+                .size(16.0)
+                .color(tone_color(ui, verdict.tone)),
+        )
+        .wrap(),
+    );
 }

@@ -50,7 +50,9 @@ pub async fn run_with(
             retry_sink.lock().unwrap().push(next_attempt)
         }
         // Tests that leave a partial file on purpose watch for this themselves.
-        TransferEvent::PartialLeft { .. } | TransferEvent::PartsAlreadyThere { .. } => {}
+        TransferEvent::PartialLeft { .. }
+        | TransferEvent::PartsAlreadyThere { .. }
+        | TransferEvent::PartsKept { .. } => {}
     });
     let outcome =
         transfer::run_with(&client, plan, options, report, &CancellationToken::new()).await;
