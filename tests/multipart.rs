@@ -225,6 +225,28 @@ fn the_cli_takes_a_set_from_a_file_and_refuses_one_that_cannot_fit_before_sendin
     let (_, json) = shapes(&links).swap_remove(1);
     let set_file = dir.path().join("set.json");
     std::fs::write(&set_file, &json).unwrap();
+    // Decoded before anything is sent, every link redacted.
+    let inspected = presign_desk(
+        dir.path(),
+        &["inspect", &format!("@{}", set_file.display()), "--json"],
+    );
+    assert_eq!(inspected.status.code(), Some(0));
+    let decoded: serde_json::Value = serde_json::from_slice(&inspected.stdout).unwrap();
+    assert_eq!(decoded["kind"], "multipart");
+    assert_eq!(decoded["upload_id"], links.upload_id.as_str());
+    assert_eq!(decoded["key"], "cli.bin");
+    assert_eq!(decoded["parts"].as_array().unwrap().len(), 2);
+    let plain = presign_desk(dir.path(), &["inspect", &json]);
+    let plain = String::from_utf8_lossy(&plain.stdout);
+    assert!(
+        plain.starts_with("Multipart upload to playground/cli.bin in 2 parts"),
+        "{plain}"
+    );
+    for link in links.parts.iter().chain([&links.complete]) {
+        let signature = link.rsplit("X-Amz-Signature=").next().unwrap();
+        let decoded = decoded.to_string();
+        assert!(!decoded.contains(signature) && !plain.contains(signature));
+    }
     let out = presign_desk(
         dir.path(),
         &[

@@ -119,6 +119,31 @@ pub(super) fn inspect(args: &InspectArgs) -> ExitCode {
         Ok(text) => text,
         Err(code) => return code,
     };
+    match crate::link::parts::PartsSet::parse(&text) {
+        Some(Ok(set)) => {
+            let report = crate::present::PartsJson::new(&set, now);
+            if args.json {
+                if let Err(code) = print_json(&report) {
+                    return code;
+                }
+            } else {
+                print!("{}", crate::present::parts_summary(&set, now));
+            }
+            return if report.expired {
+                ExitCode::from(EXIT_REFUSED)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        Some(Err(problem)) => {
+            eprintln!(
+                "{}",
+                fill(T::CliBadLink, &[("reason", &problem.to_string())])
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        None => {}
+    }
     if let Some(form) = crate::post::PostForm::parse(&text) {
         return inspect_form(form, args.json, now);
     }

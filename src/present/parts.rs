@@ -92,6 +92,83 @@ pub fn parts_rows(set: &PartsSet, len: Option<u64>, now: Timestamp) -> Vec<(T, S
     rows
 }
 
+/// A plain-text summary for a ticket: the sentence, every row, every link redacted.
+pub fn parts_summary(set: &PartsSet, now: Timestamp) -> String {
+    let mut out = format!("{}\n", parts_verdict(set, now).text);
+    for (label, value) in parts_rows(set, None, now) {
+        out.push_str(&crate::text::label_value(label, &value));
+        out.push('\n');
+    }
+    for part in &set.parts {
+        out.push_str(&format!("{} {}\n", part.number, part.link.redacted()));
+    }
+    out.push_str(&format!("complete {}\n", set.complete.redacted()));
+    if let Some(abort) = &set.abort {
+        out.push_str(&format!("abort {}\n", abort.redacted()));
+    }
+    out
+}
+
+/// `inspect --json` of a multipart set: every link redacted.
+#[derive(Debug, serde::Serialize)]
+pub struct PartsJson {
+    /// `multipart`.
+    pub kind: &'static str,
+    /// The upload's id.
+    pub upload_id: String,
+    /// The bucket.
+    pub bucket: Option<String>,
+    /// The object's key.
+    pub key: Option<String>,
+    /// The part size the set states, in bytes.
+    pub part_size: Option<u64>,
+    /// When the earliest link expires.
+    pub expires_at: Option<String>,
+    /// Whether that has passed.
+    pub expired: bool,
+    /// Each part: its number and link, redacted.
+    pub parts: Vec<PartJson>,
+    /// The Complete link, redacted.
+    pub complete: String,
+    /// The abort link, redacted.
+    pub abort: Option<String>,
+}
+
+/// One part of [`PartsJson`].
+#[derive(Debug, serde::Serialize)]
+pub struct PartJson {
+    /// Its number.
+    pub number: u32,
+    /// Its link, redacted.
+    pub link: String,
+}
+
+impl PartsJson {
+    /// The report of `set` at `now`.
+    pub fn new(set: &PartsSet, now: Timestamp) -> Self {
+        let expires = earliest(set).expires_at;
+        PartsJson {
+            kind: "multipart",
+            upload_id: set.upload_id.clone(),
+            bucket: set.complete.bucket.clone(),
+            key: set.complete.key.clone(),
+            part_size: set.part_size,
+            expires_at: expires.map(|at| at.to_string()),
+            expired: expires.is_some_and(|at| at <= now),
+            parts: set
+                .parts
+                .iter()
+                .map(|p| PartJson {
+                    number: p.number,
+                    link: p.link.redacted(),
+                })
+                .collect(),
+            complete: set.complete.redacted(),
+            abort: set.abort.as_ref().map(PresignedLink::redacted),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +204,12 @@ mod tests {
             assert!(row(T::FieldPartSize).unwrap().contains("6.29 MB"));
             // No signature in anything shown.
             assert!(rows.iter().all(|(_, v)| !v.contains("Signature")));
+            let summary = parts_summary(&set, now);
+            let json = serde_json::to_string(&PartsJson::new(&set, now)).unwrap();
+            for text in [summary, json] {
+                assert!(text.contains("U1") && text.contains("REDACTED"), "{text}");
+                assert!(!text.contains("Signature=ab"), "{text}");
+            }
         });
         with_language(Language::JAPANESE, || {
             assert!(parts_verdict(&set, now).text.contains("2 個のパート"));
