@@ -236,6 +236,9 @@ fn the_cli_takes_a_set_from_a_file_and_refuses_one_that_cannot_fit_before_sendin
     assert_eq!(decoded["upload_id"], links.upload_id.as_str());
     assert_eq!(decoded["key"], "cli.bin");
     assert_eq!(decoded["parts"].as_array().unwrap().len(), 2);
+    let checked = presign_desk(dir.path(), &["check", &json]);
+    assert_eq!(checked.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&checked.stdout).contains("in 2 parts"));
     let plain = presign_desk(dir.path(), &["inspect", &json]);
     let plain = String::from_utf8_lossy(&plain.stdout);
     assert!(

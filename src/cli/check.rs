@@ -21,7 +21,13 @@ pub(super) async fn check(args: &CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let now = jiff::Timestamp::now();
-    // An upload form cannot be tried without writing: it is inspected.
+    // An upload form or a multipart set cannot be tried without writing: it is inspected.
+    if let Some(set) = crate::link::parts::PartsSet::parse(&text) {
+        if !args.json {
+            println!("{}", tr(T::CheckUploadInspectedOnly));
+        }
+        return super::inspect::inspect_parts(set, args.json, now);
+    }
     if let Some(form) = crate::post::PostForm::parse(&text) {
         if !args.json {
             println!("{}", tr(T::CheckUploadInspectedOnly));

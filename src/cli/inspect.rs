@@ -119,30 +119,8 @@ pub(super) fn inspect(args: &InspectArgs) -> ExitCode {
         Ok(text) => text,
         Err(code) => return code,
     };
-    match crate::link::parts::PartsSet::parse(&text) {
-        Some(Ok(set)) => {
-            let report = crate::present::PartsJson::new(&set, now);
-            if args.json {
-                if let Err(code) = print_json(&report) {
-                    return code;
-                }
-            } else {
-                print!("{}", crate::present::parts_summary(&set, now));
-            }
-            return if report.expired {
-                ExitCode::from(EXIT_REFUSED)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-        Some(Err(problem)) => {
-            eprintln!(
-                "{}",
-                fill(T::CliBadLink, &[("reason", &problem.to_string())])
-            );
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-        None => {}
+    if let Some(set) = crate::link::parts::PartsSet::parse(&text) {
+        return inspect_parts(set, args.json, now);
     }
     if let Some(form) = crate::post::PostForm::parse(&text) {
         return inspect_form(form, args.json, now);
@@ -164,6 +142,38 @@ pub(super) fn inspect(args: &InspectArgs) -> ExitCode {
         print!("{}", summary_text(&link, &report.findings, now));
     }
     if blocked {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `inspect` of a multipart set: where it goes, its parts, every link redacted; exit code 1
+/// once its earliest link has expired.
+pub(super) fn inspect_parts(
+    set: Result<crate::link::parts::PartsSet, crate::link::parts::SetProblem>,
+    json: bool,
+    now: jiff::Timestamp,
+) -> ExitCode {
+    let set = match set {
+        Ok(set) => set,
+        Err(problem) => {
+            eprintln!(
+                "{}",
+                fill(T::CliBadLink, &[("reason", &problem.to_string())])
+            );
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let report = crate::present::PartsJson::new(&set, now);
+    if json {
+        if let Err(code) = print_json(&report) {
+            return code;
+        }
+    } else {
+        print!("{}", crate::present::parts_summary(&set, now));
+    }
+    if report.expired {
         ExitCode::from(EXIT_REFUSED)
     } else {
         ExitCode::SUCCESS
