@@ -399,6 +399,10 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
         }
         Outcome::Cancelled => {
             println!("{}", crate::text::tr(T::CliCancelled));
+            // The parts that arrived stay on the storage and in the record.
+            if matches!(plan.payload, transfer::Payload::Parts { .. }) {
+                eprintln!("{}", crate::text::tr(T::PartsCancelledKept));
+            }
             ExitCode::from(super::EXIT_INTERRUPTED)
         }
     }

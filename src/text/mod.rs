@@ -126,6 +126,7 @@ ids! {
     PartsPlanNote,
     PartsJoined,
     PartsKept,
+    PartsCancelledKept,
     ErrFormUnreadable,
     ErrFormNoAddress,
     ChooseOperation,
