@@ -557,3 +557,50 @@ async fn a_part_refused_for_good_stops_the_upload_and_keeps_what_arrived() {
     assert_eq!(diagnosis.status, Some(403));
     assert!(!diagnosis.causes.is_empty());
 }
+
+#[test]
+fn a_multipart_upload_cancelled_in_the_window_says_what_is_kept_and_goes_on_from_there() {
+    use egui_kittest::kittest::Queryable;
+    use presign_desk::text::Language;
+    use support::window::{paste, settings, type_into, wait_for_text, window_with};
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // 4 MiB/s a connection: the parts are on their way when Cancel is pressed.
+    let relay = runtime
+        .block_on(Relay::start(
+            0,
+            pg.addr(),
+            Shape {
+                one_way_delay: Duration::from_millis(2),
+                per_connection: Some(4 * MIB),
+                total: Some(8 * MIB),
+                cut_every: None,
+            },
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 30 * MIB);
+    let links = pg.start_multipart("window/cancelled.bin", 5, HOUR, Some(relay.addr));
+    let mut harness = window_with(&runtime, settings(Language::ENGLISH, false), None);
+    paste(&mut harness, &shapes(&links).swap_remove(1).1);
+    type_into(&mut harness, "File path", &source.display().to_string());
+    wait_for_text(&mut harness, "Upload big.bin");
+    harness.get_by_label("Upload big.bin").click();
+    wait_for_text(&mut harness, "Cancel");
+    harness.get_by_label("Cancel").click();
+    wait_for_text(
+        &mut harness,
+        "The parts that arrived are kept on the storage",
+    );
+    // Nothing claims the storage holds nothing.
+    assert!(
+        harness
+            .query_by_label_contains("Nothing was stored")
+            .is_none()
+    );
+    // Pressed again, the upload goes on and completes.
+    harness.get_by_label("Upload big.bin").click();
+    wait_for_text(&mut harness, "Uploaded big.bin");
+    assert!(same_bytes(&source, &pg.object_path("window/cancelled.bin")));
+}

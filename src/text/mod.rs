@@ -127,6 +127,7 @@ ids! {
     PartsJoined,
     PartsKept,
     PartsCancelledKept,
+    CancelledParts,
     ErrFormUnreadable,
     ErrFormNoAddress,
     ChooseOperation,

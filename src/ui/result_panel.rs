@@ -53,6 +53,10 @@ pub fn result_ui(
                 }
                 Outcome::Cancelled => {
                     let id = match plan.operation() {
+                        // The parts that arrived stay on the storage, and in the record.
+                        _ if matches!(plan.payload, crate::transfer::Payload::Parts { .. }) => {
+                            T::CancelledParts
+                        }
                         Operation::Put => T::CancelledUpload,
                         Operation::Get => T::CancelledDownload,
                     };
