@@ -562,7 +562,9 @@ async fn a_part_refused_for_good_stops_the_upload_and_keeps_what_arrived() {
 fn a_multipart_upload_cancelled_in_the_window_says_what_is_kept_and_goes_on_from_there() {
     use egui_kittest::kittest::Queryable;
     use presign_desk::text::Language;
-    use support::window::{paste, settings, type_into, wait_for_text, window_with};
+    use support::window::{
+        paste, settings, type_into, wait_for_text, wait_until, window_recording,
+    };
     let pg = Playground::start();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     // 4 MiB/s a connection: the parts are on their way when Cancel is pressed.
@@ -582,17 +584,23 @@ fn a_multipart_upload_cancelled_in_the_window_says_what_is_kept_and_goes_on_from
     let source = dir.path().join("big.bin");
     write_pattern(&source, 30 * MIB);
     let links = pg.start_multipart("window/cancelled.bin", 5, HOUR, Some(relay.addr));
-    let mut harness = window_with(&runtime, settings(Language::ENGLISH, false), None);
+    let data = tempfile::tempdir().unwrap();
+    let folder = data.path().join("presigndesk").join("uploads");
+    let mut harness = window_recording(&runtime, settings(Language::ENGLISH, false), &folder);
     paste(&mut harness, &shapes(&links).swap_remove(1).1);
     type_into(&mut harness, "File path", &source.display().to_string());
     wait_for_text(&mut harness, "Upload big.bin");
     harness.get_by_label("Upload big.bin").click();
-    wait_for_text(&mut harness, "Cancel");
+    // Cancelled once a part has arrived and the record keeps it.
+    wait_until(&mut harness, "a part arriving", |_| {
+        records(data.path()).iter().any(|&parts| parts > 0)
+    });
     harness.get_by_label("Cancel").click();
     wait_for_text(
         &mut harness,
         "The parts that arrived are kept on the storage",
     );
+    let kept = records(data.path());
     // Nothing claims the storage holds nothing.
     assert!(
         harness
@@ -603,4 +611,9 @@ fn a_multipart_upload_cancelled_in_the_window_says_what_is_kept_and_goes_on_from
     harness.get_by_label("Upload big.bin").click();
     wait_for_text(&mut harness, "Uploaded big.bin");
     assert!(same_bytes(&source, &pg.object_path("window/cancelled.bin")));
+    assert!(kept[0] > 0 && kept[0] < 5, "cancelled mid-way: {kept:?}");
+    assert!(
+        records(data.path()).is_empty(),
+        "the record goes once the upload is whole"
+    );
 }

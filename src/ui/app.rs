@@ -65,6 +65,13 @@ impl PresignDeskApp {
         self
     }
 
+    /// Keeps the records of multipart uploads in `folder`, so an upload cancelled or cut off
+    /// by closing the window goes on from the parts that arrived.
+    pub fn with_upload_records(mut self, folder: Option<PathBuf>) -> Self {
+        self.state.upload_records = folder;
+        self
+    }
+
     /// The language the window speaks.
     pub fn language(&self) -> Language {
         self.state.language()

@@ -436,7 +436,7 @@ fn start(
             // record to go on after the window is closed.
             transfer::Payload::Parts { .. } => transfer::Options {
                 connections: transfer::MAX_PART_CONNECTIONS,
-                upload_records: crate::settings::Settings::upload_records_folder(),
+                upload_records: state.upload_records.clone(),
                 ..state.settings.transfer_options()
             },
             _ => state.settings.transfer_options(),

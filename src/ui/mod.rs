@@ -168,7 +168,9 @@ pub fn run_window(runtime: tokio::runtime::Handle, launch: Launch) -> eframe::Re
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
             Ok(Box::new(
-                PresignDeskApp::new(runtime, launch).with_settings(settings, path, problems),
+                PresignDeskApp::new(runtime, launch)
+                    .with_settings(settings, path, problems)
+                    .with_upload_records(Settings::upload_records_folder()),
             ))
         }),
     )

@@ -24,6 +24,9 @@ pub struct State {
     language_override: Option<Language>,
     /// The theme last given to egui.
     applied_theme: Option<Theme>,
+    /// Where multipart uploads keep their records to go on after a restart (`None`: no
+    /// records, as in tests that do not ask for them).
+    pub upload_records: Option<PathBuf>,
 }
 
 impl State {
@@ -38,6 +41,7 @@ impl State {
             system_language: language::current(),
             language_override,
             applied_theme: None,
+            upload_records: None,
         }
     }
 

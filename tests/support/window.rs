@@ -40,6 +40,19 @@ pub fn window_with(
     )
 }
 
+/// The window with these settings, keeping the records of multipart uploads in `records` as
+/// the real window keeps them in the user's data folder.
+pub fn window_recording(
+    runtime: &tokio::runtime::Runtime,
+    settings: Settings,
+    records: &Path,
+) -> Harness<'static, PresignDeskApp> {
+    let app = PresignDeskApp::new(runtime.handle().clone(), Launch::default())
+        .with_settings(settings, None, Vec::new())
+        .with_upload_records(Some(records.to_owned()));
+    harness(app, [1200.0, 900.0])
+}
+
 /// The window as `presign-desk gui` starts it with `launch`, at `size`.
 pub fn launched(
     runtime: &tokio::runtime::Runtime,
@@ -53,6 +66,10 @@ pub fn launched(
         settings_path,
         Vec::new(),
     );
+    harness(app, size)
+}
+
+fn harness(app: PresignDeskApp, size: [f32; 2]) -> Harness<'static, PresignDeskApp> {
     Harness::builder()
         .with_size(size)
         .with_max_steps(32)
@@ -68,7 +85,13 @@ pub fn wait_until(
 ) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !done(harness) {
-        assert!(Instant::now() < deadline, "{what} never happened");
+        if Instant::now() >= deadline {
+            let shown: Vec<String> = harness
+                .query_all_by(|node| node.label().is_some_and(|l| !l.is_empty()))
+                .filter_map(|node| node.accesskit_node().label())
+                .collect();
+            panic!("{what} never happened; the window shows: {shown:?}");
+        }
         std::thread::sleep(Duration::from_millis(10));
         harness.step();
     }
