@@ -385,7 +385,8 @@ mod tests {
             plan.payload,
             Payload::Upload {
                 path: "/tmp/k.csv".into(),
-                len_bytes: 7
+                len_bytes: 7,
+                blocks: None,
             }
         );
         assert_eq!(

@@ -19,11 +19,11 @@ const MIB: u64 = 1024 * 1024;
 const HOUR: Duration = Duration::from_secs(3600);
 
 /// Runs the CLI in English with its records of uploads kept in `data` (its local data folder).
-fn presign_desk(data: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn presign_desk(data: &Path, args: &[&str]) -> std::process::Output {
     cli(data, args).output().expect("the binary runs")
 }
 
-fn cli(data: &Path, args: &[&str]) -> std::process::Command {
+pub(crate) fn cli(data: &Path, args: &[&str]) -> std::process::Command {
     let mut command = program();
     command
         .args(args)
@@ -35,7 +35,7 @@ fn cli(data: &Path, args: &[&str]) -> std::process::Command {
 }
 
 /// The records of uploads under way in `data`, with the parts each holds.
-fn records(data: &Path) -> Vec<usize> {
+pub(crate) fn records(data: &Path) -> Vec<usize> {
     let folder = data.join("presigndesk").join("uploads");
     let Ok(entries) = std::fs::read_dir(folder) else {
         return Vec::new();
@@ -340,12 +340,13 @@ fn a_file_too_large_for_one_request_is_not_sent_and_the_person_is_told_what_to_a
         .unwrap();
     let s3 = pg.sign_v4(playground::Method::Put, "backup.tar", HOUR);
     let azure = format!(
-        "http://{}/devstoreaccount1/box/backup.tar?sv=2023-11-03&se=2099-01-01T00%3A00%3A00Z&sr=b&sp=cw&sig=c2lnbmF0dXJl",
+        "http://{}/devstoreaccount1/box/backup.tar?sv=2023-11-03&se=2099-01-01T00%3A00%3A00Z&sr=b&sp=c&sig=c2lnbmF0dXJl",
         pg.addr()
     );
     for (link, limit, ask) in [
         (s3, "5.37 GB", "multipart set"),
-        (azure, "5.24 GB", "blocks"),
+        // A SAS that may only create cannot commit blocks.
+        (azure, "5.24 GB", "may write"),
     ] {
         let before = pg.received().len();
         let out = presign_desk(dir.path(), &["put", &link, &big.display().to_string()]);

@@ -6,6 +6,7 @@
 mod playground;
 mod support;
 
+mod azure_blocks;
 mod cli;
 mod doctor;
 mod explain;

@@ -114,6 +114,13 @@ impl VerificationReport {
                 reason: None,
                 reason_text: None,
             },
+            Verification::BlocksVerified { .. } => VerificationReport {
+                result: "verified",
+                md5: None,
+                computed_md5: None,
+                reason: None,
+                reason_text: None,
+            },
             Verification::PartsVerified { etag, .. } => VerificationReport {
                 result: "verified",
                 md5: Some(etag.clone()),

@@ -70,7 +70,12 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
             ]
         )
     );
-    let options = args.transfer.options(args.send_despite_checksum);
+    let mut options = args.transfer.options(args.send_despite_checksum);
+    if plan.sent_in_parts() {
+        // Blocks: as many at once as help, and a record to go on after a cut or a restart.
+        options.connections = transfer::MAX_PART_CONNECTIONS;
+        options.upload_records = crate::settings::Settings::upload_records_folder();
+    }
     let run = execute(&plan, &options).await;
     finish(run, &plan, args.json).await
 }
@@ -400,7 +405,7 @@ async fn finish(run: Run, plan: &Plan, json: bool) -> ExitCode {
         Outcome::Cancelled => {
             println!("{}", crate::text::tr(T::CliCancelled));
             // The parts that arrived stay on the storage and in the record.
-            if matches!(plan.payload, transfer::Payload::Parts { .. }) {
+            if plan.sent_in_parts() {
                 eprintln!("{}", crate::text::tr(T::PartsCancelledKept));
             }
             ExitCode::from(super::EXIT_INTERRUPTED)

@@ -196,7 +196,7 @@ pub mod kind {
         LEGACY_UNSUPPORTED_REGION = LegacySignatureUnsupported, "legacy-signature-unsupported.region", Creator, [Address];
         LEGACY_UNSUPPORTED_OLD_REGION = LegacySignatureUnsupported, "legacy-signature-unsupported.old-region", Creator, [];
         CHUNKED = ChunkedUpload, "chunked-upload", Nobody, [];
-        TOO_LARGE = TooLarge, "too-large", Creator, [];
+        TOO_LARGE = TooLarge, "too-large", Creator, [Permissions];
         FORM_TOO_LARGE = TooLarge, "too-large.form", Creator, [];
         FORM_TOO_LARGE_PLAIN = TooLarge, "too-large.form-plain", Creator, [];
         TOO_SMALL = TooSmall, "too-small", Creator, [];

@@ -65,6 +65,9 @@ pub enum Payload {
         path: PathBuf,
         /// Its size when planned; a change during the upload aborts it.
         len_bytes: u64,
+        /// To an Azure SAS that may write, a large file goes as these blocks (Put Block, then
+        /// Put Block List); `None`: one request.
+        blocks: Option<crate::link::parts::Layout>,
     },
     /// POST the file at `path` through an upload form: `fields` in order, then the file as
     /// the part `file_field`.
@@ -123,6 +126,16 @@ impl Plan {
             link.scheme,
             SignatureScheme::AwsSigV4 | SignatureScheme::AwsSigV2
         ) && link.provider != Provider::Azure;
+        let azure = link.scheme == SignatureScheme::AzureSas || link.provider == Provider::Azure;
+        // Blocks need the permission to write (Put Block List); a SAS that may only create
+        // takes one request.
+        let may_write = link
+            .azure_permissions
+            .as_deref()
+            .is_some_and(|sp| sp.contains('w'));
+        let blocks =
+            (azure && may_write && len_bytes >= crate::link::parts::AZURE_BLOCKS_FROM_BYTES)
+                .then(|| crate::link::parts::azure_blocks(len_bytes));
         Plan {
             url: Secret::new(link.as_sent()),
             redacted_url: link.redacted(),
@@ -130,12 +143,15 @@ impl Plan {
             payload: Payload::Upload {
                 path: file,
                 len_bytes,
+                blocks,
             },
             expires_at: link.expires_at,
             expected_checksums: verify::expected_checksums(link),
             single_put_limit_bytes: if s3 {
                 Some(S3_SINGLE_PUT_LIMIT_BYTES)
-            } else if link.scheme == SignatureScheme::AzureSas || link.provider == Provider::Azure {
+            } else if blocks.is_some() {
+                None
+            } else if azure {
                 Some(AZURE_SINGLE_PUT_LIMIT_BYTES)
             } else {
                 None
@@ -249,10 +265,25 @@ impl Plan {
         }
     }
 
+    /// Whether the file goes in parts (an S3 multipart set, or Azure blocks): several at
+    /// once, and what arrived is kept to go on after a cut or a restart.
+    pub fn sent_in_parts(&self) -> bool {
+        matches!(
+            self.payload,
+            Payload::Parts { .. }
+                | Payload::Upload {
+                    blocks: Some(_),
+                    ..
+                }
+        )
+    }
+
     /// The file an upload sends, with its size.
     pub fn upload_file(&self) -> Option<(&std::path::Path, u64)> {
         match &self.payload {
-            Payload::Upload { path, len_bytes }
+            Payload::Upload {
+                path, len_bytes, ..
+            }
             | Payload::Post {
                 path, len_bytes, ..
             }
@@ -325,7 +356,33 @@ impl Plan {
             out.push_str(&format!("{name}: {value}\n"));
         }
         match &self.payload {
-            Payload::Upload { path, len_bytes } => {
+            Payload::Upload {
+                path,
+                blocks: Some(layout),
+                ..
+            } => {
+                out.clear();
+                let as_sent = self.redacted_url.as_str();
+                for index in 0..layout.count {
+                    let (_, len) = layout.span(index);
+                    out.push_str(&format!(
+                        "PUT {}\nContent-Length: {len}\nContent-MD5: (the block's)\n",
+                        crate::link::parts::azure_block_url(as_sent, index + 1)
+                    ));
+                }
+                out.push_str(&format!(
+                    "PUT {}\n",
+                    crate::link::parts::azure_block_list_url(as_sent)
+                ));
+                if let Some(value) = self.header("Content-Type") {
+                    out.push_str(&format!("x-ms-blob-content-type: {value}\n"));
+                }
+                out.push_str(&fill(T::BodyFrom, &[("path", &path.display().to_string())]));
+                out.push('\n');
+            }
+            Payload::Upload {
+                path, len_bytes, ..
+            } => {
                 out.push_str(&format!("Content-Length: {len_bytes}\n"));
                 out.push_str(&fill(T::BodyFrom, &[("path", &path.display().to_string())]));
                 out.push('\n');
@@ -414,6 +471,8 @@ pub struct Success {
     /// How long the storage took to answer a multipart upload's Complete request (joining
     /// the parts).
     pub complete_time: Option<Duration>,
+    /// The parts were Azure blocks.
+    pub blocks: bool,
 }
 
 /// Why a download in ranges used the connections it did.

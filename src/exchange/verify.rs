@@ -25,6 +25,12 @@ pub enum Verification {
         /// Parts in all.
         parts: u32,
     },
+    /// Every block went with its MD5 (Content-MD5), which the storage checked as it
+    /// arrived: it takes no block whose bytes differ.
+    BlocksVerified {
+        /// Blocks in all.
+        blocks: u32,
+    },
     /// Verification was turned off.
     Off,
 }
@@ -48,6 +54,13 @@ impl Verification {
                         T::PartsEtagMatches,
                         &[("etag", etag), ("parts", &parts.to_string())],
                     ),
+                )],
+            ),
+            Verification::BlocksVerified { blocks } => fill(
+                T::Verified,
+                &[(
+                    "how",
+                    &fill(T::BlocksMd5Checked, &[("blocks", &blocks.to_string())]),
                 )],
             ),
             Verification::Off => tr(T::VerificationOff).to_owned(),

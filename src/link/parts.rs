@@ -17,6 +17,73 @@ pub const MIN_PART_BYTES: u64 = 5 * 1024 * 1024;
 /// The most one part may carry on S3.
 pub const MAX_PART_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 
+/// The most blocks one Azure blob may have.
+pub const AZURE_MAX_BLOCKS: u64 = 50_000;
+/// The most one Azure block may carry.
+pub const AZURE_MAX_BLOCK_BYTES: u64 = 4000 * 1024 * 1024;
+/// The block an Azure upload is cut into, unless the file needs larger ones to fit.
+pub const AZURE_BLOCK_BYTES: u64 = 8 * 1024 * 1024;
+/// From this size, a file to an Azure SAS that may write goes as blocks: several at once, and
+/// a dropped line or a closed window costs one block, not the file.
+pub const AZURE_BLOCKS_FROM_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How `len` bytes are cut into Azure blocks: 8 MiB each, larger (whole MiB) only where the
+/// file would need more than Azure's 50,000 blocks.
+pub fn azure_blocks(len: u64) -> Layout {
+    const MIB: u64 = 1024 * 1024;
+    let fitting = len.div_ceil(AZURE_MAX_BLOCKS).div_ceil(MIB) * MIB;
+    let part_size = AZURE_BLOCK_BYTES
+        .max(fitting)
+        .min(AZURE_MAX_BLOCK_BYTES)
+        .min(len.max(1));
+    let count = len.div_ceil(part_size).max(1);
+    Layout {
+        part_size,
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        last_size: len - (count - 1) * part_size,
+    }
+}
+
+/// Block `number`'s id: its number in six digits, base64 (Azure wants ids of one length
+/// within a blob; the same number gives the same id, so a block sent again replaces itself).
+pub fn azure_block_id(number: u32) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(format!("{number:06}"))
+}
+
+/// The Put Block request for block `number` through the SAS link `as_sent` (a SAS signs the
+/// blob, not these parameters, so the link goes exactly as signed with them added).
+pub fn azure_block_url(as_sent: &str, number: u32) -> String {
+    let id = azure_block_id(number)
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    format!("{}comp=block&blockid={id}", with_query_joint(as_sent))
+}
+
+/// The Put Block List request that commits the blocks through `as_sent`.
+pub fn azure_block_list_url(as_sent: &str) -> String {
+    format!("{}comp=blocklist", with_query_joint(as_sent))
+}
+
+/// The Put Block List body: blocks 1 to `count`, in order.
+pub fn azure_block_list_body(count: u32) -> String {
+    let mut body = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
+    for number in 1..=count {
+        body.push_str(&format!("<Latest>{}</Latest>", azure_block_id(number)));
+    }
+    body.push_str("</BlockList>");
+    body
+}
+
+fn with_query_joint(link: &str) -> String {
+    match link.find('?') {
+        Some(at) if at + 1 < link.len() && !link.ends_with('&') => format!("{link}&"),
+        Some(_) => link.to_owned(),
+        None => format!("{link}?"),
+    }
+}
+
 /// One part's link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartLink {
@@ -646,6 +713,50 @@ mod tests {
         format!(
             "https://b.s3.amazonaws.com/big.bin?uploadId=UP1{extra}&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261207%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261207T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=cd"
         )
+    }
+
+    #[test]
+    fn azure_blocks_are_8_mib_until_a_file_needs_larger_ones_to_fit_50000() {
+        for len in [
+            1,
+            64 * MIB,
+            100 * MIB + 3,
+            6 * 1024 * MIB,
+            400 * 1024 * MIB,
+            10 * 1024 * 1024 * MIB,
+        ] {
+            let layout = azure_blocks(len);
+            assert!(u64::from(layout.count) <= AZURE_MAX_BLOCKS, "{len}");
+            assert!(layout.part_size <= AZURE_MAX_BLOCK_BYTES, "{len}");
+            assert!(
+                layout.last_size > 0 && layout.last_size <= layout.part_size,
+                "{len}"
+            );
+            let (start, last) = layout.span(layout.count - 1);
+            assert_eq!(
+                start + last,
+                len,
+                "the blocks cover the file exactly: {len}"
+            );
+        }
+        assert_eq!(azure_blocks(100 * MIB).part_size, 8 * MIB);
+        assert_eq!(azure_blocks(100 * MIB).count, 13);
+        // 400 GiB in 8 MiB blocks would be 51,200: the blocks grow to 9 MiB.
+        assert_eq!(azure_blocks(400 * 1024 * MIB).part_size, 9 * MIB);
+    }
+
+    #[test]
+    fn block_requests_keep_the_link_as_signed_and_ids_of_one_length() {
+        let link = "https://acct.blob.core.windows.net/box/big.bin?sv=2022-11-02&sp=rw&sr=b&se=2026-12-08T00%3A00%3A00Z&sig=a%2Bb%3D";
+        let url = azure_block_url(link, 7);
+        assert!(url.starts_with(link), "the signed link is untouched: {url}");
+        assert!(url.ends_with("&comp=block&blockid=MDAwMDA3"));
+        assert_eq!(azure_block_list_url(link), format!("{link}&comp=blocklist"));
+        let ids: Vec<String> = [1, 99, 50_000].map(azure_block_id).into();
+        assert!(ids.iter().all(|id| id.len() == ids[0].len()));
+        let body = azure_block_list_body(3);
+        assert_eq!(body.matches("<Latest>").count(), 3);
+        assert!(body.contains("<Latest>MDAwMDAx</Latest><Latest>MDAwMDAy</Latest>"));
     }
 
     #[test]

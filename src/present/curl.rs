@@ -28,6 +28,11 @@ pub fn curl_command(plan: &Plan) -> String {
         return parts.join(" ");
     }
     match &plan.payload {
+        Payload::Upload {
+            path,
+            blocks: Some(layout),
+            ..
+        } => return blocks_commands(plan, path, layout),
         Payload::Upload { path, .. } => {
             parts.push("-T".into());
             parts.push(shell_quote(&path.display().to_string()));
@@ -80,6 +85,41 @@ fn parts_commands(
         shell_quote(&body),
         shell_quote(set.complete.as_sent())
     ));
+    lines.join("\n")
+}
+
+/// Azure blocks as bash commands: one Put Block a block (its bytes cut from the file, its MD5
+/// beside it), then Put Block List.
+fn blocks_commands(
+    plan: &Plan,
+    path: &std::path::Path,
+    layout: &crate::link::parts::Layout,
+) -> String {
+    use crate::link::parts::{azure_block_list_body, azure_block_list_url, azure_block_url};
+    let file = shell_quote(&path.display().to_string());
+    let link = plan.url.expose();
+    let mut lines = Vec::new();
+    for index in 0..layout.count {
+        let (start, len) = layout.span(index);
+        let bytes = format!("<(tail -c +{} {file} | head -c {len})", start + 1);
+        lines.push(format!(
+            "curl --globoff -sS -X PUT -H 'Expect:' -H \"Content-MD5: $(openssl md5 -binary {bytes} | base64)\" --data-binary @{bytes} {}",
+            shell_quote(&azure_block_url(link, index + 1))
+        ));
+    }
+    let mut last = "curl --globoff -X PUT".to_owned();
+    if let Some(value) = plan.header("Content-Type") {
+        last.push_str(&format!(
+            " -H {}",
+            shell_quote(&format!("x-ms-blob-content-type: {value}"))
+        ));
+    }
+    last.push_str(&format!(
+        " --data-binary {} {}",
+        shell_quote(&azure_block_list_body(layout.count)),
+        shell_quote(&azure_block_list_url(link))
+    ));
+    lines.push(last);
     lines.join("\n")
 }
 

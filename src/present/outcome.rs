@@ -33,7 +33,9 @@ pub fn success_title(plan: &Plan, success: &Success) -> String {
 /// a sentence a person trusts when verified, the reason when not.
 pub fn verification_sentence(operation: Operation, verification: &Verification) -> (bool, String) {
     match verification {
-        Verification::Verified(_) | Verification::PartsVerified { .. } => (
+        Verification::Verified(_)
+        | Verification::PartsVerified { .. }
+        | Verification::BlocksVerified { .. } => (
             true,
             tr(match operation {
                 Operation::Put => T::ConfirmedUpload,

@@ -93,10 +93,11 @@ pub fn partial_left_notice(path: &std::path::Path, reason: &str) -> String {
 /// only one.
 pub fn connections_line(success: &Success) -> Option<String> {
     if success.parts > 0 {
-        let id = if success.connections > 1 {
-            T::PartsSentOverMany
-        } else {
-            T::PartsSentOverOne
+        let id = match (success.blocks, success.connections > 1) {
+            (false, true) => T::PartsSentOverMany,
+            (false, false) => T::PartsSentOverOne,
+            (true, true) => T::BlocksSentOverMany,
+            (true, false) => T::BlocksSentOverOne,
         };
         let mut line = fill(
             id,
@@ -149,6 +150,7 @@ mod tests {
             hash_tail: None,
             parts: 0,
             complete_time: None,
+            blocks: false,
         };
         let adapted = |count, reason| Success {
             connections_reason: Some(reason),

@@ -32,16 +32,10 @@ pub async fn run_with(
     cancel: &CancellationToken,
 ) -> Outcome {
     let work = async {
-        if let Payload::Parts {
-            path,
-            len_bytes,
-            set,
-            layout,
-        } = &plan.payload
-        {
-            // Each part and the Complete request are retried on their own.
+        if let Some((target, layout, path, len_bytes)) = in_parts(plan) {
+            // Each part and the request that joins them are retried on their own.
             let meter = Meter::new(1, report.clone());
-            return super::parts::upload(client, set, *layout, path, *len_bytes, options, &meter)
+            return super::parts::upload(client, target?, layout, path, len_bytes, options, &meter)
                 .await;
         }
         let url = wire_url(plan.url.expose())?;
@@ -126,7 +120,11 @@ impl Once<'_> {
             sent_despite_checksum,
         } = self;
         let sent = match &plan.payload {
-            Payload::Upload { path, len_bytes } => {
+            Payload::Upload {
+                path,
+                len_bytes,
+                blocks: None,
+            } => {
                 upload(
                     client,
                     url.clone(),
@@ -154,8 +152,14 @@ impl Once<'_> {
                 };
                 super::post::post(client, url.clone(), &form, options, meter).await
             }
-            Payload::Parts { .. } => {
-                unreachable!("a multipart upload runs before the attempts")
+            Payload::Parts { .. }
+            | Payload::Upload {
+                blocks: Some(_), ..
+            } => {
+                // Sent in parts by `in_parts`, never as one request.
+                Err(TransferError::Network(
+                    "an upload in parts cannot go as one request".to_owned(),
+                ))
             }
             Payload::Download {
                 destination,
@@ -197,6 +201,42 @@ fn retry_reason(result: &Result<Outcome, TransferError>) -> Option<RetryReason> 
             Some(refusal_reason(refusal))
         }
         Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
+        _ => None,
+    }
+}
+
+/// What an upload sent in parts needs: where the parts go, how the file is cut, the file and
+/// its planned size; `None` for a plan sent as one request.
+type InParts<'a> = (
+    Result<super::parts::Target, TransferError>,
+    crate::link::parts::Layout,
+    &'a std::path::Path,
+    u64,
+);
+
+fn in_parts(plan: &Plan) -> Option<InParts<'_>> {
+    match &plan.payload {
+        Payload::Parts {
+            path,
+            len_bytes,
+            set,
+            layout,
+        } => Some((super::parts::Target::s3(set), *layout, path, *len_bytes)),
+        Payload::Upload {
+            path,
+            len_bytes,
+            blocks: Some(layout),
+        } => {
+            let target = match plan.link() {
+                Some(link) => {
+                    super::parts::Target::azure(link, *layout, plan.header("Content-Type"))
+                }
+                None => Err(TransferError::Network(
+                    "no link to send the blocks to".to_owned(),
+                )),
+            };
+            Some((target, *layout, path, *len_bytes))
+        }
         _ => None,
     }
 }

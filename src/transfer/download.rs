@@ -349,6 +349,7 @@ impl DownloadState {
             hash_tail,
             parts: 0,
             complete_time: None,
+            blocks: false,
         }))))
     }
 
@@ -432,6 +433,7 @@ impl DownloadState {
                     hash_tail,
                     parts: 0,
                     complete_time: None,
+                    blocks: false,
                 }))))
             }
             ranges::End::OneStream(reason) => {

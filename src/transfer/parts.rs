@@ -1,8 +1,11 @@
-//! A multipart upload from presigned links: the file's parts sent in parallel (as many at once
-//! as the adaptive controller finds helpful, the one the downloads use), each part retried on
-//! its own after passing trouble, its MD5 compared with the ETag the storage gives; then the
-//! Complete request with every part's ETag, whose answer is read even when it is a 200 that
-//! carries an `<Error>`, and the upload's ETag checked against the MD5 of the parts' MD5s.
+//! A file sent in parts, in parallel (as many at once as the controller finds helpful), each
+//! part retried on its own after passing trouble, then joined:
+//! - an S3 multipart upload from presigned links: each part's MD5 compared with the ETag the
+//!   storage gives; then the Complete request with every part's ETag, whose answer is read
+//!   even when it is a 200 that carries an `<Error>`, and the upload's ETag checked against the
+//!   MD5 of the parts' MD5s;
+//! - Azure blocks through one SAS that may write: each block sent with its Content-MD5, which
+//!   the storage checks as it arrives, then Put Block List in block order.
 
 use std::collections::VecDeque;
 use std::io::SeekFrom;
@@ -40,6 +43,73 @@ const INITIAL_CONNECTIONS: u32 = 4;
 /// The most of a Complete answer that is read.
 const MAX_COMPLETE_ANSWER_BYTES: usize = 1024 * 1024;
 
+/// Where a file's parts go and how they are joined.
+pub(super) struct Target {
+    /// What the record of the upload is kept under: the upload id, or Azure's blocks.
+    upload_id: String,
+    /// The object, without the link's query.
+    object: String,
+    /// Each part's number and its request's address as sent.
+    parts: Vec<(u32, reqwest::Url)>,
+    expires_at: Option<jiff::Timestamp>,
+    join: Join,
+}
+
+/// How the parts become the file.
+enum Join {
+    /// S3: the Complete link, POSTed every part's ETag.
+    S3Complete(reqwest::Url),
+    /// Azure: Put Block List on the blob, the file type set on it as it is committed.
+    AzureBlockList {
+        url: reqwest::Url,
+        content_type: Option<String>,
+    },
+}
+
+impl Target {
+    /// An S3 multipart upload through `set`.
+    pub(super) fn s3(set: &PartsSet) -> Result<Self, TransferError> {
+        Ok(Target {
+            upload_id: set.upload_id.clone(),
+            object: set.complete.raw().before_query().to_owned(),
+            parts: set
+                .parts
+                .iter()
+                .map(|p| Ok((p.number, wire_url(p.link.as_sent())?)))
+                .collect::<Result<_, TransferError>>()?,
+            expires_at: set.expires_at(),
+            join: Join::S3Complete(wire_url(set.complete.as_sent())?),
+        })
+    }
+
+    /// Azure blocks, cut as `layout` says, through the SAS link `link` that may write, the
+    /// blob given `content_type`.
+    pub(super) fn azure(
+        link: &crate::link::PresignedLink,
+        layout: Layout,
+        content_type: Option<&str>,
+    ) -> Result<Self, TransferError> {
+        use crate::link::parts::{azure_block_list_url, azure_block_url};
+        let as_sent = link.as_sent();
+        Ok(Target {
+            upload_id: format!("azure-blocks-{}", layout.part_size),
+            object: link.raw().before_query().to_owned(),
+            parts: (1..=layout.count)
+                .map(|n| Ok((n, wire_url(&azure_block_url(as_sent, n))?)))
+                .collect::<Result<_, TransferError>>()?,
+            expires_at: link.expires_at,
+            join: Join::AzureBlockList {
+                url: wire_url(&azure_block_list_url(as_sent))?,
+                content_type: content_type.map(str::to_owned),
+            },
+        })
+    }
+
+    fn azure_blocks(&self) -> bool {
+        matches!(self.join, Join::AzureBlockList { .. })
+    }
+}
+
 /// What every connection shares.
 struct Job {
     client: reqwest::Client,
@@ -50,6 +120,8 @@ struct Job {
     options: Options,
     meter: Meter,
     expires_at: Option<jiff::Timestamp>,
+    /// Azure blocks: each goes with its Content-MD5, and its id stands for its ETag.
+    azure: bool,
 }
 
 /// A part the storage accepted.
@@ -69,8 +141,6 @@ struct Board {
     done: Vec<Option<Done>>,
     target: u32,
     running: u32,
-    /// Parts on their way now.
-    sending: u32,
     slowdowns: u32,
     /// How many go at once, decided as parts arrive.
     ramp: PartsRamp,
@@ -119,23 +189,6 @@ impl Drop for Running {
     }
 }
 
-/// Counts a part as on its way while it lives.
-struct Sending(Arc<Mutex<Board>>);
-
-impl Sending {
-    fn new(board: &Arc<Mutex<Board>>) -> Self {
-        lock(board).sending += 1;
-        Sending(board.clone())
-    }
-}
-
-impl Drop for Sending {
-    fn drop(&mut self) {
-        let mut board = lock(&self.0);
-        board.sending = board.sending.saturating_sub(1);
-    }
-}
-
 /// Why one part's attempt ended without it.
 enum Trouble {
     /// Passing: send the part again after a wait. `sent` bytes of it went before.
@@ -148,10 +201,10 @@ enum Trouble {
     Stop(Stop),
 }
 
-/// Uploads the file at `path` (of `planned_len`) through `set`, cut as `layout` says.
+/// Uploads the file at `path` (of `planned_len`) to `target`, cut as `layout` says.
 pub(super) async fn upload(
     client: &reqwest::Client,
-    set: &PartsSet,
+    target: Target,
     layout: Layout,
     path: &Path,
     planned_len: u64,
@@ -170,19 +223,13 @@ pub(super) async fn upload(
             now: before.len(),
         });
     }
-    let parts = set
-        .parts
-        .iter()
-        .map(|p| Ok((p.number, wire_url(p.link.as_sent())?)))
-        .collect::<Result<Vec<_>, TransferError>>()?;
-    let complete_url = wire_url(set.complete.as_sent())?;
     let started = Instant::now();
     // What an earlier run of the same upload of the same file already sent.
     let records = options.upload_records.clone().map(Records::in_folder);
     let mut record = match &records {
         Some(_) => Some(UploadRecord::new(
-            &set.upload_id,
-            set.complete.raw().before_query(),
+            &target.upload_id,
+            &target.object,
             FileIdentity::of(path).map_err(read_error)?,
             layout.part_size,
         )),
@@ -192,10 +239,10 @@ pub(super) async fn upload(
         .as_ref()
         .zip(record.as_ref())
         .and_then(|(records, record)| records.find(record));
-    let mut already = vec![None; set.parts.len()];
+    let mut already = vec![None; target.parts.len()];
     if let (Some(kept), Some(record)) = (kept, record.as_mut()) {
         for part in kept.parts {
-            let index = set.parts.iter().position(|p| p.number == part.number);
+            let index = target.parts.iter().position(|(n, _)| *n == part.number);
             if let (Some(index), Some(md5)) = (index, md5_of_hex(&part.md5)) {
                 already[index] = Some(Done {
                     etag: part.etag.clone(),
@@ -219,14 +266,17 @@ pub(super) async fn upload(
         });
     }
     meter.start(Some(planned_len), bytes_before);
+    let numbers: Vec<u32> = target.parts.iter().map(|(n, _)| *n).collect();
+    let azure = target.azure_blocks();
     let job = Arc::new(Job {
         client: client.clone(),
         path: path.to_owned(),
-        parts,
+        parts: target.parts,
         layout,
         options: options.clone(),
         meter: meter.clone(),
-        expires_at: set.expires_at(),
+        expires_at: target.expires_at,
+        azure,
     });
     let (sent, reason) = send_parts(&job, already, records.clone().zip(record.clone())).await?;
     let done = match sent {
@@ -252,15 +302,15 @@ pub(super) async fn upload(
             now: after.len(),
         });
     }
-    let numbers: Vec<u32> = set.parts.iter().map(|p| p.number).collect();
     let parts_sent = started.elapsed();
-    let answer = match complete(client, &complete_url, &numbers, &done, options, meter).await? {
+    let answer = match complete(client, &target.join, &numbers, &done, options, meter).await? {
         Ok(answer) => answer,
         Err(refused) => {
             // An upload the storage no longer has, or parts it does not hold: the record
             // cannot help another run.
             let gone = matches!(&refused, Outcome::Refused(r)
-                if matches!(r.body.code.as_deref(), Some("NoSuchUpload" | "InvalidPart")));
+                if matches!(r.body.code.as_deref(),
+                    Some("NoSuchUpload" | "InvalidPart" | "InvalidBlockList" | "InvalidBlockId")));
             if let (true, Some(records), Some(record)) = (gone, &records, &record) {
                 records.forget(record);
             }
@@ -271,10 +321,15 @@ pub(super) async fn upload(
     if let (Some(records), Some(record)) = (&records, &record) {
         records.forget(record);
     }
-    let verification = if options.verify {
-        verify(&done, &answer.etag, path)?
-    } else {
+    let verification = if !options.verify {
         Verification::Off
+    } else if azure {
+        // Each block's MD5 went with it, and the storage took none that did not match.
+        Verification::BlocksVerified {
+            blocks: index(done.len()),
+        }
+    } else {
+        verify(&done, &answer.etag, path)?
     };
     let mut response = answer.facts;
     response.etag = Some(answer.etag);
@@ -291,6 +346,7 @@ pub(super) async fn upload(
         hash_tail: None,
         parts: layout.count,
         complete_time: Some(started.elapsed().saturating_sub(parts_sent)),
+        blocks: azure,
     })))
 }
 
@@ -330,7 +386,6 @@ async fn send_parts(
         record,
         target: initial,
         running: 0,
-        sending: 0,
         slowdowns: 0,
         ramp: PartsRamp::new(job.options.connections, initial),
         stop: None,
@@ -495,11 +550,19 @@ async fn send_part(
             reason: e.to_string(),
         }))
     };
+    // A block's MD5 goes before it: the storage checks the block against it as it arrives.
+    let announced = match job.azure {
+        true => Some(
+            md5_of_span(&job.path, start, len)
+                .await
+                .map_err(read_error)?,
+        ),
+        false => None,
+    };
     let mut file = tokio::fs::File::open(&job.path).await.map_err(read_error)?;
     file.seek(SeekFrom::Start(start))
         .await
         .map_err(read_error)?;
-    let _sending = Sending::new(board);
     let hasher = Arc::new(Mutex::new(md5::Md5::new()));
     let sent = Arc::new(AtomicU64::new(0));
     let asked = Instant::now();
@@ -516,11 +579,18 @@ async fn send_part(
             chunk
         })
     };
-    let request = job
+    let mut request = job
         .client
         .put(url)
         .header(CONTENT_LENGTH, len)
         .body(reqwest::Body::wrap_stream(stream));
+    if let Some(md5) = announced {
+        use base64::Engine as _;
+        request = request.header(
+            "Content-MD5",
+            base64::engine::general_purpose::STANDARD.encode(md5),
+        );
+    }
     let sent_now = || sent.load(Ordering::Relaxed);
     let answer = match send(request).await {
         Ok(answer) => answer,
@@ -538,6 +608,17 @@ async fn send_part(
         Answer::Refused(Outcome::Refused(mut refused)) => {
             refused.part = Some(number);
             refused.bytes_sent = sent_now();
+            if announced.is_some() && is_md5_mismatch(&refused) {
+                // The block arrived other than it was sent: send it again.
+                return Err(Trouble::Retry {
+                    refused: None,
+                    error: TransferError::Network(format!(
+                        "{} {}: the block arrived changed",
+                        refused.status, refused.reason
+                    )),
+                    sent: sent_now(),
+                });
+            }
             if is_retryable_refusal(&refused) {
                 if refused.status == 503 || refused.body.code.as_deref() == Some("SlowDown") {
                     lock(board).slowdowns += 1;
@@ -567,6 +648,18 @@ async fn send_part(
         .lock()
         .map(|h| h.clone().finalize().into())
         .unwrap_or_default();
+    if let Some(announced) = announced {
+        if announced != md5 {
+            // The file changed between hashing the block and sending it.
+            return Err(Trouble::Stop(Err(TransferError::FileChanged {
+                path: job.path.clone(),
+                planned: len,
+                now: sent_now(),
+            })));
+        }
+        let etag = crate::link::parts::azure_block_id(number);
+        return Ok((Done { etag, md5 }, asked.elapsed()));
+    }
     let Some(etag) = facts.etag.clone() else {
         return Err(Trouble::Stop(Err(TransferError::NoPartEtag(number))));
     };
@@ -586,6 +679,44 @@ async fn send_part(
     Ok((Done { etag, md5 }, asked.elapsed()))
 }
 
+/// The MD5 of `len` bytes of the file at `path` from `start`.
+async fn md5_of_span(path: &Path, start: u64, len: u64) -> std::io::Result<[u8; 16]> {
+    let mut file = tokio::fs::File::open(path).await?;
+    file.seek(SeekFrom::Start(start)).await?;
+    let mut reader = file.take(len);
+    let mut md5 = md5::Md5::new();
+    let mut buffer = vec![0u8; IO_BUFFER_BYTES];
+    let mut read = 0u64;
+    loop {
+        let n = reader.read(&mut buffer).await?;
+        if n == 0 {
+            break;
+        }
+        md5.update(&buffer[..n]);
+        read += n as u64;
+    }
+    if read != len {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the file is shorter than when the upload was planned",
+        ));
+    }
+    Ok(md5.finalize().into())
+}
+
+/// Azure's refusal of a block whose bytes do not match its Content-MD5 (`Md5Mismatch`; some
+/// servers say `InvalidOperation` and name the MD5).
+fn is_md5_mismatch(refused: &Refusal) -> bool {
+    let code = refused.body.code.as_deref().unwrap_or_default();
+    let message = refused
+        .body
+        .message
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    refused.status == 400 && (code == "Md5Mismatch" || message.contains("md5"))
+}
+
 /// What the Complete request answered when it succeeded.
 struct Completed {
     status: u16,
@@ -597,16 +728,28 @@ struct Completed {
 /// status, or a 200 whose body is an `<Error>` (S3 answers so when it fails after starting).
 async fn complete(
     client: &reqwest::Client,
-    url: &reqwest::Url,
+    join: &Join,
     numbers: &[u32],
     done: &[Done],
     options: &Options,
     meter: &Meter,
 ) -> Result<Result<Completed, Outcome>, TransferError> {
-    let body = complete_body(numbers, done);
+    let request = || match join {
+        Join::S3Complete(url) => client.post(url.clone()).body(complete_body(numbers, done)),
+        Join::AzureBlockList { url, content_type } => {
+            let count = index(numbers.len());
+            let request = client
+                .put(url.clone())
+                .body(crate::link::parts::azure_block_list_body(count));
+            match content_type {
+                Some(value) => request.header("x-ms-blob-content-type", value),
+                None => request,
+            }
+        }
+    };
     let mut attempt = 1;
     loop {
-        let result = complete_once(client, url, &body).await;
+        let result = complete_once(request()).await;
         let retry = match &result {
             Ok(Err(Outcome::Refused(refused))) if is_retryable_refusal(refused) => {
                 Some(refusal_reason(refused))
@@ -632,11 +775,8 @@ async fn complete(
 }
 
 async fn complete_once(
-    client: &reqwest::Client,
-    url: &reqwest::Url,
-    body: &str,
+    request: reqwest::RequestBuilder,
 ) -> Result<Result<Completed, Outcome>, TransferError> {
-    let request = client.post(url.clone()).body(body.to_owned());
     let (mut response, facts) = match send(request).await? {
         Answer::Accepted(response, facts) => (response, facts),
         Answer::Refused(refused) => return Ok(Err(refused)),
@@ -664,6 +804,7 @@ async fn complete_once(
     }
     let etag = parsed
         .element("ETag")
+        .or(facts.etag.as_deref())
         .map(|e| unquoted(e).to_owned())
         .unwrap_or_default();
     Ok(Ok(Completed {

@@ -190,6 +190,7 @@ pub(super) async fn post(
         hash_tail: None,
         parts: 0,
         complete_time: None,
+        blocks: false,
     })))
 }
 

@@ -146,5 +146,6 @@ pub(super) async fn upload(
         hash_tail: None,
         parts: 0,
         complete_time: None,
+        blocks: false,
     })))
 }

@@ -431,15 +431,15 @@ fn start(
     fx.push(Effect::Transfer {
         client,
         plan: Box::new(plan.clone()),
-        options: match plan.payload {
+        options: match plan.sent_in_parts() {
             // The parts of a multipart upload use as many connections as help, and keep a
             // record to go on after the window is closed.
-            transfer::Payload::Parts { .. } => transfer::Options {
+            true => transfer::Options {
                 connections: transfer::MAX_PART_CONNECTIONS,
                 upload_records: state.upload_records.clone(),
                 ..state.settings.transfer_options()
             },
-            _ => state.settings.transfer_options(),
+            false => state.settings.transfer_options(),
         },
         cancel: cancel.clone(),
     });
@@ -639,6 +639,7 @@ mod tests {
             hash_tail: None,
             parts: 0,
             complete_time: None,
+            blocks: false,
         }))
     }
 

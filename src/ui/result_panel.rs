@@ -54,9 +54,7 @@ pub fn result_ui(
                 Outcome::Cancelled => {
                     let id = match plan.operation() {
                         // The parts that arrived stay on the storage, and in the record.
-                        _ if matches!(plan.payload, crate::transfer::Payload::Parts { .. }) => {
-                            T::CancelledParts
-                        }
+                        _ if plan.sent_in_parts() => T::CancelledParts,
                         Operation::Put => T::CancelledUpload,
                         Operation::Get => T::CancelledDownload,
                     };

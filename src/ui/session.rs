@@ -310,6 +310,7 @@ impl HistoryEntry {
                     success.verification,
                     crate::transfer::Verification::Verified(_)
                         | crate::transfer::Verification::PartsVerified { .. }
+                        | crate::transfer::Verification::BlocksVerified { .. }
                 ),
             },
             Outcome::Refused(refusal) => HistoryResult::Refused(refusal.status),

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+pub mod azurite;
 pub mod echo;
 pub mod fault_server;
 pub mod relay;
