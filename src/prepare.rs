@@ -386,7 +386,7 @@ mod tests {
             Payload::Upload {
                 path: "/tmp/k.csv".into(),
                 len_bytes: 7,
-                blocks: None,
+                pieces: None,
             }
         );
         assert_eq!(

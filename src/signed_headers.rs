@@ -101,7 +101,12 @@ fn metadata_name(header: &str) -> Option<&str> {
 fn sent_anyway(name: &str) -> bool {
     matches!(
         name,
-        "host" | "content-type" | "content-length" | "x-ms-blob-type" | "transfer-encoding"
+        "host"
+            | "content-type"
+            | "content-length"
+            | "x-ms-blob-type"
+            | "transfer-encoding"
+            | "x-goog-resumable"
     )
 }
 

@@ -13,6 +13,7 @@ mod explain;
 mod families;
 mod faults;
 mod fuzz;
+mod gcs_resumable;
 mod hostile;
 mod layers;
 mod links;

@@ -65,9 +65,8 @@ pub enum Payload {
         path: PathBuf,
         /// Its size when planned; a change during the upload aborts it.
         len_bytes: u64,
-        /// To an Azure SAS that may write, a large file goes as these blocks (Put Block, then
-        /// Put Block List); `None`: one request.
-        blocks: Option<crate::link::parts::Layout>,
+        /// How the file goes when not as one request.
+        pieces: Option<Pieces>,
     },
     /// POST the file at `path` through an upload form: `fields` in order, then the file as
     /// the part `file_field`.
@@ -106,6 +105,17 @@ pub enum Payload {
     },
 }
 
+/// An upload sent in pieces through one link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pieces {
+    /// To an Azure SAS that may write, a large file goes as these blocks (Put Block, in
+    /// parallel, then Put Block List).
+    AzureBlocks(crate::link::parts::Layout),
+    /// A GCS link that signs `x-goog-resumable` starts a resumable session (POST), and the
+    /// file goes to it in these chunks, one after another.
+    GcsResumable(crate::link::parts::Layout),
+}
+
 impl Plan {
     /// A PUT of `file` (of `len_bytes`) with the given Content-Type (`None`: no header).
     pub fn upload(
@@ -135,7 +145,11 @@ impl Plan {
             .is_some_and(|sp| sp.contains('w'));
         let blocks =
             (azure && may_write && len_bytes >= crate::link::parts::AZURE_BLOCKS_FROM_BYTES)
-                .then(|| crate::link::parts::azure_blocks(len_bytes));
+                .then(|| Pieces::AzureBlocks(crate::link::parts::azure_blocks(len_bytes)))
+                .or_else(|| {
+                    resumable_start(link)
+                        .then(|| Pieces::GcsResumable(crate::link::parts::gcs_chunks(len_bytes)))
+                });
         Plan {
             url: Secret::new(link.as_sent()),
             redacted_url: link.redacted(),
@@ -143,13 +157,13 @@ impl Plan {
             payload: Payload::Upload {
                 path: file,
                 len_bytes,
-                blocks,
+                pieces: blocks,
             },
             expires_at: link.expires_at,
             expected_checksums: verify::expected_checksums(link),
             single_put_limit_bytes: if s3 {
                 Some(S3_SINGLE_PUT_LIMIT_BYTES)
-            } else if blocks.is_some() {
+            } else if matches!(blocks, Some(Pieces::AzureBlocks(_))) {
                 None
             } else if azure {
                 Some(AZURE_SINGLE_PUT_LIMIT_BYTES)
@@ -261,7 +275,7 @@ impl Plan {
     pub fn method(&self) -> &'static str {
         match self.payload {
             Payload::Post { .. } => "POST",
-            _ => self.operation().method(),
+            _ => self.first_method().unwrap_or(self.operation().method()),
         }
     }
 
@@ -272,10 +286,21 @@ impl Plan {
             self.payload,
             Payload::Parts { .. }
                 | Payload::Upload {
-                    blocks: Some(_),
+                    pieces: Some(Pieces::AzureBlocks(_)),
                     ..
                 }
         )
+    }
+
+    /// The method of the first request: POST for a form and for a resumable session's start.
+    fn first_method(&self) -> Option<&'static str> {
+        match self.payload {
+            Payload::Upload {
+                pieces: Some(Pieces::GcsResumable(_)),
+                ..
+            } => Some("POST"),
+            _ => None,
+        }
     }
 
     /// The file an upload sends, with its size.
@@ -358,7 +383,26 @@ impl Plan {
         match &self.payload {
             Payload::Upload {
                 path,
-                blocks: Some(layout),
+                len_bytes,
+                pieces: Some(Pieces::GcsResumable(layout)),
+            } => {
+                out.clear();
+                out.push_str(&format!("POST {}\n", self.redacted_url));
+                for (name, value) in &self.headers {
+                    out.push_str(&format!("{name}: {value}\n"));
+                }
+                out.push_str("x-goog-resumable: start\nContent-Length: 0\n");
+                out.push_str(&format!(
+                    "PUT (the session's address, which the storage answers with)\nContent-Range: bytes 0-{}/{len_bytes}  ({} chunks)\n",
+                    layout.part_size.min(*len_bytes).saturating_sub(1),
+                    layout.count
+                ));
+                out.push_str(&fill(T::BodyFrom, &[("path", &path.display().to_string())]));
+                out.push('\n');
+            }
+            Payload::Upload {
+                path,
+                pieces: Some(Pieces::AzureBlocks(layout)),
                 ..
             } => {
                 out.clear();
@@ -599,4 +643,10 @@ pub struct ResponseFacts {
     pub content_range: Option<String>,
     /// `Content-Disposition`.
     pub content_disposition: Option<String>,
+}
+
+/// Whether `link` starts a GCS resumable session: it signs `x-goog-resumable`.
+pub fn resumable_start(link: &PresignedLink) -> bool {
+    link.scheme == SignatureScheme::GcsV4
+        && link.signed_headers.iter().any(|h| h == "x-goog-resumable")
 }

@@ -114,6 +114,10 @@ impl PresignedLink {
         if self.part_number.is_some() && self.upload_id.is_some() && self.operation.is_none() {
             self.operation = Some(Operation::Put);
         }
+        // A link that signs `x-goog-resumable` starts a resumable upload.
+        if self.operation.is_none() && self.signed_headers.iter().any(|h| h == "x-goog-resumable") {
+            self.operation = Some(Operation::Put);
+        }
     }
 }
 

@@ -84,6 +84,22 @@ fn with_query_joint(link: &str) -> String {
     }
 }
 
+/// The unit a GCS resumable session takes chunks in: every chunk but the last is a multiple.
+pub const GCS_CHUNK_UNIT_BYTES: u64 = 256 * 1024;
+/// The chunk sent to a GCS session in one request: 8 MiB (32 units).
+pub const GCS_CHUNK_BYTES: u64 = 32 * GCS_CHUNK_UNIT_BYTES;
+
+/// How `len` bytes go to a GCS resumable session: chunks of 8 MiB, the last what is left.
+pub fn gcs_chunks(len: u64) -> Layout {
+    let count = len.div_ceil(GCS_CHUNK_BYTES).max(1);
+    let part_size = GCS_CHUNK_BYTES.min(len).max(1);
+    Layout {
+        part_size,
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        last_size: len - (count - 1) * part_size,
+    }
+}
+
 /// One part's link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartLink {
@@ -743,6 +759,19 @@ mod tests {
         assert_eq!(azure_blocks(100 * MIB).count, 13);
         // 400 GiB in 8 MiB blocks would be 51,200: the blocks grow to 9 MiB.
         assert_eq!(azure_blocks(400 * 1024 * MIB).part_size, 9 * MIB);
+    }
+
+    #[test]
+    fn gcs_chunks_are_multiples_of_256_kib_but_the_last() {
+        for len in [0, 1, GCS_CHUNK_BYTES, GCS_CHUNK_BYTES + 1, 100 * MIB + 7] {
+            let layout = gcs_chunks(len);
+            if layout.count > 1 {
+                assert_eq!(layout.part_size % GCS_CHUNK_UNIT_BYTES, 0);
+            }
+            let (start, last) = layout.span(layout.count - 1);
+            assert_eq!(start + last, len, "{len}");
+        }
+        assert_eq!(gcs_chunks(100 * MIB).count, 13);
     }
 
     #[test]

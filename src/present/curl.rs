@@ -30,9 +30,14 @@ pub fn curl_command(plan: &Plan) -> String {
     match &plan.payload {
         Payload::Upload {
             path,
-            blocks: Some(layout),
+            pieces: Some(crate::exchange::Pieces::AzureBlocks(layout)),
             ..
         } => return blocks_commands(plan, path, layout),
+        Payload::Upload {
+            path,
+            len_bytes,
+            pieces: Some(crate::exchange::Pieces::GcsResumable(_)),
+        } => return resumable_commands(plan, path, *len_bytes),
         Payload::Upload { path, .. } => {
             parts.push("-T".into());
             parts.push(shell_quote(&path.display().to_string()));
@@ -121,6 +126,21 @@ fn blocks_commands(
     ));
     lines.push(last);
     lines.join("\n")
+}
+
+/// A GCS resumable upload as bash commands: the start (POST, which answers with the session's
+/// address in `Location`), then the whole file to that address in one request.
+fn resumable_commands(plan: &Plan, path: &std::path::Path, len: u64) -> String {
+    let mut start = "curl --globoff -sS -D - -o /dev/null -X POST -H 'x-goog-resumable: start' -H 'Content-Length: 0'".to_owned();
+    for (name, value) in &plan.headers {
+        start.push_str(&format!(" -H {}", shell_quote(&format!("{name}: {value}"))));
+    }
+    start.push_str(&format!(" {}", shell_quote(plan.url.expose())));
+    format!(
+        "SESSION=$({start} | tr -d '\\r' | sed -n 's/^[Ll]ocation: //p')\ncurl --globoff -X PUT -H 'Expect:' -H 'Content-Range: bytes 0-{}/{len}' -T {} \"$SESSION\"",
+        len.saturating_sub(1),
+        shell_quote(&path.display().to_string())
+    )
 }
 
 /// `text` in single quotes for a POSIX shell.

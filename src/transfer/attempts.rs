@@ -11,6 +11,7 @@ use super::{
     CancellationToken, Options, Outcome, Payload, Plan, Reporter, RetryReason, TransferError,
     TransferEvent,
 };
+use crate::exchange::Pieces;
 
 /// Runs `plan` with the default options.
 pub async fn run(
@@ -123,7 +124,7 @@ impl Once<'_> {
             Payload::Upload {
                 path,
                 len_bytes,
-                blocks: None,
+                pieces: None,
             } => {
                 upload(
                     client,
@@ -152,9 +153,26 @@ impl Once<'_> {
                 };
                 super::post::post(client, url.clone(), &form, options, meter).await
             }
+            Payload::Upload {
+                path,
+                len_bytes,
+                pieces: Some(Pieces::GcsResumable(_)),
+            } => {
+                super::resumable::upload(
+                    client,
+                    url.clone(),
+                    headers.clone(),
+                    path,
+                    *len_bytes,
+                    options,
+                    meter,
+                )
+                .await
+            }
             Payload::Parts { .. }
             | Payload::Upload {
-                blocks: Some(_), ..
+                pieces: Some(Pieces::AzureBlocks(_)),
+                ..
             } => {
                 // Sent in parts by `in_parts`, never as one request.
                 Err(TransferError::Network(
@@ -225,7 +243,7 @@ fn in_parts(plan: &Plan) -> Option<InParts<'_>> {
         Payload::Upload {
             path,
             len_bytes,
-            blocks: Some(layout),
+            pieces: Some(Pieces::AzureBlocks(layout)),
         } => {
             let target = match plan.link() {
                 Some(link) => {

@@ -15,6 +15,7 @@ mod post;
 mod probe;
 mod ramp;
 mod ranges;
+mod resumable;
 mod resume;
 mod retry;
 mod upload;

@@ -3,6 +3,7 @@
 pub mod azurite;
 pub mod echo;
 pub mod fault_server;
+pub mod gcs;
 pub mod relay;
 pub mod secrets;
 pub mod window;
