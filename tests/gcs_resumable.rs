@@ -168,7 +168,10 @@ fn a_resumable_link_pasted_in_the_window_uploads_with_nothing_to_fill_in() {
         let english = language == Language::ENGLISH;
         let key = format!("window/{}.txt", language.code());
         let mut harness = window_with(&runtime, settings(language, false), None);
-        paste(&mut harness, &gcs.sign_resumable(gcs.addr, "bucket", &key, HOUR));
+        paste(
+            &mut harness,
+            &gcs.sign_resumable(gcs.addr, "bucket", &key, HOUR),
+        );
         let (path, button, done) = if english {
             ("File path", "Upload notes.txt", "Uploaded notes.txt")
         } else {

@@ -608,8 +608,9 @@ fn a_multipart_upload_cancelled_in_the_window_says_what_is_kept_and_goes_on_from
             .query_by_label_contains("Nothing was stored")
             .is_none()
     );
-    // Pressed again, the upload goes on and completes.
+    // Pressed again, the upload goes on from the parts kept, and completes.
     harness.get_by_label("Upload big.bin").click();
+    wait_for_text(&mut harness, "were already there)");
     wait_for_text(&mut harness, "Uploaded big.bin");
     assert!(same_bytes(&source, &pg.object_path("window/cancelled.bin")));
     assert!(kept[0] > 0 && kept[0] < 5, "cancelled mid-way: {kept:?}");

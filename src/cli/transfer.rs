@@ -262,7 +262,7 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
                         &reason,
                     ))
                 }
-                TransferEvent::PartsAlreadyThere { done, total } => printer.note(&fill(
+                TransferEvent::PartsAlreadyThere { done, total, .. } => printer.note(&fill(
                     T::PartsAlreadyThere,
                     &[
                         ("done", &done.to_string()),
@@ -281,6 +281,8 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
                 TransferEvent::PartialLeft { path, reason } => {
                     printer.note(&present::partial_left_notice(&path, &reason))
                 }
+                // The progress line counts the bytes; the window draws the parts.
+                TransferEvent::PartArrived { .. } => {}
             }
         }
     });

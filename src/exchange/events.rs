@@ -29,6 +29,13 @@ pub enum TransferEvent {
         done: u32,
         /// Parts in all.
         total: u32,
+        /// Which: their places in part order (0 first).
+        places: Vec<u32>,
+    },
+    /// The part at `place` in part order (0 first) arrived and the storage accepted it.
+    PartArrived {
+        /// Its place in part order.
+        place: u32,
     },
     /// A multipart upload stopped with `kept` of `total` parts on the storage, recorded: the
     /// same set, or a fresh one for the same upload, sends only the others.

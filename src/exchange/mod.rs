@@ -303,6 +303,18 @@ impl Plan {
         }
     }
 
+    /// How many parts go in parallel, for an upload in parts.
+    pub fn parts_count(&self) -> Option<u32> {
+        match &self.payload {
+            Payload::Parts { layout, .. }
+            | Payload::Upload {
+                pieces: Some(Pieces::AzureBlocks(layout)),
+                ..
+            } => Some(layout.count),
+            _ => None,
+        }
+    }
+
     /// The file an upload sends, with its size.
     pub fn upload_file(&self) -> Option<(&std::path::Path, u64)> {
         match &self.payload {

@@ -16,7 +16,9 @@ pub use answer::{ANSWER_SHOWN_BYTES, bounded, fact_rows, ticket};
 pub use curl::curl_command;
 pub use labels::{action_label, payload_name, short_name};
 pub use outcome::{stored_as, success_title, upload_notes, verification_sentence};
-pub use parts::{PartsJson, parts_rows, parts_summary, parts_verdict};
+pub use parts::{
+    PartsJson, parts_note, parts_progress_line, parts_rows, parts_summary, parts_verdict,
+};
 pub use progress::{connections_line, partial_left_notice, progress_line, retry_notice};
 pub use sentence::{
     check_ok_line, check_sends_probe, countdown_changes_for, countdown_changes_in, verdict,

@@ -92,6 +92,37 @@ pub fn parts_rows(set: &PartsSet, len: Option<u64>, now: Timestamp) -> Vec<(T, S
     rows
 }
 
+/// How a file of `len` bytes (`None`: none chosen yet) goes through `set`: its parts and their
+/// size; with no file yet, that the type was set when the upload was started. `None` when the
+/// file cannot fit the set (the button says why).
+pub fn parts_note(set: &PartsSet, len: Option<u64>) -> Option<String> {
+    let Some(len) = len else {
+        return Some(tr(T::PartsTypeFixed).to_owned());
+    };
+    let layout = set.layout(len).ok()?;
+    Some(fill(
+        T::PartsPlanNote,
+        &[
+            ("count", &layout.count.to_string()),
+            ("size", &format::bytes(layout.part_size)),
+        ],
+    ))
+}
+
+/// How far an upload in parts is: `done` of `total` parts arrived, `before` of them sent by
+/// an earlier run.
+pub fn parts_progress_line(done: u32, total: u32, before: u32) -> String {
+    let (done, total_text, before_text) = (done.to_string(), total.to_string(), before.to_string());
+    let values = [
+        ("done", done.as_str()),
+        ("total", total_text.as_str()),
+        ("before", before_text.as_str()),
+    ];
+    match before {
+        0 => fill(T::PartsArrivedLine, &values[..2]),
+        _ => fill(T::PartsArrivedBefore, &values),
+    }
+}
 /// A plain-text summary for a ticket: the sentence, every row, every link redacted.
 pub fn parts_summary(set: &PartsSet, now: Timestamp) -> String {
     let mut out = format!("{}\n", parts_verdict(set, now).text);
@@ -178,6 +209,38 @@ mod tests {
         format!(
             "https://b.s3.amazonaws.com/big.bin?{extra}uploadId=U1&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T060000Z&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host&X-Amz-Signature=ab"
         )
+    }
+
+    #[test]
+    fn the_file_note_and_the_progress_line_say_how_the_parts_go() {
+        let text = format!(
+            "{}\n{}\n{}",
+            link("partNumber=1&", 7200),
+            link("partNumber=2&", 7200),
+            link("", 7200)
+        );
+        let set = PartsSet::parse(&text).unwrap().unwrap();
+        with_language(Language::ENGLISH, || {
+            assert_eq!(
+                parts_note(&set, None).as_deref(),
+                Some(tr(T::PartsTypeFixed))
+            );
+            let note = parts_note(&set, Some(12 * 1024 * 1024)).unwrap();
+            assert!(note.contains('2') && note.contains("6.29 MB"), "{note}");
+            // A file too small for two parts has no note: the button says why.
+            assert_eq!(parts_note(&set, Some(1024)), None);
+            assert_eq!(parts_progress_line(6, 20, 0), "6 of 20 parts have arrived.");
+            assert_eq!(
+                parts_progress_line(6, 20, 4),
+                "6 of 20 parts have arrived (4 were already there)."
+            );
+        });
+        with_language(Language::JAPANESE, || {
+            assert_eq!(
+                parts_progress_line(6, 20, 4),
+                "20 個のパートのうち 6 個が届きました（うち 4 個は送信済みでした）。"
+            );
+        });
     }
 
     #[test]

@@ -112,6 +112,8 @@ ids! {
     ErrNoPartEtag,
     CliUploadingParts,
     PartsAlreadyThere,
+    PartsArrivedLine,
+    PartsArrivedBefore,
     PartsSentOverMany,
     PartsSentOverOne,
     BlocksSentOverMany,

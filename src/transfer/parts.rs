@@ -263,6 +263,10 @@ pub(super) async fn upload(
         (meter.reporter())(TransferEvent::PartsAlreadyThere {
             done: index(done_before),
             total: layout.count,
+            places: (0..already.len())
+                .filter(|i| already[*i].is_some())
+                .map(index)
+                .collect(),
         });
     }
     meter.start(Some(planned_len), bytes_before);
@@ -496,6 +500,7 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
                     let number = job.parts[i].0;
                     let len = job.layout.span(index(i)).1;
                     lock(&board).part_done(i, number, done, (count, len, took));
+                    (job.meter.reporter())(TransferEvent::PartArrived { place: index(i) });
                     break;
                 }
                 Err(Trouble::Retry {

@@ -34,6 +34,7 @@ pub fn action_ui(
         cancel,
         progress,
         retry,
+        parts,
         ..
     } = run
     {
@@ -43,6 +44,14 @@ pub fn action_ui(
         ui.add(egui::ProgressBar::new(fraction));
         if let Some(progress) = progress {
             ui.label(present::progress_line(progress));
+        }
+        if let Some(board) = parts {
+            parts_bar_ui(ui, board);
+            ui.label(present::parts_progress_line(
+                board.done(),
+                board.total(),
+                board.before,
+            ));
         }
         if let Some(retry) = retry {
             ui.colored_label(super::WARN, retry_line(retry));
@@ -115,4 +124,32 @@ fn retry_line(retry: &RetryNotice) -> String {
         retry.delay,
         &retry.reason,
     )
+}
+
+/// A bar of the parts in part order: those that arrived filled, the others empty; runs of one
+/// state drawn as one rectangle, so 10,000 parts cost no more than a few.
+fn parts_bar_ui(ui: &mut egui::Ui, board: &super::session::PartsBoard) {
+    let width = ui.available_width().min(480.0);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 8.0), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    let total = board.arrived.len().max(1) as f32;
+    let mut start = 0;
+    while start < board.arrived.len() {
+        let state = board.arrived[start];
+        let end = board.arrived[start..]
+            .iter()
+            .position(|a| *a != state)
+            .map_or(board.arrived.len(), |n| start + n);
+        if state {
+            let left = rect.left() + rect.width() * start as f32 / total;
+            let right = rect.left() + rect.width() * end as f32 / total;
+            let run = egui::Rect::from_min_max(
+                egui::pos2(left, rect.top()),
+                egui::pos2(right.max(left + 1.0), rect.bottom()),
+            );
+            painter.rect_filled(run, 0.0, super::GOOD);
+        }
+        start = end;
+    }
 }

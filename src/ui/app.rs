@@ -430,19 +430,12 @@ fn default_download_folder() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// What the window says of how the chosen file goes through a multipart set: its parts and
-/// their size (the type was set when the upload was started).
+/// What the window says of how the chosen file goes through a multipart set.
 fn parts_note(form: &Form) -> Option<String> {
     let set = form.parts_set()?;
-    let Some(crate::prepare::FileState::File { len_bytes }) = form.upload.state else {
-        return Some(tr(T::PartsTypeFixed).to_owned());
+    let len = match form.upload.state {
+        Some(crate::prepare::FileState::File { len_bytes }) => Some(len_bytes),
+        _ => None,
     };
-    let layout = set.layout(len_bytes).ok()?;
-    Some(crate::text::fill(
-        T::PartsPlanNote,
-        &[
-            ("count", &layout.count.to_string()),
-            ("size", &crate::format::bytes(layout.part_size)),
-        ],
-    ))
+    crate::present::parts_note(set, len)
 }

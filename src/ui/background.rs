@@ -36,6 +36,14 @@ pub enum Message {
     FolderPicked(DialogResult),
     /// A running transfer is about to try again.
     Retrying(super::session::RetryNotice),
+    /// Parts of an upload in parts arrived (by their places in part order); `before`: an
+    /// earlier run sent them.
+    PartsArrived {
+        /// Their places.
+        places: Vec<u32>,
+        /// Sent by an earlier run.
+        before: bool,
+    },
     /// A failed download's partial file could not be removed.
     PartialLeft {
         /// The file left behind.
@@ -301,8 +309,18 @@ pub fn start_transfer(
         TransferEvent::PartialLeft { path, reason } => {
             progress_mailbox.post(Message::PartialLeft { path, reason })
         }
-        // The window sends no multipart set yet.
-        TransferEvent::PartsAlreadyThere { .. } | TransferEvent::PartsKept { .. } => {}
+        TransferEvent::PartsAlreadyThere { places, .. } => {
+            progress_mailbox.post(Message::PartsArrived {
+                places,
+                before: true,
+            })
+        }
+        TransferEvent::PartArrived { place } => progress_mailbox.post(Message::PartsArrived {
+            places: vec![place],
+            before: false,
+        }),
+        // The card says what is kept.
+        TransferEvent::PartsKept { .. } => {}
     });
     runtime.handle.spawn(async move {
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;

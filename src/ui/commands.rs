@@ -315,6 +315,14 @@ pub(super) fn received(
                 *retry = Some(notice);
             }
         }
+        Message::PartsArrived { places, before } => {
+            if let RunState::Running {
+                parts: Some(board), ..
+            } = &mut session.run
+            {
+                board.mark(&places, before);
+            }
+        }
         Message::PartialLeft { path, reason } => {
             chrome.note(crate::present::partial_left_notice(&path, &reason), None);
         }
@@ -447,6 +455,7 @@ fn start(
         cancel,
         progress: None,
         retry: None,
+        parts: plan.parts_count().map(super::session::PartsBoard::new),
         plan,
     };
     chrome.dialog_unavailable = false;

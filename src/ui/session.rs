@@ -25,6 +25,8 @@ pub enum RunState {
         progress: Option<Progress>,
         /// The latest retry notice.
         retry: Option<RetryNotice>,
+        /// Which parts arrived, for an upload in parts.
+        parts: Option<PartsBoard>,
         /// What it does.
         plan: Plan,
     },
@@ -43,6 +45,47 @@ impl RunState {
     /// Whether a transfer is running.
     pub fn is_running(&self) -> bool {
         matches!(self, RunState::Running { .. })
+    }
+}
+
+/// Which parts of an upload in parts have arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartsBoard {
+    /// Each part in part order: whether it arrived.
+    pub arrived: Vec<bool>,
+    /// How many an earlier run had sent.
+    pub before: u32,
+}
+
+impl PartsBoard {
+    /// A board of `count` parts, none arrived.
+    pub fn new(count: u32) -> Self {
+        PartsBoard {
+            arrived: vec![false; count as usize],
+            before: 0,
+        }
+    }
+
+    /// Marks the parts at `places`; `before` when an earlier run sent them.
+    pub fn mark(&mut self, places: &[u32], before: bool) {
+        for &place in places {
+            if let Some(slot) = self.arrived.get_mut(place as usize) {
+                if !*slot && before {
+                    self.before += 1;
+                }
+                *slot = true;
+            }
+        }
+    }
+
+    /// Parts arrived so far.
+    pub fn done(&self) -> u32 {
+        u32::try_from(self.arrived.iter().filter(|a| **a).count()).unwrap_or(u32::MAX)
+    }
+
+    /// Parts in all.
+    pub fn total(&self) -> u32 {
+        u32::try_from(self.arrived.len()).unwrap_or(u32::MAX)
     }
 }
 
@@ -387,5 +430,23 @@ impl CheckState {
         {
             *self = CheckState::done(answer, link);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PartsBoard;
+
+    #[test]
+    fn the_parts_board_counts_each_part_once_and_what_an_earlier_run_sent() {
+        let mut board = PartsBoard::new(5);
+        board.mark(&[0, 3], true);
+        board.mark(&[1], false);
+        // Marked twice, or out of range: counted once, or not at all.
+        board.mark(&[1, 3, 9], false);
+        assert_eq!(board.done(), 3);
+        assert_eq!(board.before, 2);
+        assert_eq!(board.total(), 5);
+        assert_eq!(board.arrived, [true, true, false, true, false]);
     }
 }

@@ -54,7 +54,8 @@ pub async fn run_with(
         // Tests that leave a partial file on purpose watch for this themselves.
         TransferEvent::PartialLeft { .. }
         | TransferEvent::PartsAlreadyThere { .. }
-        | TransferEvent::PartsKept { .. } => {}
+        | TransferEvent::PartsKept { .. }
+        | TransferEvent::PartArrived { .. } => {}
     });
     let outcome =
         transfer::run_with(&client, plan, options, report, &CancellationToken::new()).await;
