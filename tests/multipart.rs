@@ -619,3 +619,76 @@ fn a_multipart_upload_cancelled_in_the_window_says_what_is_kept_and_goes_on_from
         "the record goes once the upload is whole"
     );
 }
+
+#[test]
+fn a_cancelled_multipart_upload_can_be_removed_from_the_storage_instead() {
+    use egui_kittest::kittest::Queryable;
+    use presign_desk::text::Language;
+    use support::window::{
+        paste, settings, type_into, wait_for_text, wait_until, window_recording,
+    };
+    let pg = Playground::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let relay = runtime
+        .block_on(Relay::start(
+            0,
+            pg.addr(),
+            Shape {
+                one_way_delay: Duration::from_millis(2),
+                per_connection: Some(4 * MIB),
+                total: Some(8 * MIB),
+                cut_every: None,
+            },
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 30 * MIB);
+    let data = tempfile::tempdir().unwrap();
+    let folder = data.path().join("presigndesk").join("uploads");
+    for language in [Language::ENGLISH, Language::JAPANESE] {
+        let english = language == Language::ENGLISH;
+        let key = format!("window/removed-{}.bin", language.code());
+        let links = pg.start_multipart(&key, 5, HOUR, Some(relay.addr));
+        let mut harness = window_recording(&runtime, settings(language, false), &folder);
+        // The shape with a cancel link.
+        paste(&mut harness, &shapes(&links).swap_remove(2).1);
+        let (path, button, cancel, remove, removed) = if english {
+            (
+                "File path",
+                "Upload big.bin",
+                "Cancel",
+                "Remove the parts from the storage",
+                "the upload was cancelled on the storage",
+            )
+        } else {
+            (
+                "ファイルのパス",
+                "big.bin をアップロード",
+                "キャンセル",
+                "ストレージからパートを削除",
+                "ストレージ上のアップロードも取り消しました",
+            )
+        };
+        type_into(&mut harness, path, &source.display().to_string());
+        wait_for_text(&mut harness, button);
+        harness.get_by_label(button).click();
+        wait_until(&mut harness, "a part arriving", |_| {
+            records(data.path()).iter().any(|&parts| parts > 0)
+        });
+        harness.get_by_label(cancel).click();
+        wait_for_text(&mut harness, remove);
+        harness.get_by_label(remove).click();
+        wait_for_text(&mut harness, removed);
+        assert!(
+            records(data.path()).is_empty(),
+            "nothing is kept to go on with"
+        );
+        let deletes = pg
+            .received()
+            .iter()
+            .filter(|r| r.method == "DELETE" && r.target.contains(&links.upload_id))
+            .count();
+        assert_eq!(deletes, 1, "the set's cancel link was sent once");
+    }
+}

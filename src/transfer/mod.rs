@@ -30,6 +30,7 @@ pub use crate::exchange::{
 pub use attempts::{run, run_with};
 pub use digest::file_digests;
 pub use http::http_client;
+pub use parts::abort_upload;
 pub use probe::{ProbeAnswer, probe, settle_refusal};
 pub use tokio_util::sync::CancellationToken;
 

@@ -358,6 +358,39 @@ fn connections_used(reason: &(u32, ConnectionsReason)) -> u32 {
     reason.0.max(1)
 }
 
+/// Abandons the multipart upload `set` on the storage through its abort link (DELETE): the
+/// parts that arrived are removed, and the record kept in `records` goes. `Ok` once the
+/// storage says the upload is gone (also when it had none by that id); otherwise why not, in
+/// words that hold no link.
+pub async fn abort_upload(
+    client: &reqwest::Client,
+    set: &PartsSet,
+    records: Option<PathBuf>,
+) -> Result<(), String> {
+    let Some(abort) = &set.abort else {
+        return Err("the set has no link to cancel the upload".to_owned());
+    };
+    let url = wire_url(abort.as_sent()).map_err(|e| e.to_string())?;
+    let gone = match send(client.delete(url)).await.map_err(|e| e.to_string())? {
+        Answer::Accepted(..) => true,
+        Answer::Refused(Outcome::Refused(refused)) => {
+            if refused.status == 404 || refused.body.code.as_deref() == Some("NoSuchUpload") {
+                true
+            } else {
+                return Err(match &refused.body.code {
+                    Some(code) => format!("HTTP {} {code}", refused.status),
+                    None => format!("HTTP {} {}", refused.status, refused.reason),
+                });
+            }
+        }
+        Answer::Refused(_) => return Err("the storage did not answer as expected".to_owned()),
+    };
+    if gone && let Some(folder) = records {
+        Records::in_folder(folder).forget_upload(&set.upload_id, set.complete.raw().before_query());
+    }
+    Ok(())
+}
+
 /// How the parts went.
 enum Sent {
     /// Every part arrived: what the storage said of each, in part order.

@@ -122,7 +122,12 @@ impl Records {
 
     /// Forgets the record of an upload that is over.
     pub(super) fn forget(&self, record: &UploadRecord) {
-        let _ = std::fs::remove_file(self.path(&record.upload_id, &record.object));
+        self.forget_upload(&record.upload_id, &record.object);
+    }
+
+    /// Forgets the record of upload `upload_id` of `object`, whatever file it was of.
+    pub(super) fn forget_upload(&self, upload_id: &str, object: &str) {
+        let _ = std::fs::remove_file(self.path(upload_id, object));
     }
 }
 

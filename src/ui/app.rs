@@ -128,6 +128,11 @@ impl PresignDeskApp {
                     cancel,
                 } => background::start_transfer(runtime, client, *plan, options, cancel),
                 Effect::CheckLink { client, url } => background::check_link(runtime, client, url),
+                Effect::AbortUpload {
+                    client,
+                    set,
+                    records,
+                } => background::abort_upload(runtime, client, set, records),
                 Effect::Open { path, reveal } => background::open_path(runtime, path, reveal),
                 Effect::SaveSettings => self.state.save(runtime),
             }
@@ -306,6 +311,7 @@ impl PresignDeskApp {
         let revealed = result_panel::result_ui(
             ui,
             &self.session.run,
+            &self.session.abort,
             &self.chrome,
             self.chrome.reveal_result > 0,
             commands,

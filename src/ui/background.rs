@@ -53,6 +53,8 @@ pub enum Message {
     },
     /// The transfer ended; with what a download probe showed, when one was made.
     Finished(Outcome, Option<crate::diagnose::ProbeVerdict>),
+    /// The storage answered the request to remove a cancelled multipart upload.
+    Aborted(Result<(), String>),
     /// "Check link" got its answer.
     Checked(Box<Result<transfer::ProbeAnswer, transfer::TransferError>>),
     /// The settings could not be saved; why.
@@ -331,6 +333,20 @@ pub fn start_transfer(
             _ => None,
         };
         mailbox.post(Message::Finished(outcome, verdict));
+    });
+}
+
+/// Removes a cancelled multipart upload from the storage, and its record from `records`.
+pub fn abort_upload(
+    runtime: &Runtime,
+    client: reqwest::Client,
+    set: Box<crate::link::parts::PartsSet>,
+    records: Option<PathBuf>,
+) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn(async move {
+        let result = transfer::abort_upload(&client, &set, records).await;
+        mailbox.post(Message::Aborted(result));
     });
 }
 

@@ -11,7 +11,7 @@ use super::app::PresignDeskApp;
 use super::background::{DialogResult, Message};
 use super::chrome::Chrome;
 use super::form::Form;
-use super::session::{CheckState, PastedResult, RunState, Session};
+use super::session::{AbortState, CheckState, PastedResult, RunState, Session};
 use super::state::State;
 use crate::content_type::ContentTypeChoice;
 use crate::diagnose::Fix;
@@ -57,6 +57,12 @@ pub(super) enum Effect {
     CheckLink {
         client: reqwest::Client,
         url: Secret,
+    },
+    /// Remove a cancelled multipart upload from the storage.
+    AbortUpload {
+        client: reqwest::Client,
+        set: Box<crate::link::parts::PartsSet>,
+        records: Option<PathBuf>,
     },
     /// Open the file with its program, or show it in its folder (`reveal`).
     Open { path: PathBuf, reveal: bool },
@@ -230,6 +236,31 @@ pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
         }
         Command::ClearPasted => session.pasted = Default::default(),
         Command::Cancel => cancel(session),
+        Command::AbortUpload => {
+            let set = match &session.run {
+                RunState::Finished {
+                    outcome: Outcome::Cancelled,
+                    plan,
+                    ..
+                } => match &plan.payload {
+                    transfer::Payload::Parts { set, .. } if set.abort.is_some() => {
+                        Some(set.clone())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let (Some(set), Ok(client)) = (set, client)
+                && session.abort != AbortState::Running
+            {
+                session.abort = AbortState::Running;
+                fx.push(Effect::AbortUpload {
+                    client: client.clone(),
+                    set,
+                    records: state.upload_records.clone(),
+                });
+            }
+        }
         Command::Copy { text, secret, from } => {
             chrome.copy(text);
             chrome.note(super::chrome::copied_text(secret), Some(from));
@@ -327,6 +358,12 @@ pub(super) fn received(
             chrome.note(crate::present::partial_left_notice(&path, &reason), None);
         }
         Message::Finished(outcome, probe) => finished(form, session, chrome, outcome, probe, fx),
+        Message::Aborted(result) => {
+            session.abort = match result {
+                Ok(()) => AbortState::Done,
+                Err(why) => AbortState::Failed(why),
+            };
+        }
         Message::Checked(answer) => {
             use crate::transfer::ProbeAnswer;
             let date = match answer.as_ref() {
@@ -451,6 +488,7 @@ fn start(
         },
         cancel: cancel.clone(),
     });
+    session.abort = AbortState::None;
     session.run = RunState::Running {
         cancel,
         progress: None,

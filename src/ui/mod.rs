@@ -86,6 +86,8 @@ pub enum Command {
     ClearPasted,
     /// Cancel the running transfer.
     Cancel,
+    /// After a cancelled multipart upload: remove it and its parts from the storage.
+    AbortUpload,
     /// Put this text on the clipboard; `secret` when it holds the link's signature; `from` the
     /// button pressed, beside which "Copied." shows.
     Copy {

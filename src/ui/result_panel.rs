@@ -16,6 +16,7 @@ use crate::transfer::{Outcome, Plan, Success};
 pub fn result_ui(
     ui: &mut egui::Ui,
     run: &RunState,
+    abort: &super::session::AbortState,
     chrome: &Chrome,
     reveal: bool,
     commands: &mut Vec<Command>,
@@ -58,7 +59,11 @@ pub fn result_ui(
                         Operation::Put => T::CancelledUpload,
                         Operation::Get => T::CancelledDownload,
                     };
-                    ui.add(egui::Label::new(egui::RichText::new(tr(id)).size(16.0)).wrap());
+                    if id == T::CancelledParts {
+                        cancelled_parts_ui(ui, plan, abort, commands);
+                    } else {
+                        ui.add(egui::Label::new(egui::RichText::new(tr(id)).size(16.0)).wrap());
+                    }
                 }
             }
         });
@@ -68,6 +73,50 @@ pub fn result_ui(
         card.response.scroll_to_me(None);
     }
     in_view
+}
+
+/// A cancelled upload in parts: what arrived is kept to go on with; with an abort link, the
+/// choice to remove it from the storage instead.
+fn cancelled_parts_ui(
+    ui: &mut egui::Ui,
+    plan: &Plan,
+    abort: &super::session::AbortState,
+    commands: &mut Vec<Command>,
+) {
+    use super::session::AbortState;
+    let big = |ui: &mut egui::Ui, text: &str| {
+        ui.add(egui::Label::new(egui::RichText::new(text).size(16.0)).wrap());
+    };
+    if *abort == AbortState::Done {
+        big(ui, tr(T::UploadAbortedOnStorage));
+        return;
+    }
+    big(ui, tr(T::CancelledParts));
+    let can_abort = matches!(&plan.payload,
+        crate::transfer::Payload::Parts { set, .. } if set.abort.is_some());
+    if !can_abort {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        let running = *abort == AbortState::Running;
+        if ui
+            .add_enabled(!running, egui::Button::new(tr(T::AbortUploadButton)))
+            .on_hover_text(tr(T::AbortUploadHint))
+            .clicked()
+        {
+            commands.push(Command::AbortUpload);
+        }
+        if running {
+            ui.weak(tr(T::AbortUploadRunning));
+        }
+    });
+    if let AbortState::Failed(why) = abort {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            fill(T::AbortUploadFailed, &[("reason", why)]),
+        );
+    }
 }
 
 fn title_ui(ui: &mut egui::Ui, text: &str, color: egui::Color32) {

@@ -114,6 +114,22 @@ pub struct Session {
     pub clock_offset_secs: Option<i64>,
     /// "Explain a server's answer": what was pasted and what it means.
     pub pasted: PastedState,
+    /// Removing a cancelled multipart upload from the storage.
+    pub abort: AbortState,
+}
+
+/// Removing a cancelled multipart upload from the storage (its abort link).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AbortState {
+    /// Not asked.
+    #[default]
+    None,
+    /// The request is on its way.
+    Running,
+    /// The storage removed the upload.
+    Done,
+    /// It did not; why.
+    Failed(String),
 }
 
 impl Session {
@@ -125,6 +141,7 @@ impl Session {
             check: CheckState::None,
             clock_offset_secs: None,
             pasted: PastedState::default(),
+            abort: AbortState::None,
         }
     }
 
