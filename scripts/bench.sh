@@ -7,8 +7,8 @@
 # - downloads that adapt: a 256 MiB verified GET from the playground and from s3rver (npm; it
 #   serves from one thread), each near (plain loopback) and far (the shaping relay,
 #   examples/relay.rs: 40 ms each way, 16 MiB/s per connection, 256 MiB/s in all), by
-#   `presign-desk get` (adaptive, at most 8), `presign-desk get --connections 1`,
-#   `aria2c -x 8 -s 8` and `curl -o`, with the connections chosen, why, and the hash tail (the
+#   `presign-desk get` (adaptive, at most 16), `presign-desk get --connections 1`,
+#   `aria2c -x 8 -s 8`, `aria2c -x 16 -s 16` and `curl -o`, with the connections chosen, why, and the hash tail (the
 #   time from the last byte to the verified file) of each run; then the largest size's download
 #   from the playground, adaptive against one connection, with its peak memory;
 # - hashing: a verified upload to the sink (bound by MD5) against `openssl md5` of the file.
@@ -125,6 +125,7 @@ rounds() { # url
         once adaptive "$BIN" get --json "$1" -o "$WORK/out" --overwrite
         once one "$BIN" get --json "$1" -o "$WORK/out" --overwrite --connections 1
         once aria2c aria2c -q -x 8 -s 8 --allow-overwrite=true --auto-file-renaming=false -d "$WORK" -o out "$1"
+        once aria16 aria2c -q -x 16 -s 16 --allow-overwrite=true --auto-file-renaming=false -d "$WORK" -o out "$1"
         once curl curl -sS -f -o "$WORK/out" "$1"
     done
 }
@@ -178,14 +179,16 @@ for server in playground s3rver; do
         read -r os ok < <(median_of one)
         read -r oc _ ot < <(info_of one)
         read -r as ak < <(median_of aria2c)
+        read -r bs bk < <(median_of aria16)
         read -r cs ck < <(median_of curl)
         cell() { printf '%-10s %-4s %-24s %8s %8s %8s %8s %6s  %-10s %-28s %s\n' "$server" "$line" "$1" "$2" \
             "$(mib_s "$ADAPT_MIB" "$2")" "$(ratio "$2" "$cs")" "$(ratio "$2" "$os")" "$(kib_mib "$3")" "${4:-}" "${5:-}" "${6:-}"; }
         cell "presign-desk (adaptive)" "$ds" "$dk" "$dc" "$dr" "$dt"
         cell "presign-desk -c 1" "$os" "$ok" "$oc" "" "$ot"
         cell "aria2c -x 8 -s 8" "$as" "$ak"
+        cell "aria2c -x 16 -s 16" "$bs" "$bk"
         cell "curl -o" "$cs" "$ck"
-        SUMMARY+=("$server $line: adaptive $(ratio "$ds" "$os")× one connection, $(ratio "$ds" "$as")× aria2c, $(ratio "$ds" "$cs")× curl")
+        SUMMARY+=("$server $line: adaptive $(ratio "$ds" "$os")× one connection, $(ratio "$ds" "$as")× aria2c -x8, $(ratio "$ds" "$bs")× aria2c -x16, $(ratio "$ds" "$cs")× curl")
     done
 done
 printf '%s\n' "${SUMMARY[@]}"

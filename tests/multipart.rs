@@ -692,3 +692,56 @@ fn a_cancelled_multipart_upload_can_be_removed_from_the_storage_instead() {
         assert_eq!(deletes, 1, "the set's cancel link was sent once");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_that_expire_mid_way_stop_with_the_parts_that_need_fresh_ones() {
+    let pg = Playground::start();
+    // 8 MiB/s in all: 60 MiB take 7.5 s, and the links last 4.
+    let relay = Relay::start(
+        0,
+        pg.addr(),
+        Shape {
+            one_way_delay: Duration::from_millis(2),
+            per_connection: Some(4 * MIB),
+            total: Some(8 * MIB),
+            cut_every: None,
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let source = dir.path().join("big.bin");
+    write_pattern(&source, 60 * MIB);
+    let links = pg.start_multipart("expiring.bin", 12, Duration::from_secs(4), Some(relay.addr));
+    let set_file = dir.path().join("set.txt");
+    std::fs::write(&set_file, shapes(&links).swap_remove(0).1).unwrap();
+    let out = tokio::task::spawn_blocking({
+        let (data, set, file) = (data.clone(), set_file.clone(), source.clone());
+        move || {
+            let set = format!("@{}", set.display());
+            presign_desk(&data, &["put", &set, &file.display().to_string()])
+        }
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    let kept = records(&data);
+    assert_eq!(kept.len(), 1, "the upload's record is kept: {stderr}");
+    let kept = kept[0];
+    assert!((1..12).contains(&kept), "{kept} parts arrived: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "The links expired with {kept} of 12 parts on the storage"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("still need fresh links"), "{stderr}");
+    assert!(
+        stderr.contains("12 still need") || stderr.contains("–12 still need"),
+        "the last part is named: {stderr}"
+    );
+    // The refusal is explained as the expiry it is.
+    assert!(stderr.to_lowercase().contains("expired"), "{stderr}");
+}

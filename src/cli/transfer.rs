@@ -283,6 +283,11 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
                 }
                 // The progress line counts the bytes; the window draws the parts.
                 TransferEvent::PartArrived { .. } => {}
+                TransferEvent::PartsNeedLinks {
+                    numbers,
+                    kept,
+                    total,
+                } => printer.note(&present::parts_need_links(&numbers, kept, total)),
             }
         }
     });

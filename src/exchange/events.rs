@@ -45,6 +45,16 @@ pub enum TransferEvent {
         /// Parts in all.
         total: u32,
     },
+    /// A multipart upload stopped because its links expired: `kept` of `total` parts are on
+    /// the storage, recorded, and the parts `numbers` still need fresh links.
+    PartsNeedLinks {
+        /// The parts not yet sent, by number.
+        numbers: Vec<u32>,
+        /// Parts that arrived.
+        kept: u32,
+        /// Parts in all.
+        total: u32,
+    },
     /// A partial download could not be removed: it is still on disk, hidden beside where the
     /// file was to go, and the person may want to delete it.
     PartialLeft {

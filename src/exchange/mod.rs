@@ -386,6 +386,27 @@ impl Plan {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The request `refusal` answered, as text, redacted: for a multipart upload, the part's
+    /// or the Complete request alone (a set may have thousands), otherwise [`Plan::describe`].
+    pub fn describe_refused(&self, refusal: &Refusal) -> String {
+        let Payload::Parts { set, layout, .. } = &self.payload else {
+            return self.describe();
+        };
+        match refusal.part {
+            Some(number) => {
+                let Some(place) = set.parts.iter().position(|p| p.number == number) else {
+                    return self.describe();
+                };
+                let (_, len) = layout.span(u32::try_from(place).unwrap_or(u32::MAX));
+                format!(
+                    "PUT {}\nContent-Length: {len}\n",
+                    set.parts[place].link.redacted()
+                )
+            }
+            None => format!("POST {}\n", self.redacted_url),
+        }
+    }
+
     /// The request as text, redacted, for showing and copying.
     pub fn describe(&self) -> String {
         let mut out = format!("{} {}\n", self.method(), self.redacted_url);
@@ -478,10 +499,7 @@ impl Plan {
                         part.link.redacted()
                     ));
                 }
-                out.push_str(&format!(
-                    "POST {}\nContent-Type: application/xml\n",
-                    self.redacted_url
-                ));
+                out.push_str(&format!("POST {}\n", self.redacted_url));
                 out.push_str(&fill(
                     T::PartsDescribe,
                     &[

@@ -5,8 +5,9 @@ use std::time::Duration;
 
 /// Downloads larger than this may use several connections.
 pub const RANGES_MIN_BYTES: u64 = 32 * 1024 * 1024;
-/// The most connections a download uses unless told otherwise.
-pub const DEFAULT_CONNECTIONS: u32 = 8;
+/// The most connections a download uses unless told otherwise (how many is decided as it
+/// runs: more only while each raises the total).
+pub const DEFAULT_CONNECTIONS: u32 = 16;
 /// The most connections a multipart upload's parts use at once (how many is decided as it
 /// runs).
 pub const MAX_PART_CONNECTIONS: u32 = 16;

@@ -22,7 +22,10 @@ pub fn bounded(text: &str, max_bytes: usize) -> String {
 /// window's "Copy details" and on the terminal after a refusal.
 pub fn ticket(plan: &Plan, outcome: &crate::exchange::Outcome) -> String {
     use crate::exchange::Outcome;
-    let mut out = plan.describe();
+    let mut out = match outcome {
+        Outcome::Refused(refusal) => plan.describe_refused(refusal),
+        _ => plan.describe(),
+    };
     let (status, facts, object) = match outcome {
         Outcome::Succeeded(success) => {
             out.push_str(&success.verification.describe());

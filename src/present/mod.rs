@@ -17,7 +17,8 @@ pub use curl::curl_command;
 pub use labels::{action_label, payload_name, short_name};
 pub use outcome::{stored_as, success_title, upload_notes, verification_sentence};
 pub use parts::{
-    PartsJson, parts_note, parts_progress_line, parts_rows, parts_summary, parts_verdict,
+    PartsJson, parts_need_links, parts_note, parts_progress_line, parts_rows, parts_summary,
+    parts_verdict,
 };
 pub use progress::{connections_line, partial_left_notice, progress_line, retry_notice};
 pub use sentence::{

@@ -109,6 +109,43 @@ pub fn parts_note(set: &PartsSet, len: Option<u64>) -> Option<String> {
     ))
 }
 
+/// What is said when a multipart upload stopped because its links expired: what is kept, and
+/// which parts (`numbers`) still need fresh links.
+pub fn parts_need_links(numbers: &[u32], kept: u32, total: u32) -> String {
+    fill(
+        T::PartsNeedLinks,
+        &[
+            ("numbers", &number_runs(numbers)),
+            ("kept", &kept.to_string()),
+            ("total", &total.to_string()),
+        ],
+    )
+}
+
+/// Part numbers in runs: `3–5, 9, 12–14`.
+fn number_runs(numbers: &[u32]) -> String {
+    let mut sorted = numbers.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for n in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// How far an upload in parts is: `done` of `total` parts arrived, `before` of them sent by
 /// an earlier run.
 pub fn parts_progress_line(done: u32, total: u32, before: u32) -> String {
@@ -230,6 +267,12 @@ mod tests {
             // A file too small for two parts has no note: the button says why.
             assert_eq!(parts_note(&set, Some(1024)), None);
             assert_eq!(parts_progress_line(6, 20, 0), "6 of 20 parts have arrived.");
+            let need = parts_need_links(&[14, 3, 4, 5, 9, 12, 13], 7, 14);
+            assert!(
+                need.contains("Parts 3–5, 9, 12–14 still need fresh links"),
+                "{need}"
+            );
+            assert!(need.contains("7 of 14 parts"), "{need}");
             assert_eq!(
                 parts_progress_line(6, 20, 4),
                 "6 of 20 parts have arrived (4 were already there)."

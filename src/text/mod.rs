@@ -131,6 +131,7 @@ ids! {
     PartsPlanNote,
     PartsJoined,
     PartsKept,
+    PartsNeedLinks,
     PartsCancelledKept,
     CancelledParts,
     AbortUploadButton,

@@ -285,10 +285,16 @@ pub(super) async fn upload(
     let (sent, reason) = send_parts(&job, already, records.clone().zip(record.clone())).await?;
     let done = match sent {
         Sent::All(done) => done,
-        Sent::Stopped { why, kept } => {
+        Sent::Stopped { why, kept, missing } => {
             // What arrived stays on the storage and in the record: the same set, or a fresh
             // one for the same upload, goes on from there.
-            if kept > 0 && records.is_some() {
+            if job.expired() {
+                (meter.reporter())(TransferEvent::PartsNeedLinks {
+                    numbers: missing,
+                    kept,
+                    total: layout.count,
+                });
+            } else if kept > 0 && records.is_some() {
                 (meter.reporter())(TransferEvent::PartsKept {
                     kept,
                     total: layout.count,
@@ -400,6 +406,8 @@ enum Sent {
     Stopped {
         why: Result<Outcome, TransferError>,
         kept: u32,
+        /// The numbers of the parts that had not arrived.
+        missing: Vec<u32>,
     },
 }
 
@@ -485,8 +493,12 @@ async fn send_parts(
     let reason = lock(&board).ramp.reason();
     let mut shared = lock(&board);
     let kept = index(shared.done.iter().flatten().count());
+    let missing = (0..count)
+        .filter(|i| shared.done[*i].is_none())
+        .map(|i| job.parts[i].0)
+        .collect();
     match shared.stop.take() {
-        Some(why) => Ok((Sent::Stopped { why, kept }, (most, reason))),
+        Some(why) => Ok((Sent::Stopped { why, kept, missing }, (most, reason))),
         None => {
             let done = shared.done.iter().flatten().cloned().collect::<Vec<_>>();
             if done.len() != count {

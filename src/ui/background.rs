@@ -55,6 +55,8 @@ pub enum Message {
     Finished(Outcome, Option<crate::diagnose::ProbeVerdict>),
     /// The storage answered the request to remove a cancelled multipart upload.
     Aborted(Result<(), String>),
+    /// Something to tell the person beside the card.
+    Note(String),
     /// "Check link" got its answer.
     Checked(Box<Result<transfer::ProbeAnswer, transfer::TransferError>>),
     /// The settings could not be saved; why.
@@ -323,6 +325,13 @@ pub fn start_transfer(
         }),
         // The card says what is kept.
         TransferEvent::PartsKept { .. } => {}
+        TransferEvent::PartsNeedLinks {
+            numbers,
+            kept,
+            total,
+        } => progress_mailbox.post(Message::Note(crate::present::parts_need_links(
+            &numbers, kept, total,
+        ))),
     });
     runtime.handle.spawn(async move {
         let outcome = transfer::run_with(&client, &plan, &options, report, &cancel).await;

@@ -358,6 +358,7 @@ pub(super) fn received(
             chrome.note(crate::present::partial_left_notice(&path, &reason), None);
         }
         Message::Finished(outcome, probe) => finished(form, session, chrome, outcome, probe, fx),
+        Message::Note(text) => chrome.note(text, None),
         Message::Aborted(result) => {
             session.abort = match result {
                 Ok(()) => AbortState::Done,

@@ -55,7 +55,8 @@ pub async fn run_with(
         TransferEvent::PartialLeft { .. }
         | TransferEvent::PartsAlreadyThere { .. }
         | TransferEvent::PartsKept { .. }
-        | TransferEvent::PartArrived { .. } => {}
+        | TransferEvent::PartArrived { .. }
+        | TransferEvent::PartsNeedLinks { .. } => {}
     });
     let outcome =
         transfer::run_with(&client, plan, options, report, &CancellationToken::new()).await;
