@@ -11,7 +11,8 @@
 #   japanese-large-download-details.png, japanese-small-800x600.png, explain-answer.png and
 #   japanese-explain-answer.png (a refusal pasted through the system clipboard into "Explain a
 #   server's answer" and explained for the link in the window), parts-details.png and
-#   japanese-parts-details.png (a multipart set with the file it fits)
+#   japanese-parts-details.png (a multipart set with the file it fits), parts-running.png and
+#   japanese-parts-running.png (its parts on their way)
 #
 # The machine needs no CJK system font: Japanese renders with the font the app bundles.
 set -euo pipefail
@@ -104,6 +105,10 @@ head -c $((40 * 1024 * 1024)) /dev/urandom >"$files/video.mp4"
 set=$(link "Multipart upload set")
 shot parts-details "$english_details" none "$set" --file "$files/video.mp4"
 shot japanese-parts-details "$japanese_details" none "$set" --file "$files/video.mp4"
+# The parts on their way: the bar of parts and how many arrived (the window is closed before
+# the upload completes, so the set stays open for the next).
+shot parts-running "$english_details" enter:1.2 "$set" --file "$files/backup.tar"
+shot japanese-parts-running "$japanese_details" enter:1.2 "$set" --file "$files/backup.tar"
 SIZE=560x440 shot small-560x440 "$english_details" none "$upload" --file "$files/report.csv"
 
 # explain_shot NAME SETTINGS-JSON SECTION FIELD BUTTON ANSWER LINK: opens the section named

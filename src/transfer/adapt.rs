@@ -10,7 +10,8 @@ use crate::exchange::ConnectionsReason;
 /// An addition is kept when the total rate rose by at least this share.
 const MIN_GAIN: f64 = 0.10;
 /// An addition that brought this share of what one more stream carries (or more) shows a line
-/// that caps each connection: the next step jumps (to the maximum after the second).
+/// that caps each connection: the next step doubles, as TCP's slow start does (2, 4, 8, 16),
+/// and one at a time once a doubling pays less.
 const LINEAR_SHARE: f64 = 0.8;
 /// Another connection is tried only when what is left lasts at least this many windows at the
 /// current rate: a trial that does not help costs up to a window of a slower rate, and one that
@@ -267,7 +268,7 @@ impl Controller {
             return;
         }
         let next = if gain >= LINEAR_SHARE * linear {
-            if from == 1 { self.max } else { to * 2 }
+            to * 2
         } else {
             to + 1
         }

@@ -128,11 +128,17 @@ fn retry_line(retry: &RetryNotice) -> String {
 
 /// A bar of the parts in part order: those that arrived filled, the others empty; runs of one
 /// state drawn as one rectangle, so 10,000 parts cost no more than a few.
-fn parts_bar_ui(ui: &mut egui::Ui, board: &super::session::PartsBoard) {
-    let width = ui.available_width().min(480.0);
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 8.0), egui::Sense::hover());
+pub(super) fn parts_bar_ui(ui: &mut egui::Ui, board: &super::session::PartsBoard) {
+    let width = ui.available_width();
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 10.0), egui::Sense::hover());
     let painter = ui.painter();
     painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    painter.rect_stroke(
+        rect,
+        2.0,
+        ui.visuals().widgets.noninteractive.bg_stroke,
+        egui::StrokeKind::Inside,
+    );
     let total = board.arrived.len().max(1) as f32;
     let mut start = 0;
     while start < board.arrived.len() {

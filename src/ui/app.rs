@@ -362,7 +362,13 @@ impl PresignDeskApp {
             (Some(post), _) => {
                 details_panel::form_section_ui(ui, post, now, &self.chrome, commands)
             }
-            (_, Some(set)) => details_panel::parts_section_ui(ui, set, chosen_len, now),
+            (_, Some(set)) => {
+                let board = match &self.session.run {
+                    RunState::Running { parts, .. } => parts.as_ref(),
+                    _ => None,
+                };
+                details_panel::parts_section_ui(ui, set, chosen_len, now, board)
+            }
             _ => details_panel::link_section_ui(
                 ui,
                 self.form.link(),

@@ -137,8 +137,19 @@ pub fn parts_section_ui(
     set: &crate::link::parts::PartsSet,
     len: Option<u64>,
     now: Timestamp,
+    board: Option<&super::session::PartsBoard>,
 ) {
     section(ui, T::PartsSection, |ui| {
+        // While the parts go: which arrived, in part order.
+        if let Some(board) = board {
+            super::action_panel::parts_bar_ui(ui, board);
+            ui.label(present::parts_progress_line(
+                board.done(),
+                board.total(),
+                board.before,
+            ));
+            ui.add_space(4.0);
+        }
         let value_width = (ui.available_width() * 0.62).max(120.0);
         egui::Grid::new("parts-details")
             .max_col_width(value_width)

@@ -42,8 +42,9 @@ const MIN_SPLIT_BYTES: u64 = 4 * 1024 * 1024;
 const MIN_PIECE_BYTES: u64 = 2 * 1024 * 1024;
 /// A piece carries about this much of one connection's transfer.
 const PIECE_SECS: f64 = 2.0;
-/// What each connection gathers before writing: its memory, bounded.
-const WRITE_BYTES: usize = 1024 * 1024;
+/// What each connection gathers before writing: its memory, bounded (16 connections hold
+/// 8 MiB at most).
+const WRITE_BYTES: usize = 512 * 1024;
 /// How far writes may run ahead of the MD5: what is left to hash after the last byte, at
 /// most (about 0.1 s of hashing). Pieces are sized so that the connections' spread fits in it.
 const AHEAD_BYTES: u64 = 48 * 1024 * 1024;
