@@ -129,7 +129,11 @@ fn retry_line(retry: &RetryNotice) -> String {
 /// A bar of the parts in part order: those that arrived filled, the others empty; runs of one
 /// state drawn as one rectangle, so 10,000 parts cost no more than a few.
 pub(super) fn parts_bar_ui(ui: &mut egui::Ui, board: &super::session::PartsBoard) {
-    let width = ui.available_width();
+    // Within what is in view: a panel's section may be laid out wider than it shows.
+    let width = ui
+        .available_width()
+        .min(ui.clip_rect().right() - ui.cursor().min.x - 4.0)
+        .max(40.0);
     let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 10.0), egui::Sense::hover());
     let painter = ui.painter();
     painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
