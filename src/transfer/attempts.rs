@@ -5,12 +5,9 @@ use reqwest::header::HeaderMap;
 use super::download::{DownloadState, Request, Target};
 use super::http::{extra_headers, wire_url};
 use super::meter::Meter;
-use super::retry::{backoff, is_retryable_refusal, refusal_reason};
+use super::retry::{announce, retry_reason};
 use super::upload::{preflight_upload, upload};
-use super::{
-    CancellationToken, Options, Outcome, Payload, Plan, Reporter, RetryReason, TransferError,
-    TransferEvent,
-};
+use super::{CancellationToken, Options, Outcome, Payload, Plan, Reporter, TransferError};
 use crate::exchange::Pieces;
 
 /// Runs `plan` with the default options.
@@ -71,13 +68,7 @@ pub async fn run_with(
                 .is_some_and(|at| at <= jiff::Timestamp::now());
             match retry_reason {
                 Some(reason) if attempt < options.max_attempts && !expired => {
-                    let delay = backoff(options.backoff_base, attempt);
-                    report(TransferEvent::Retrying {
-                        next_attempt: attempt + 1,
-                        max_attempts: options.max_attempts,
-                        delay,
-                        reason,
-                    });
+                    let delay = announce(&report, options, attempt, reason);
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
@@ -208,18 +199,6 @@ impl Once<'_> {
             }
             other => other,
         }
-    }
-}
-
-/// Why an attempt's result is worth another attempt: a passing refusal (500, 503, SlowDown…)
-/// or a failure that may not happen again; `None` when it is not.
-fn retry_reason(result: &Result<Outcome, TransferError>) -> Option<RetryReason> {
-    match result {
-        Ok(Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => {
-            Some(refusal_reason(refusal))
-        }
-        Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
-        _ => None,
     }
 }
 

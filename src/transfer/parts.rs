@@ -26,7 +26,7 @@ use super::http::{Answer, network_error, send, wire_url};
 use super::meter::Meter;
 use super::ramp::PartsRamp;
 use super::resume::{FileIdentity, PartRecord, Records, UploadRecord};
-use super::retry::{backoff, is_retryable_refusal, refusal_reason};
+use super::retry::{announce, is_retryable_refusal, refusal_reason};
 use super::upload::IO_BUFFER_BYTES;
 use super::verify::{Unverifiable, Verification};
 use super::{
@@ -211,18 +211,8 @@ pub(super) async fn upload(
     options: &Options,
     meter: &Meter,
 ) -> Result<Outcome, TransferError> {
-    let read_error = |e: std::io::Error| TransferError::ReadFile {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    };
-    let before = tokio::fs::metadata(path).await.map_err(read_error)?;
-    if before.len() != planned_len {
-        return Err(TransferError::FileChanged {
-            path: path.to_owned(),
-            planned: planned_len,
-            now: before.len(),
-        });
-    }
+    let read_error = |e| super::upload::read_error(path, e);
+    let before = super::upload::as_planned(path, planned_len).await?;
     let started = Instant::now();
     // What an earlier run of the same upload of the same file already sent.
     let records = options.upload_records.clone().map(Records::in_folder);
@@ -304,14 +294,7 @@ pub(super) async fn upload(
         }
     };
     let bytes = meter.finish();
-    let after = tokio::fs::metadata(path).await.map_err(read_error)?;
-    if after.len() != planned_len || after.modified().ok() != before.modified().ok() {
-        return Err(TransferError::FileChanged {
-            path: path.to_owned(),
-            planned: planned_len,
-            now: after.len(),
-        });
-    }
+    super::upload::still_as_planned(path, &before, planned_len).await?;
     let parts_sent = started.elapsed();
     let answer = match complete(client, &target.join, &numbers, &done, options, meter).await? {
         Ok(answer) => answer,
@@ -559,17 +542,11 @@ async fn connection(job: Arc<Job>, board: Arc<Mutex<Board>>, stop: CancellationT
                         stop.cancel();
                         return;
                     }
-                    let delay = backoff(job.options.backoff_base, attempt);
                     let reason = match &refused {
                         Some(Outcome::Refused(r)) => refusal_reason(r),
                         _ => RetryReason::Failed(error),
                     };
-                    (job.meter.reporter())(TransferEvent::Retrying {
-                        next_attempt: attempt + 1,
-                        max_attempts: job.options.max_attempts,
-                        delay,
-                        reason,
-                    });
+                    let delay = announce(&job.meter.reporter(), &job.options, attempt, reason);
                     tokio::select! {
                         () = tokio::time::sleep(delay) => {}
                         () = stop.cancelled() => return,
@@ -809,13 +786,7 @@ async fn complete(
         };
         match retry {
             Some(reason) if attempt < options.max_attempts => {
-                let delay = backoff(options.backoff_base, attempt);
-                (meter.reporter())(TransferEvent::Retrying {
-                    next_attempt: attempt + 1,
-                    max_attempts: options.max_attempts,
-                    delay,
-                    reason,
-                });
+                let delay = announce(&meter.reporter(), options, attempt, reason);
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }

@@ -16,9 +16,9 @@ use tokio_util::io::ReaderStream;
 use super::hasher::{Hasher, verify_md5};
 use super::http::{network_error, refusal, response_facts};
 use super::meter::Meter;
-use super::retry::{backoff, is_retryable_refusal, refusal_reason};
+use super::retry::{announce, is_retryable_refusal, refusal_reason, retry_reason};
 use super::upload::IO_BUFFER_BYTES;
-use super::{Options, Outcome, RetryReason, Success, TransferError, TransferEvent};
+use super::{Options, Outcome, RetryReason, Success, TransferError};
 use crate::link::parts::GCS_CHUNK_BYTES as CHUNK_BYTES;
 
 /// Where a chunk request left the session.
@@ -41,18 +41,8 @@ pub(super) async fn upload(
     options: &Options,
     meter: &Meter,
 ) -> Result<Outcome, TransferError> {
-    let read_error = |e: std::io::Error| TransferError::ReadFile {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    };
-    let before = tokio::fs::metadata(path).await.map_err(read_error)?;
-    if before.len() != planned_len {
-        return Err(TransferError::FileChanged {
-            path: path.to_owned(),
-            planned: planned_len,
-            now: before.len(),
-        });
-    }
+    let read_error = |e| super::upload::read_error(path, e);
+    let before = super::upload::as_planned(path, planned_len).await?;
     let len = planned_len;
     let started = Instant::now();
     let session = match start_session(client, start, headers, options, meter).await? {
@@ -104,14 +94,7 @@ pub(super) async fn upload(
         if attempt >= options.max_attempts {
             return last;
         }
-        let delay = backoff(options.backoff_base, attempt);
-        (meter.reporter())(TransferEvent::Retrying {
-            next_attempt: attempt + 1,
-            max_attempts: options.max_attempts,
-            delay,
-            reason,
-        });
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(announce(&meter.reporter(), options, attempt, reason)).await;
         attempt += 1;
         must_ask = true;
     };
@@ -119,14 +102,7 @@ pub(super) async fn upload(
         feed.file_up_to(len).await;
     }
     let bytes = meter.finish();
-    let after = tokio::fs::metadata(path).await.map_err(read_error)?;
-    if after.len() != len || after.modified().ok() != before.modified().ok() {
-        return Err(TransferError::FileChanged {
-            path: path.to_owned(),
-            planned: len,
-            now: after.len(),
-        });
-    }
+    super::upload::still_as_planned(path, &before, len).await?;
     let verification = verify_md5(hasher, &facts, path).await?;
     Ok(Outcome::Succeeded(Box::new(Success {
         status,
@@ -181,20 +157,9 @@ async fn start_session(
             }
             Err(error) => Err(network_error(error)),
         };
-        let reason = match &answer {
-            Ok(Outcome::Refused(r)) if is_retryable_refusal(r) => Some(refusal_reason(r)),
-            Err(error) if error.is_retryable() => Some(RetryReason::Failed(error.clone())),
-            _ => None,
-        };
-        match reason {
+        match retry_reason(&answer) {
             Some(reason) if attempt < options.max_attempts => {
-                let delay = backoff(options.backoff_base, attempt);
-                (meter.reporter())(TransferEvent::Retrying {
-                    next_attempt: attempt + 1,
-                    max_attempts: options.max_attempts,
-                    delay,
-                    reason,
-                });
+                let delay = announce(&meter.reporter(), options, attempt, reason);
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
@@ -213,10 +178,7 @@ async fn send_chunk(
     len: u64,
     meter: &Meter,
 ) -> Result<Result<Step, Outcome>, TransferError> {
-    let read_error = |e: std::io::Error| TransferError::ReadFile {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    };
+    let read_error = |e| super::upload::read_error(path, e);
     let mut file = tokio::fs::File::open(path).await.map_err(read_error)?;
     file.seek(std::io::SeekFrom::Start(from))
         .await

@@ -33,6 +33,38 @@ pub(super) fn refusal_reason(refusal: &Refusal) -> super::RetryReason {
     }
 }
 
+/// Announces attempt `attempt + 1` (of `options.max_attempts`), tried again for `reason`,
+/// and returns the wait before it, which the caller sleeps (cancellably where it must).
+pub(super) fn announce(
+    report: &super::Reporter,
+    options: &super::Options,
+    attempt: u32,
+    reason: super::RetryReason,
+) -> Duration {
+    let delay = backoff(options.backoff_base, attempt);
+    report(super::TransferEvent::Retrying {
+        next_attempt: attempt + 1,
+        max_attempts: options.max_attempts,
+        delay,
+        reason,
+    });
+    delay
+}
+
+/// Why a request's result is worth another attempt: a passing refusal (500, 503, SlowDown…)
+/// or a failure that may not happen again; `None` when it is not.
+pub(super) fn retry_reason(
+    result: &Result<super::Outcome, super::TransferError>,
+) -> Option<super::RetryReason> {
+    match result {
+        Ok(super::Outcome::Refused(refusal)) if is_retryable_refusal(refusal) => {
+            Some(refusal_reason(refusal))
+        }
+        Err(error) if error.is_retryable() => Some(super::RetryReason::Failed(error.clone())),
+        _ => None,
+    }
+}
+
 /// Exponential backoff with jitter: base × 2^(attempt−1), between half and the whole of it.
 pub(super) fn backoff(base: Duration, attempt: u32) -> Duration {
     let full = base

@@ -71,6 +71,52 @@ pub(super) async fn preflight_upload(
     Ok(false)
 }
 
+/// The file at `path` as planned (`planned_len` long): its metadata, to compare with after.
+pub(super) async fn as_planned(
+    path: &Path,
+    planned_len: u64,
+) -> Result<std::fs::Metadata, TransferError> {
+    let before = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| read_error(path, e))?;
+    if before.len() != planned_len {
+        return Err(TransferError::FileChanged {
+            path: path.to_owned(),
+            planned: planned_len,
+            now: before.len(),
+        });
+    }
+    Ok(before)
+}
+
+/// Whether the file at `path` is still what it was `before` the upload: its length and its
+/// modified time; a change means what was sent may be a mix.
+pub(super) async fn still_as_planned(
+    path: &Path,
+    before: &std::fs::Metadata,
+    planned_len: u64,
+) -> Result<(), TransferError> {
+    let after = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| read_error(path, e))?;
+    if after.len() != planned_len || after.modified().ok() != before.modified().ok() {
+        return Err(TransferError::FileChanged {
+            path: path.to_owned(),
+            planned: planned_len,
+            now: after.len(),
+        });
+    }
+    Ok(())
+}
+
+/// A read of the file at `path` failed.
+pub(super) fn read_error(path: &Path, e: io::Error) -> TransferError {
+    TransferError::ReadFile {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    }
+}
+
 pub(super) async fn upload(
     client: &reqwest::Client,
     url: reqwest::Url,
