@@ -343,7 +343,50 @@ fn form_refusal() -> impl Strategy<Value = Refused> {
             ambiguous_alone: wording == 1,
         }
     });
-    prop_oneof![condition, type_condition, expired, extra_field, size]
+    // The policy itself unreadable, in each server's words.
+    let unreadable = (0usize..8).prop_map(|wording| {
+        let (code, message) = [
+            ("InvalidPolicyDocument", "Invalid Policy: Invalid JSON."),
+            (
+                "InvalidPolicyDocument",
+                "Invalid Policy: Invalid Base64 Encoding.",
+            ),
+            (
+                "AccessDenied",
+                "Invalid Policy: Missing 'expiration' field.",
+            ),
+            (
+                "InvalidPolicyDocument",
+                "Invalid Policy: Invalid 'conditions' value: must be a List.",
+            ),
+            (
+                "InvalidArgument",
+                "Unable to parse the POST policy document.",
+            ),
+            ("MalformedPOSTRequest", "The policy could not be decoded."),
+            ("InvalidRequest", "POST policy is not valid JSON"),
+            (
+                "AccessDenied",
+                "Invalid Policy: Invalid Simple-Condition: value must be a string.",
+            ),
+        ][wording];
+        Refused {
+            code,
+            message: message.to_owned(),
+            extra: String::new(),
+            id: CauseId::UrlAltered,
+            says: vec![],
+            ambiguous_alone: false,
+        }
+    });
+    prop_oneof![
+        condition,
+        type_condition,
+        expired,
+        extra_field,
+        size,
+        unreadable
+    ]
 }
 
 /// A form of each provider, to give with its refusal.

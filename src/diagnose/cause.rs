@@ -179,6 +179,7 @@ pub mod kind {
         ALTERED_METHOD = UrlAltered, "url-altered.method", Nobody, [Address, Method];
         ALTERED_HEADER = UrlAltered, "url-altered.header", Nobody, [Address];
         ALTERED_FORM = UrlAltered, "url-altered.form", Creator, [];
+        POLICY_UNREADABLE = UrlAltered, "url-altered.policy", Creator, [];
         SECRET = WrongSecretOrTampered, "wrong-secret-or-tampered.default", Creator, [];
         SECRET_ECHO_MATCHES = WrongSecretOrTampered, "wrong-secret-or-tampered.echo-matches", Creator, [];
         EXPIRED_AGO = Expired, "expired.ago", Creator, [];

@@ -37,6 +37,7 @@ const FORM_WORDS: &[&str] = &[
     "content-length-range",
     "bound on range",
     "enclosure-type",
+    "invalid policy",
 ];
 
 /// Codes only a form upload is refused with.
@@ -144,6 +145,8 @@ pub(super) fn causes(
             },
             _ => said(condition_cause(attempt, form, &condition)),
         }
+    } else if policy_unreadable(&lower) {
+        said(Found::new(&kind::POLICY_UNREADABLE).with("message", message.trim().to_owned()))
     } else if larger {
         let max = element("MaxSizeAllowed");
         // Beyond what the storage takes in one request, not what the form's policy sets: the
@@ -344,6 +347,27 @@ fn unnamed_condition(attempt: &Attempt<'_>, form: &PostForm, now: jiff::Timestam
     } else {
         found
     }
+}
+
+/// Whether the server says the policy itself does not read (lowercase words): Amazon's
+/// `Invalid Policy: Invalid JSON.`, `… Invalid Base64 Encoding.`, `… Missing 'expiration'
+/// field`, and the parse and decode failures of other servers.
+fn policy_unreadable(lower: &str) -> bool {
+    let about_policy = lower.contains("policy");
+    lower.contains("invalid policy")
+        || about_policy
+            && [
+                "parse",
+                "decode",
+                "malformed",
+                "not valid json",
+                "invalid json",
+                "base64",
+                "missing 'expiration'",
+                "missing expiration",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 /// `Extra input fields: x-amz-meta-note` (Amazon, MinIO, SeaweedFS), `"x" not specified in the
@@ -603,8 +627,8 @@ mod tests {
             text.contains("failed to read file stream") && !text.contains("Signature Version"),
             "{text}"
         );
-        // Nothing PresignDesk checks fails: the policy itself is suspect.
-        let (id, strength, _) = first(
+        // The storage says the policy does not read: it was damaged, whatever the form holds.
+        let (id, strength, text) = first(
             &form(
                 "my-bucket.s3.amazonaws.com",
                 serde_json::json!([["starts-with", "$key", "uploads/"]]),
@@ -612,6 +636,18 @@ mod tests {
             50,
             403,
             "<Error><Code>InvalidPolicyDocument</Code><Message>Invalid Policy: Invalid JSON.</Message></Error>",
+        );
+        assert_eq!((id.as_str(), strength.as_str()), ("url-altered", "proven"));
+        assert!(text.contains("Invalid JSON"), "{text}");
+        // Nothing PresignDesk checks fails and the storage names nothing: the policy is suspect.
+        let (id, strength, _) = first(
+            &form(
+                "my-bucket.s3.amazonaws.com",
+                serde_json::json!([["starts-with", "$key", "uploads/"]]),
+            ),
+            50,
+            403,
+            "<Error><Code>AccessDenied</Code><Message>Invalid according to Policy</Message></Error>",
         );
         assert_eq!(
             (id.as_str(), strength.as_str()),
