@@ -15,6 +15,7 @@
 //! - `start`
 //! - `cli` · `ui`
 //! - `present` · `transfer` · `prepare`
+//! - `batch`
 //! - `diagnose`
 //! - `signed_headers` · `settings`
 //! - `exchange`
@@ -26,9 +27,10 @@
 //! From the bottom: the texts and the language, the secret names, the words a view uses
 //! ([`view::Tone`], [`view::Verdict`]), markup's entities; sizes and times; the link read; the clock (the server's
 //! time, the link's deadline), the file type, presigned forms; the plan and the answer; the
-//! signed headers and the settings built on them; the explainer; what both front ends show
+//! signed headers and the settings built on them; the explainer; many links and files at once ([`batch`]: lists, matching, the link table); what both front ends show
 //! ([`present`]), the engine and the shared decisions; the front ends; the process's start.
 
+pub mod batch;
 pub mod cli;
 pub mod clock;
 pub mod content_type;

@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["exchange"],
     &["signed_headers", "settings"],
     &["diagnose"],
+    &["batch"],
     &["present", "transfer", "prepare"],
     &["cli", "ui"],
     &["start"],

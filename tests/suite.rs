@@ -7,6 +7,7 @@ mod playground;
 mod support;
 
 mod azure_blocks;
+mod batch;
 mod cli;
 mod doctor;
 mod explain;

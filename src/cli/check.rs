@@ -34,6 +34,10 @@ pub(super) async fn check(args: &CheckArgs) -> ExitCode {
         }
         return super::inspect::inspect_form(form, args.json, now);
     }
+    let list = crate::batch::LinkList::read(&text);
+    if list.links.len() > 1 {
+        return check_list(&list, args.json, now).await;
+    }
     let link = match parse_link(&text) {
         Ok(link) => link,
         Err(code) => return code,
@@ -167,5 +171,87 @@ fn exit(ok: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_REFUSED)
+    }
+}
+
+/// `check` of a list: every link read, the download links among them probed (a few at once),
+/// the upload links inspected only; the table, those that cannot work first.
+async fn check_list(list: &crate::batch::LinkList, json: bool, now: jiff::Timestamp) -> ExitCode {
+    use crate::batch::table::{self, Verdict};
+    use futures_util::StreamExt;
+    let mut rows = table::link_table(&list.links, now);
+    let client = match transfer::http_client() {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                fill(T::CliFailed, &[("reason", &e.without_url().to_string())])
+            );
+            return ExitCode::from(EXIT_REFUSED);
+        }
+    };
+    let client = &client;
+    let answers: Vec<(usize, Option<Checked>)> =
+        futures_util::stream::iter(rows.iter().enumerate())
+            .map(|(at, row)| async move {
+                let text = &list.links[row.position - 1];
+                let answer = match PresignedLink::parse(text) {
+                    Ok(link) if row.verdict != Verdict::CannotWork => {
+                        Some(probe_words(client, &link, now).await)
+                    }
+                    _ => None,
+                };
+                (at, answer)
+            })
+            .buffer_unordered(CHECKS_AT_ONCE)
+            .collect()
+            .await;
+    for (at, answer) in answers {
+        if let Some((checked, words, works)) = answer {
+            let row = &mut rows[at];
+            row.checked = Some(checked.to_owned());
+            row.check_words = Some(words);
+            if !works {
+                row.verdict = Verdict::CannotWork;
+            } else if checked == "ok" {
+                row.verdict = Verdict::Works;
+            }
+        }
+    }
+    table::sort(&mut rows);
+    super::inspect::print_table(list, &rows, json, now)
+}
+
+/// A check's answer: `ok` / `refused` / `failed` / `inspected`, in words, whether it works.
+type Checked = (&'static str, String, bool);
+
+/// Checks of a list made at once.
+const CHECKS_AT_ONCE: usize = 4;
+
+/// The safe check of one link: (`ok` / `refused` / `failed` / `inspected`, in words, whether
+/// it works).
+async fn probe_words(
+    client: &reqwest::Client,
+    link: &PresignedLink,
+    now: jiff::Timestamp,
+) -> Checked {
+    if !present::check_sends_probe(link) {
+        return ("inspected", tr(T::TableUploadInspected).to_owned(), true);
+    }
+    match transfer::probe(client, &Secret::new(link.as_sent())).await {
+        Ok(ProbeAnswer::Accepted { size, response, .. }) => (
+            "ok",
+            present::check_ok_line(link, size, response.etag.as_deref()),
+            true,
+        ),
+        Ok(ProbeAnswer::Refused(refusal)) => {
+            let diagnosis = crate::diagnose::of_check(link, &refusal, now);
+            (
+                "refused",
+                format!("{} ({})", diagnosis.title, diagnosis.status.unwrap_or(0)),
+                false,
+            )
+        }
+        Err(error) => ("failed", error.to_string(), false),
     }
 }

@@ -125,6 +125,11 @@ pub(super) fn inspect(args: &InspectArgs) -> ExitCode {
     if let Some(form) = crate::post::PostForm::parse(&text) {
         return inspect_form(form, args.json, now);
     }
+    let list = crate::batch::LinkList::read(&text);
+    if list.links.len() > 1 {
+        let rows = crate::batch::link_table(&list.links, now);
+        return print_table(&list, &rows, args.json, now);
+    }
     let link = match parse_link(&text) {
         Ok(link) => link,
         Err(code) => return code,
@@ -204,6 +209,41 @@ pub(super) fn inspect_form(
     }
     let expired = form.expires_at().is_some_and(|at| at <= now);
     if expired || !uncovered(&form).is_empty() {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The table of many links: a line each (those that cannot work first) and a summary, or the
+/// rows as a JSON array; exit code 1 when any cannot work.
+pub(super) fn print_table(
+    list: &crate::batch::LinkList,
+    rows: &[crate::batch::LinkRow],
+    json: bool,
+    now: jiff::Timestamp,
+) -> ExitCode {
+    use crate::batch::table::{Verdict, summary_line};
+    if json {
+        if let Err(code) = print_json(&rows) {
+            return code;
+        }
+    } else {
+        println!("{}", summary_line(rows));
+        for row in rows {
+            println!("{}", row.line(now));
+        }
+    }
+    for (at, first) in &list.duplicates {
+        eprintln!(
+            "{}",
+            fill(
+                T::BatchDuplicateLink,
+                &[("at", &at.to_string()), ("first", &first.to_string())]
+            )
+        );
+    }
+    if rows.iter().any(|r| r.verdict == Verdict::CannotWork) {
         ExitCode::from(EXIT_REFUSED)
     } else {
         ExitCode::SUCCESS

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 the server refused or the transfer failed, 2 bad usage or input.
 
+mod batch;
 mod check;
 mod docs;
 mod help;
@@ -138,11 +139,13 @@ pub struct InspectArgs {
 /// Arguments of `put`.
 #[derive(Debug, Args)]
 pub struct PutArgs {
-    /// The presigned link or upload form, quoted (@FILE reads it from a file).
+    /// The presigned link, upload form or multipart set, quoted (@FILE reads it from a file);
+    /// or a list of links (one a line) with the files for them, or a manifest of file and link
+    /// pairs (CSV or JSON) with no files.
     pub url: String,
-    /// The file to upload.
-    #[arg(value_hint = clap::ValueHint::FilePath)]
-    pub file: PathBuf,
+    /// The file to upload; for a list or a form, any number of files and folders.
+    #[arg(value_hint = clap::ValueHint::AnyPath)]
+    pub files: Vec<PathBuf>,
     /// Send exactly this Content-Type (default: guessed from the file name).
     #[arg(long, value_name = "TYPE", conflicts_with = "no_content_type")]
     pub content_type: Option<String>,
@@ -181,6 +184,9 @@ pub struct TransferArgs {
     /// Skip the MD5 verification of what arrived.
     #[arg(long)]
     pub no_verify: bool,
+    /// For a list: how many files go at once.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub parallel: u32,
 }
 
 impl TransferArgs {
@@ -198,10 +204,11 @@ impl TransferArgs {
 /// Arguments of `get`.
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The presigned link, quoted.
+    /// The presigned link, quoted; @FILE reads it, or a list of links (one a line), or a
+    /// manifest of link and file pairs, from a file.
     pub url: String,
     /// Where to save: a file, or a folder to save in (default: the key's name in the current
-    /// folder).
+    /// folder; for a list, the folder every file goes to).
     #[arg(short, long, value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
     pub output: Option<PathBuf>,
     /// Replace the output file if it exists.

@@ -2,6 +2,7 @@
 //! What is sent is built in `plan.rs`; this file runs it and prints.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,8 +32,17 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         }
         None => {}
     }
+    // A list of links, a manifest, or a form with many files.
+    if let Some(code) = super::batch::put(&args, &text).await {
+        return code;
+    }
+    let [file] = args.files.as_slice() else {
+        eprintln!("{}", crate::text::tr(T::BatchOneFile));
+        return ExitCode::from(EXIT_BAD_INPUT);
+    };
+    let file = file.clone();
     match crate::post::PostForm::parse(&text) {
-        Some(Ok(form)) => return put_form(args, form).await,
+        Some(Ok(form)) => return put_form(args, form, file).await,
         Some(Err(e)) => {
             eprintln!("{}", fill(T::CliBadLink, &[("reason", &e.to_string())]));
             return ExitCode::from(EXIT_BAD_INPUT);
@@ -43,7 +53,7 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         Ok(link) => link,
         Err(code) => return code,
     };
-    let len = match plan::file_len(&args.file).await {
+    let len = match plan::file_len(&file).await {
         Ok(len) => len,
         Err(stop) => return stop.say(),
     };
@@ -51,9 +61,9 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
         args.no_content_type,
         args.content_type.as_deref(),
         &link,
-        &args.file,
+        &file,
     );
-    let plan = match plan::upload(&link, &args.file, len, &choice, &args.headers).await {
+    let plan = match plan::upload(&link, &file, len, &choice, &args.headers).await {
         Ok(plan) => plan,
         Err(stop) => return stop.say(),
     };
@@ -81,10 +91,28 @@ pub(super) async fn put(args: PutArgs) -> ExitCode {
 }
 
 pub(super) async fn get(args: GetArgs) -> ExitCode {
+    // A list of links or a manifest, from a file.
+    if args.url.starts_with('@') {
+        let text = match super::read_target(&args.url) {
+            Ok(text) => text,
+            Err(code) => return code,
+        };
+        if let Some(code) = super::batch::get(&args, &text).await {
+            return code;
+        }
+        return match parse_link(&text) {
+            Ok(link) => get_one(args, link).await,
+            Err(code) => code,
+        };
+    }
     let link = match parse_link(&args.url) {
         Ok(link) => link,
         Err(code) => return code,
     };
+    get_one(args, link).await
+}
+
+async fn get_one(args: GetArgs, link: crate::link::PresignedLink) -> ExitCode {
     let plan = match plan::download(&link, args.output.as_deref(), args.overwrite) {
         Ok(plan) => plan,
         Err(stop) => return stop.say(),
@@ -117,14 +145,14 @@ fn print_curl(plan: &Plan) -> ExitCode {
 
 /// `put` through an upload form: its checks first (a check that cannot pass stops it unless
 /// the tester sends anyway), then the form posted with the file.
-async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
-    let len = match plan::file_len(&args.file).await {
+async fn put_form(args: PutArgs, form: crate::post::PostForm, file: PathBuf) -> ExitCode {
+    let len = match plan::file_len(&file).await {
         Ok(len) => len,
         Err(stop) => return stop.say(),
     };
     let upload = plan::form_upload(
         &form,
-        &args.file,
+        &file,
         len,
         args.no_content_type,
         args.content_type.as_deref(),
@@ -168,7 +196,12 @@ async fn put_form(args: PutArgs, form: crate::post::PostForm) -> ExitCode {
 /// `put` through a multipart set: the file cut into the set's parts (checked before anything
 /// is sent), the parts sent in parallel, then the upload completed and its ETag checked.
 async fn put_parts(args: PutArgs, set: crate::link::parts::PartsSet) -> ExitCode {
-    let len = match plan::file_len(&args.file).await {
+    let [file] = args.files.as_slice() else {
+        eprintln!("{}", crate::text::tr(T::BatchOneFile));
+        return ExitCode::from(EXIT_BAD_INPUT);
+    };
+    let file = file.clone();
+    let len = match plan::file_len(&file).await {
         Ok(len) => len,
         Err(stop) => return stop.say(),
     };
@@ -180,7 +213,7 @@ async fn put_parts(args: PutArgs, set: crate::link::parts::PartsSet) -> ExitCode
         }
     };
     let target = crate::link::target_name(&set.complete);
-    let plan = Plan::parts(set, layout, args.file.clone(), len);
+    let plan = Plan::parts(set, layout, file, len);
     if args.curl {
         return print_curl(&plan);
     }

@@ -65,18 +65,38 @@ pub fn clean(pasted: &str) -> CleanPaste {
     }
     // A link wrapped over lines is one link; anything else around it is the rest of a message.
     let mut quoted = false;
-    match links_in(inner, &mut quoted) {
-        Some(found) if found.len() > 1 || found[0] != whole.text => {
-            let mut clean = clean_link(&found[0], repairs);
+    let mut found = links_in(inner, &mut quoted);
+    let mut distinct: Vec<&String> = Vec::new();
+    for link in &found {
+        if !distinct.contains(&link) {
+            distinct.push(link);
+        }
+    }
+    match distinct.len() {
+        0 => whole,
+        1 if found[0] == whole.text => whole,
+        count => {
+            let mut clean = clean_link(&found.swap_remove(0), repairs);
             if quoted {
                 push_once(&mut clean.repairs, Repair::MailQuoting);
             }
             push_once(&mut clean.repairs, Repair::TextAround);
-            clean.links_found = found.len();
+            clean.links_found = count;
             clean
         }
-        _ => whole,
     }
+}
+
+/// Every link in a text, in the order given and duplicates kept: a list (one a line, or
+/// inside a message), each joined and cleaned as [`clean`] cleans one link.
+pub fn links(text: &str) -> Vec<String> {
+    let decoded = quoted_printable(text);
+    let text = decoded.as_deref().unwrap_or(text);
+    let mut quoted = false;
+    links_in(text, &mut quoted)
+        .iter()
+        .map(|link| clean_link(link, Vec::new()).text)
+        .collect()
 }
 
 /// What wraps a pasted text: whitespace, quotes, angle brackets.
@@ -123,9 +143,10 @@ fn ends_link(c: char) -> bool {
         )
 }
 
-/// The different links in a text, each with the continuation lines a mail program wrapped it
-/// onto (a line that goes on with query text while the link so far lacks its signature).
-fn links_in(text: &str, quoted: &mut bool) -> Option<Vec<String>> {
+/// The links in a text in order (a link given twice is there twice), each with the
+/// continuation lines a mail program wrapped it onto (a line that goes on with query text
+/// while the link so far lacks its signature).
+fn links_in(text: &str, quoted: &mut bool) -> Vec<String> {
     let lower = text.to_ascii_lowercase();
     let mut found: Vec<String> = Vec::new();
     let mut from = 0;
@@ -152,15 +173,13 @@ fn links_in(text: &str, quoted: &mut bool) -> Option<Vec<String>> {
         let link = link
             .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '。', '、'])
             .to_owned();
-        if !found.contains(&link) {
-            found.push(link);
-        }
+        found.push(link);
         from = text.len() - after.len();
         if from >= text.len() {
             break;
         }
     }
-    (!found.is_empty()).then_some(found)
+    found
 }
 
 /// `first` and the lines after it that go on with it: (the link, what follows, whether mail
@@ -270,6 +289,10 @@ fn continuation(after: &str, wanted: Wanted) -> Option<(&str, &str, bool)> {
     let line = unquoted;
     let len = line.find(ends_link).unwrap_or(line.len());
     let piece = &line[..len];
+    // A line that starts a link of its own is the next link of a list.
+    if starts_with_http(piece) {
+        return None;
+    }
     let link_chars = |c: char| c.is_ascii_alphanumeric() || "&=%-_.~/+:?".contains(c);
     let goes_on = !piece.is_empty()
         && match wanted {

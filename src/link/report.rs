@@ -221,7 +221,7 @@ fn scheme_text(scheme: SignatureScheme) -> T {
     }
 }
 
-fn provider_text(provider: Provider) -> T {
+pub(crate) fn provider_text(provider: Provider) -> T {
     match provider {
         Provider::Aws => T::ProviderAws,
         Provider::S3Compatible => T::ProviderS3Compatible,

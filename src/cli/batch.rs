@@ -1,0 +1,709 @@
+//! `put` and `get` of a list: a list of links with the files for them (matched by the key's
+//! file name, then by order), a manifest of file and link pairs, or one form for many files.
+//! The matching is said before anything is sent; a few go at once; one line a file as each
+//! ends, a summary, and with `--json` an array naming each. Exit code 1 when any was not
+//! done.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::plan;
+use super::report::TransferReport;
+use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, TransferArgs};
+use crate::batch::{self, FileEntry, LinkList, Manifest, MatchedBy, matching::FileName};
+use crate::format;
+use crate::link::{PresignedLink, Severity, target_name};
+use crate::post::PostForm;
+use crate::text::{T, fill, tr};
+use crate::transfer::{self, CancellationToken, Outcome, Reporter, TransferEvent};
+
+/// How many names a line of leftovers lists before it says "and N more".
+const NAMES_SHOWN: usize = 10;
+
+/// One file or link of the batch, before it is sent.
+struct Item {
+    /// The file to upload, or where a download goes.
+    file: Option<PathBuf>,
+    /// The file's size, or why it cannot be read (uploads).
+    size: Result<u64, String>,
+    /// The link's text, or the form.
+    target: Target,
+    matched_by: Option<MatchedBy>,
+}
+
+enum Target {
+    Link(String),
+    Form(Arc<PostForm>),
+}
+
+/// What happened to one item, as the JSON array gives it.
+#[derive(Debug, Serialize)]
+struct ItemReport {
+    /// The file uploaded, or where the download went.
+    file: Option<String>,
+    /// `bucket/key`.
+    target: String,
+    /// The link, redacted (absent for a form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
+    /// How the file was matched to its link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched_by: Option<MatchedBy>,
+    /// `succeeded`, `refused`, `failed`, `not-sent` or `cancelled`.
+    result: &'static str,
+    /// The line printed for it.
+    line: String,
+    /// The transfer, when one was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transfer: Option<TransferReport>,
+}
+
+/// `put` with a list of links and files, a manifest, or a form and many files. `None` when
+/// the arguments are one file to one link (the single upload).
+pub(super) async fn put(args: &PutArgs, text: &str) -> Option<ExitCode> {
+    let form = match PostForm::parse(text) {
+        Some(Ok(form)) => Some(form),
+        _ => None,
+    };
+    let single_file = args.files.len() == 1 && !args.files[0].is_dir();
+    if let Some(form) = form {
+        if single_file {
+            return None;
+        }
+        let files = gathered(&args.files)?;
+        let form = Arc::new(form);
+        let items = files
+            .entries
+            .into_iter()
+            .map(|e| Item {
+                file: Some(e.path),
+                size: e.size,
+                target: Target::Form(form.clone()),
+                matched_by: Some(MatchedBy::Given),
+            })
+            .collect();
+        return Some(run(args_upload(args), items, args.json).await);
+    }
+    let list = LinkList::read(text);
+    if args.files.is_empty() {
+        let base = manifest_folder(&args.url);
+        let Some(manifest) = Manifest::read(text, &base) else {
+            let say = if list.links.len() > 1 {
+                T::BatchNoFiles
+            } else {
+                T::BatchOneFile
+            };
+            eprintln!("{}", tr(say));
+            return Some(ExitCode::from(EXIT_BAD_INPUT));
+        };
+        say_manifest_rows(&manifest);
+        let items = manifest
+            .pairs
+            .into_iter()
+            .map(|pair| Item {
+                size: plain_size(&pair.file),
+                file: Some(pair.file),
+                target: Target::Link(pair.link),
+                matched_by: Some(MatchedBy::Given),
+            })
+            .collect();
+        return Some(run(args_upload(args), items, args.json).await);
+    }
+    // One link takes one file: a folder or more files are said as such there.
+    if list.links.len() <= 1 {
+        return None;
+    }
+    say_duplicates(&list);
+    let files = gathered(&args.files)?;
+    let items = matched(&files.entries, &list.links);
+    Some(run(args_upload(args), items, args.json).await)
+}
+
+/// `get` of a list of links into a folder (`-o`, default the current one), or of a manifest
+/// of link and file pairs. `None` for one link.
+pub(super) async fn get(args: &GetArgs, text: &str) -> Option<ExitCode> {
+    let list = LinkList::read(text);
+    let base = manifest_folder(&args.url);
+    let manifest = Manifest::read(text, &base);
+    if list.links.len() <= 1 && manifest.is_none() {
+        return None;
+    }
+    let mut items = Vec::new();
+    if let Some(manifest) = manifest {
+        say_manifest_rows(&manifest);
+        for pair in manifest.pairs {
+            items.push(Item {
+                file: Some(pair.file),
+                size: Ok(0),
+                target: Target::Link(pair.link),
+                matched_by: Some(MatchedBy::Given),
+            });
+        }
+    } else {
+        say_duplicates(&list);
+        let folder = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
+        if !folder.is_dir() {
+            eprintln!(
+                "{}",
+                fill(
+                    T::BatchNotAFolder,
+                    &[("path", &folder.display().to_string())]
+                )
+            );
+            return Some(ExitCode::from(EXIT_BAD_INPUT));
+        }
+        // Two links saving to one name: the second would replace the first's file.
+        let mut taken: Vec<PathBuf> = Vec::new();
+        for link in list.links {
+            let file = PresignedLink::parse(&link)
+                .ok()
+                .map(|l| plan::output_path(Some(&folder), &transfer::naming::file_name_for(&l)));
+            let size = match &file {
+                Some(path) if taken.contains(path) => Err(tr(T::BatchSameOutput).to_owned()),
+                _ => Ok(0),
+            };
+            if let Some(path) = &file {
+                taken.push(path.clone());
+            }
+            items.push(Item {
+                file,
+                size,
+                target: Target::Link(link),
+                matched_by: None,
+            });
+        }
+    }
+    let how = How {
+        upload: None,
+        overwrite: args.overwrite,
+        connections: args.connections,
+        transfer: &args.transfer,
+    };
+    Some(run(how, items, args.json).await)
+}
+
+/// What every item of the batch is sent with.
+struct How<'a> {
+    /// The upload's file-type choices (`None`: a download).
+    upload: Option<UploadChoices<'a>>,
+    overwrite: bool,
+    connections: u32,
+    transfer: &'a TransferArgs,
+}
+
+#[derive(Clone, Copy)]
+struct UploadChoices<'a> {
+    no_content_type: bool,
+    content_type: Option<&'a str>,
+    headers: &'a [String],
+    send_despite_checksum: bool,
+    send_anyway: bool,
+}
+
+fn args_upload(args: &PutArgs) -> How<'_> {
+    How {
+        upload: Some(UploadChoices {
+            no_content_type: args.no_content_type,
+            content_type: args.content_type.as_deref(),
+            headers: &args.headers,
+            send_despite_checksum: args.send_despite_checksum,
+            send_anyway: args.send_anyway,
+        }),
+        overwrite: false,
+        connections: 1,
+        transfer: &args.transfer,
+    }
+}
+
+/// The folder a manifest's relative paths are read from: the manifest's own (`@FILE`), else
+/// the current one.
+fn manifest_folder(arg: &str) -> PathBuf {
+    arg.strip_prefix('@')
+        .and_then(|path| Path::new(path).parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_owned)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn plain_size(path: &Path) -> Result<u64, String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => std::fs::File::open(path)
+            .map(|_| meta.len())
+            .map_err(|e| e.to_string()),
+        Ok(_) => Err(tr(T::FileIsFolder).to_owned()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The files of the arguments, with what was left out said; `None` (exit 2) when none.
+fn gathered(paths: &[PathBuf]) -> Option<batch::Files> {
+    let files = batch::gather(paths);
+    if files.hidden > 0 {
+        eprintln!(
+            "{}",
+            fill(T::BatchHidden, &[("count", &files.hidden.to_string())])
+        );
+    }
+    for (folder, reason) in &files.unreadable_folders {
+        eprintln!(
+            "{}",
+            fill(
+                T::BatchFolderUnreadable,
+                &[("path", &folder.display().to_string()), ("reason", reason)]
+            )
+        );
+    }
+    if files.cut {
+        eprintln!(
+            "{}",
+            fill(
+                T::BatchCut,
+                &[("max", &batch::files::MAX_FILES.to_string())]
+            )
+        );
+    }
+    Some(files)
+}
+
+fn say_duplicates(list: &LinkList) {
+    for (at, first) in &list.duplicates {
+        eprintln!(
+            "{}",
+            fill(
+                T::BatchDuplicateLink,
+                &[("at", &at.to_string()), ("first", &first.to_string())]
+            )
+        );
+    }
+}
+
+fn say_manifest_rows(manifest: &Manifest) {
+    if !manifest.unreadable_rows.is_empty() {
+        let rows: Vec<String> = manifest
+            .unreadable_rows
+            .iter()
+            .map(usize::to_string)
+            .collect();
+        eprintln!(
+            "{}",
+            fill(T::BatchManifestRows, &[("rows", &rows.join(", "))])
+        );
+    }
+}
+
+/// Names for a line: the first few, then "and N more".
+fn some_names(names: Vec<String>) -> String {
+    let more = names.len().saturating_sub(NAMES_SHOWN);
+    let mut shown: Vec<String> = names.into_iter().take(NAMES_SHOWN).collect();
+    if more > 0 {
+        shown.push(fill(T::BatchAndMore, &[("count", &more.to_string())]));
+    }
+    shown.join(", ")
+}
+
+/// The files matched to the links, the matching said on stderr before anything is sent.
+fn matched(files: &[FileEntry], links: &[String]) -> Vec<Item> {
+    let parsed: Vec<Option<PresignedLink>> =
+        links.iter().map(|l| PresignedLink::parse(l).ok()).collect();
+    let keys: Vec<Option<&str>> = parsed
+        .iter()
+        .map(|l| l.as_ref().and_then(|l| l.key.as_deref()))
+        .collect();
+    let names: Vec<FileName<'_>> = files
+        .iter()
+        .map(|f| FileName {
+            name: &f.name,
+            folders: &f.folders,
+        })
+        .collect();
+    let matching = batch::match_files(&names, &keys);
+    let target = |link: usize| {
+        parsed[link]
+            .as_ref()
+            .map_or_else(|| tr(T::BatchNotALink).to_owned(), target_name)
+    };
+    let count = |by: &[MatchedBy]| {
+        matching
+            .pairs
+            .iter()
+            .filter(|p| by.contains(&p.by))
+            .count()
+            .to_string()
+    };
+    eprintln!(
+        "{}",
+        fill(
+            T::BatchMatched,
+            &[
+                ("count", &matching.pairs.len().to_string()),
+                ("links", &links.len().to_string()),
+                (
+                    "by_name",
+                    &count(&[MatchedBy::Name, MatchedBy::NameAndFolder])
+                ),
+                ("by_order", &count(&[MatchedBy::Order])),
+            ]
+        )
+    );
+    for pair in matching.pairs.iter().filter(|p| p.by == MatchedBy::Order) {
+        eprintln!(
+            "{}",
+            fill(
+                T::BatchByOrder,
+                &[
+                    ("file", &files[pair.file].path.display().to_string()),
+                    ("target", &target(pair.link))
+                ]
+            )
+        );
+    }
+    for group in &matching.same_name {
+        let paths: Vec<String> = group
+            .iter()
+            .map(|&f| files[f].path.display().to_string())
+            .collect();
+        eprintln!(
+            "{}",
+            fill(
+                T::BatchSameName,
+                &[
+                    ("count", &group.len().to_string()),
+                    ("name", &files[group[0]].name),
+                    ("paths", &some_names(paths))
+                ]
+            )
+        );
+    }
+    if !matching.files_left.is_empty() {
+        let names = matching
+            .files_left
+            .iter()
+            .map(|&f| files[f].path.display().to_string())
+            .collect();
+        eprintln!(
+            "{}",
+            fill(
+                T::BatchFilesLeft,
+                &[
+                    ("count", &matching.files_left.len().to_string()),
+                    ("names", &some_names(names))
+                ]
+            )
+        );
+    }
+    let mut items: Vec<Item> = matching
+        .pairs
+        .iter()
+        .map(|pair| Item {
+            file: Some(files[pair.file].path.clone()),
+            size: files[pair.file].size.clone(),
+            target: Target::Link(links[pair.link].clone()),
+            matched_by: Some(pair.by),
+        })
+        .collect();
+    // A link with no file is a row of its own: not sent, and said why.
+    for &link in &matching.links_left {
+        items.push(Item {
+            file: None,
+            size: Err(tr(T::BatchNoFileForLink).to_owned()),
+            target: Target::Link(links[link].clone()),
+            matched_by: None,
+        });
+    }
+    items
+}
+
+/// Runs the items, a few at once, printing a line for each as it ends; the summary and the
+/// exit code.
+async fn run(how: How<'_>, items: Vec<Item>, json: bool) -> ExitCode {
+    if items.is_empty() {
+        eprintln!("{}", tr(T::BatchNothing));
+        return ExitCode::from(EXIT_REFUSED);
+    }
+    let parallel = how.transfer.parallel.max(1) as usize;
+    let total_bytes: u64 = items.iter().filter_map(|i| i.size.as_ref().ok()).sum();
+    eprintln!(
+        "{}",
+        fill(
+            if how.upload.is_some() {
+                T::BatchUploading
+            } else {
+                T::BatchDownloading
+            },
+            &[
+                ("count", &items.len().to_string()),
+                ("size", &format::bytes(total_bytes)),
+                ("parallel", &parallel.to_string()),
+            ]
+        )
+    );
+    let client = match transfer::http_client() {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                fill(T::CliFailed, &[("reason", &e.without_url().to_string())])
+            );
+            return ExitCode::from(EXIT_REFUSED);
+        }
+    };
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(i32::from(super::EXIT_INTERRUPTED));
+            }
+        }
+    });
+    let how = &how;
+    let client = &client;
+    let cancel = &cancel;
+    let mut reports: Vec<Option<ItemReport>> = (0..items.len()).map(|_| None).collect();
+    {
+        use futures_util::StreamExt;
+        let mut running = futures_util::stream::iter(items.iter().enumerate())
+            .map(|(at, item)| async move { (at, one(how, client, cancel, item).await) })
+            .buffer_unordered(parallel);
+        while let Some((at, report)) = running.next().await {
+            if !json {
+                println!("{}", report.line);
+            }
+            reports[at] = Some(report);
+        }
+    }
+    let reports: Vec<ItemReport> = reports.into_iter().flatten().collect();
+    let count = |result: &str| reports.iter().filter(|r| r.result == result).count();
+    let done = count("succeeded");
+    let summary = fill(
+        T::BatchSummary,
+        &[
+            ("done", &done.to_string()),
+            ("total", &reports.len().to_string()),
+            ("failed", &(count("refused") + count("failed")).to_string()),
+            ("not_sent", &count("not-sent").to_string()),
+        ],
+    );
+    if json {
+        if let Err(code) = super::print_json(&reports) {
+            return code;
+        }
+        eprintln!("{summary}");
+    } else {
+        println!("{summary}");
+    }
+    if count("cancelled") > 0 {
+        ExitCode::from(super::EXIT_INTERRUPTED)
+    } else if done == reports.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REFUSED)
+    }
+}
+
+/// One item: checked as it comes to its turn (a link that expired while it waited is not
+/// sent), planned, sent, and said in a line.
+async fn one(
+    how: &How<'_>,
+    client: &reqwest::Client,
+    cancel: &CancellationToken,
+    item: &Item,
+) -> ItemReport {
+    let file_text = item.file.as_ref().map(|p| p.display().to_string());
+    let mut report = ItemReport {
+        file: file_text.clone(),
+        target: String::new(),
+        link: None,
+        matched_by: item.matched_by,
+        result: "not-sent",
+        line: String::new(),
+        transfer: None,
+    };
+    let not_sent = |mut report: ItemReport, reason: &str| {
+        report.line = fill(
+            T::BatchNotSent,
+            &[
+                ("file", file_text.as_deref().unwrap_or("—")),
+                ("target", &report.target),
+                ("reason", reason),
+            ],
+        );
+        report
+    };
+    if cancel.is_cancelled() {
+        report.result = "cancelled";
+        return not_sent(report, tr(T::CliCancelled));
+    }
+    let now = jiff::Timestamp::now();
+    let plan = match &item.target {
+        Target::Form(form) => {
+            report.target = form.url.clone();
+            let Some(file) = item.file.as_deref() else {
+                return not_sent(report, tr(T::BatchNoFileForLink));
+            };
+            let len = match &item.size {
+                Ok(len) => *len,
+                Err(reason) => return not_sent(report, reason),
+            };
+            let choices = how.upload.unwrap_or(UploadChoices {
+                no_content_type: false,
+                content_type: None,
+                headers: &[],
+                send_despite_checksum: false,
+                send_anyway: false,
+            });
+            let upload = plan::form_upload(
+                form,
+                file,
+                len,
+                choices.no_content_type,
+                choices.content_type,
+                now,
+            );
+            report.target = upload.target.clone();
+            if !upload.problems.is_empty() && !choices.send_anyway {
+                let diagnosis = crate::diagnose::of_form_problems(form, &upload.problems);
+                return not_sent(report, &diagnosis.title);
+            }
+            upload.plan
+        }
+        Target::Link(text) => {
+            let link = match PresignedLink::parse(text) {
+                Ok(link) => link,
+                Err(e) => {
+                    report.target = tr(T::BatchNotALink).to_owned();
+                    return not_sent(report, &e.to_string());
+                }
+            };
+            report.target = target_name(&link);
+            report.link = Some(link.redacted());
+            // Judged as its turn comes: a link that expired while it waited is not sent.
+            if let Some(error) = link
+                .findings(now, None)
+                .into_iter()
+                .find(|f| f.severity == Severity::Error)
+            {
+                return not_sent(report, &error.message);
+            }
+            if let Err(reason) = &item.size {
+                return not_sent(report, reason);
+            }
+            match (&how.upload, item.file.as_deref()) {
+                (Some(choices), Some(file)) => {
+                    let len = *item.size.as_ref().unwrap_or(&0);
+                    let choice =
+                        plan::file_type(choices.no_content_type, choices.content_type, &link, file);
+                    match plan::upload(&link, file, len, &choice, choices.headers).await {
+                        Ok(plan) => plan,
+                        Err(stop) => return not_sent(report, &stop.message),
+                    }
+                }
+                (Some(_), None) => return not_sent(report, tr(T::BatchNoFileForLink)),
+                (None, output) => match plan::download(&link, output, how.overwrite) {
+                    Ok(plan) => plan,
+                    Err(stop) => return not_sent(report, &stop.message),
+                },
+            }
+        }
+    };
+    let options = transfer::Options {
+        connections: how.connections,
+        ..how.transfer.options(
+            how.upload
+                .as_ref()
+                .is_some_and(|choices| choices.send_despite_checksum),
+        )
+    };
+    let started = Instant::now();
+    let attempts = Arc::new(AtomicU32::new(1));
+    let count = attempts.clone();
+    let quiet: Reporter = Arc::new(move |event| {
+        if let TransferEvent::Retrying { next_attempt, .. } = event {
+            count.fetch_max(next_attempt, Ordering::Relaxed);
+        }
+    });
+    let outcome = transfer::run_with(client, &plan, &options, quiet, cancel).await;
+    let elapsed = started.elapsed();
+    let explanation = match &outcome {
+        Outcome::Refused(refusal) => {
+            let probe = transfer::settle_refusal(client, &plan, refusal).await;
+            Some(crate::diagnose::of_refusal(
+                &plan,
+                refusal,
+                probe,
+                jiff::Timestamp::now(),
+            ))
+        }
+        Outcome::Failed(error) => crate::diagnose::of_local(&plan, error),
+        _ => None,
+    };
+    let file = file_text.as_deref().unwrap_or("—");
+    report.line = match (&outcome, &explanation) {
+        (Outcome::Succeeded(success), _) => {
+            report.result = "succeeded";
+            fill(
+                T::BatchDone,
+                &[
+                    ("file", file),
+                    ("target", &report.target),
+                    ("size", &format::bytes(success.bytes)),
+                    ("time", &format::duration(success.elapsed)),
+                    ("verification", &success.verification.describe()),
+                ],
+            )
+        }
+        (Outcome::Refused(refusal), Some(diagnosis)) => {
+            report.result = "refused";
+            fill(
+                T::BatchRefused,
+                &[
+                    ("file", file),
+                    ("target", &report.target),
+                    ("status", &refusal.status.to_string()),
+                    ("reason", &diagnosis.title),
+                ],
+            )
+        }
+        (Outcome::Cancelled, _) => {
+            report.result = "cancelled";
+            fill(
+                T::BatchFailed,
+                &[
+                    ("file", file),
+                    ("target", &report.target),
+                    ("reason", tr(T::CliCancelled)),
+                ],
+            )
+        }
+        (outcome, diagnosis) => {
+            report.result = "failed";
+            let reason = match (outcome, diagnosis) {
+                (_, Some(diagnosis)) => diagnosis.title.clone(),
+                (Outcome::Failed(error), None) => error.to_string(),
+                _ => tr(T::NotCompleted).to_owned(),
+            };
+            fill(
+                T::BatchFailed,
+                &[
+                    ("file", file),
+                    ("target", &report.target),
+                    ("reason", &reason),
+                ],
+            )
+        }
+    };
+    report.transfer = Some(TransferReport::new(
+        plan.operation(),
+        &outcome,
+        elapsed.max(Duration::from_millis(1)),
+        attempts.load(Ordering::Relaxed),
+        explanation,
+    ));
+    report
+}
