@@ -14,6 +14,7 @@
 //!
 //! - `start`
 //! - `cli` · `ui`
+//! - `queue`
 //! - `present` · `transfer` · `prepare`
 //! - `batch`
 //! - `diagnose`
@@ -28,7 +29,7 @@
 //! ([`view::Tone`], [`view::Verdict`]), markup's entities; sizes and times; the link read; the clock (the server's
 //! time, the link's deadline), the file type, presigned forms; the plan and the answer; the
 //! signed headers and the settings built on them; the explainer; many links and files at once ([`batch`]: lists, matching, the link table); what both front ends show
-//! ([`present`]), the engine and the shared decisions; the front ends; the process's start.
+//! ([`present`]), the engine and the shared decisions; many at once, run ([`queue`]); the front ends; the process's start.
 
 pub mod batch;
 pub mod cli;
@@ -42,6 +43,7 @@ pub mod markup;
 pub mod post;
 pub mod prepare;
 pub mod present;
+pub mod queue;
 pub mod secret;
 pub mod settings;
 pub mod signed_headers;

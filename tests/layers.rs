@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["diagnose"],
     &["batch"],
     &["present", "transfer", "prepare"],
+    &["queue"],
     &["cli", "ui"],
     &["start"],
 ];

@@ -7,39 +7,22 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::plan;
 use super::report::TransferReport;
-use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, TransferArgs};
+use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs};
 use crate::batch::{self, FileEntry, LinkList, Manifest, MatchedBy, matching::FileName};
 use crate::format;
-use crate::link::{PresignedLink, Severity, target_name};
+use crate::link::{PresignedLink, target_name};
 use crate::post::PostForm;
+use crate::queue::plan;
+use crate::queue::{Finished, How, Item, ItemResult, Target, UploadChoices, run_item};
 use crate::text::{T, fill, tr};
-use crate::transfer::{self, CancellationToken, Outcome, Reporter, TransferEvent};
+use crate::transfer::{self, CancellationToken, Reporter};
 
 /// How many names a line of leftovers lists before it says "and N more".
 const NAMES_SHOWN: usize = 10;
-
-/// One file or link of the batch, before it is sent.
-struct Item {
-    /// The file to upload, or where a download goes.
-    file: Option<PathBuf>,
-    /// The file's size, or why it cannot be read (uploads).
-    size: Result<u64, String>,
-    /// The link's text, or the form.
-    target: Target,
-    matched_by: Option<MatchedBy>,
-}
-
-enum Target {
-    Link(String),
-    Form(Arc<PostForm>),
-}
 
 /// What happened to one item, as the JSON array gives it.
 #[derive(Debug, Serialize)]
@@ -55,12 +38,36 @@ struct ItemReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     matched_by: Option<MatchedBy>,
     /// `succeeded`, `refused`, `failed`, `not-sent` or `cancelled`.
-    result: &'static str,
+    result: ItemResult,
     /// The line printed for it.
     line: String,
     /// The transfer, when one was made.
     #[serde(skip_serializing_if = "Option::is_none")]
     transfer: Option<TransferReport>,
+}
+
+impl ItemReport {
+    fn of(item: &Item, finished: Finished) -> Self {
+        let transfer = match (finished.operation, &finished.outcome) {
+            (Some(operation), Some(outcome)) => Some(TransferReport::new(
+                operation,
+                outcome,
+                finished.elapsed,
+                finished.attempts,
+                finished.explanation,
+            )),
+            _ => None,
+        };
+        ItemReport {
+            file: item.file.as_ref().map(|p| p.display().to_string()),
+            target: finished.target,
+            link: finished.link,
+            matched_by: item.matched_by,
+            result: finished.result,
+            line: finished.line,
+            transfer,
+        }
+    }
 }
 
 /// `put` with a list of links and files, a manifest, or a form and many files. `None` when
@@ -87,7 +94,7 @@ pub(super) async fn put(args: &PutArgs, text: &str) -> Option<ExitCode> {
                 matched_by: Some(MatchedBy::Given),
             })
             .collect();
-        return Some(run(args_upload(args), items, args.json).await);
+        return Some(run(args_upload(args), args.transfer.parallel, items, args.json).await);
     }
     let list = LinkList::read(text);
     if args.files.is_empty() {
@@ -112,7 +119,7 @@ pub(super) async fn put(args: &PutArgs, text: &str) -> Option<ExitCode> {
                 matched_by: Some(MatchedBy::Given),
             })
             .collect();
-        return Some(run(args_upload(args), items, args.json).await);
+        return Some(run(args_upload(args), args.transfer.parallel, items, args.json).await);
     }
     // One link takes one file: a folder or more files are said as such there.
     if list.links.len() <= 1 {
@@ -121,7 +128,7 @@ pub(super) async fn put(args: &PutArgs, text: &str) -> Option<ExitCode> {
     say_duplicates(&list);
     let files = gathered(&args.files)?;
     let items = matched(&files.entries, &list.links);
-    Some(run(args_upload(args), items, args.json).await)
+    Some(run(args_upload(args), args.transfer.parallel, items, args.json).await)
 }
 
 /// `get` of a list of links into a folder (`-o`, default the current one), or of a manifest
@@ -181,42 +188,27 @@ pub(super) async fn get(args: &GetArgs, text: &str) -> Option<ExitCode> {
     let how = How {
         upload: None,
         overwrite: args.overwrite,
-        connections: args.connections,
-        transfer: &args.transfer,
+        options: transfer::Options {
+            connections: args.connections,
+            ..args.transfer.options(false)
+        },
     };
-    Some(run(how, items, args.json).await)
+    Some(run(how, args.transfer.parallel, items, args.json).await)
 }
 
-/// What every item of the batch is sent with.
-struct How<'a> {
-    /// The upload's file-type choices (`None`: a download).
-    upload: Option<UploadChoices<'a>>,
-    overwrite: bool,
-    connections: u32,
-    transfer: &'a TransferArgs,
-}
-
-#[derive(Clone, Copy)]
-struct UploadChoices<'a> {
-    no_content_type: bool,
-    content_type: Option<&'a str>,
-    headers: &'a [String],
-    send_despite_checksum: bool,
-    send_anyway: bool,
-}
-
-fn args_upload(args: &PutArgs) -> How<'_> {
+fn args_upload(args: &PutArgs) -> How {
     How {
         upload: Some(UploadChoices {
             no_content_type: args.no_content_type,
-            content_type: args.content_type.as_deref(),
-            headers: &args.headers,
-            send_despite_checksum: args.send_despite_checksum,
+            content_type: args.content_type.clone(),
+            headers: args.headers.clone(),
             send_anyway: args.send_anyway,
         }),
         overwrite: false,
-        connections: 1,
-        transfer: &args.transfer,
+        options: transfer::Options {
+            connections: 1,
+            ..args.transfer.options(args.send_despite_checksum)
+        },
     }
 }
 
@@ -420,12 +412,12 @@ fn matched(files: &[FileEntry], links: &[String]) -> Vec<Item> {
 
 /// Runs the items, a few at once, printing a line for each as it ends; the summary and the
 /// exit code.
-async fn run(how: How<'_>, items: Vec<Item>, json: bool) -> ExitCode {
+async fn run(how: How, parallel: u32, items: Vec<Item>, json: bool) -> ExitCode {
     if items.is_empty() {
         eprintln!("{}", tr(T::BatchNothing));
         return ExitCode::from(EXIT_REFUSED);
     }
-    let parallel = how.transfer.parallel.max(1) as usize;
+    let parallel = parallel.max(1) as usize;
     let total_bytes: u64 = items.iter().filter_map(|i| i.size.as_ref().ok()).sum();
     eprintln!(
         "{}",
@@ -469,7 +461,11 @@ async fn run(how: How<'_>, items: Vec<Item>, json: bool) -> ExitCode {
     {
         use futures_util::StreamExt;
         let mut running = futures_util::stream::iter(items.iter().enumerate())
-            .map(|(at, item)| async move { (at, one(how, client, cancel, item).await) })
+            .map(|(at, item)| async move {
+                let quiet: Reporter = Arc::new(|_| {});
+                let finished = run_item(how, client, cancel, item, quiet).await;
+                (at, ItemReport::of(item, finished))
+            })
             .buffer_unordered(parallel);
         while let Some((at, report)) = running.next().await {
             if !json {
@@ -479,15 +475,18 @@ async fn run(how: How<'_>, items: Vec<Item>, json: bool) -> ExitCode {
         }
     }
     let reports: Vec<ItemReport> = reports.into_iter().flatten().collect();
-    let count = |result: &str| reports.iter().filter(|r| r.result == result).count();
-    let done = count("succeeded");
+    let count = |result: ItemResult| reports.iter().filter(|r| r.result == result).count();
+    let done = count(ItemResult::Succeeded);
     let summary = fill(
         T::BatchSummary,
         &[
             ("done", &done.to_string()),
             ("total", &reports.len().to_string()),
-            ("failed", &(count("refused") + count("failed")).to_string()),
-            ("not_sent", &count("not-sent").to_string()),
+            (
+                "failed",
+                &(count(ItemResult::Refused) + count(ItemResult::Failed)).to_string(),
+            ),
+            ("not_sent", &count(ItemResult::NotSent).to_string()),
         ],
     );
     if json {
@@ -498,212 +497,11 @@ async fn run(how: How<'_>, items: Vec<Item>, json: bool) -> ExitCode {
     } else {
         println!("{summary}");
     }
-    if count("cancelled") > 0 {
+    if count(ItemResult::Cancelled) > 0 {
         ExitCode::from(super::EXIT_INTERRUPTED)
     } else if done == reports.len() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_REFUSED)
     }
-}
-
-/// One item: checked as it comes to its turn (a link that expired while it waited is not
-/// sent), planned, sent, and said in a line.
-async fn one(
-    how: &How<'_>,
-    client: &reqwest::Client,
-    cancel: &CancellationToken,
-    item: &Item,
-) -> ItemReport {
-    let file_text = item.file.as_ref().map(|p| p.display().to_string());
-    let mut report = ItemReport {
-        file: file_text.clone(),
-        target: String::new(),
-        link: None,
-        matched_by: item.matched_by,
-        result: "not-sent",
-        line: String::new(),
-        transfer: None,
-    };
-    let not_sent = |mut report: ItemReport, reason: &str| {
-        report.line = fill(
-            T::BatchNotSent,
-            &[
-                ("file", file_text.as_deref().unwrap_or("—")),
-                ("target", &report.target),
-                ("reason", reason),
-            ],
-        );
-        report
-    };
-    if cancel.is_cancelled() {
-        report.result = "cancelled";
-        return not_sent(report, tr(T::CliCancelled));
-    }
-    let now = jiff::Timestamp::now();
-    let plan = match &item.target {
-        Target::Form(form) => {
-            report.target = form.url.clone();
-            let Some(file) = item.file.as_deref() else {
-                return not_sent(report, tr(T::BatchNoFileForLink));
-            };
-            let len = match &item.size {
-                Ok(len) => *len,
-                Err(reason) => return not_sent(report, reason),
-            };
-            let choices = how.upload.unwrap_or(UploadChoices {
-                no_content_type: false,
-                content_type: None,
-                headers: &[],
-                send_despite_checksum: false,
-                send_anyway: false,
-            });
-            let upload = plan::form_upload(
-                form,
-                file,
-                len,
-                choices.no_content_type,
-                choices.content_type,
-                now,
-            );
-            report.target = upload.target.clone();
-            if !upload.problems.is_empty() && !choices.send_anyway {
-                let diagnosis = crate::diagnose::of_form_problems(form, &upload.problems);
-                return not_sent(report, &diagnosis.title);
-            }
-            upload.plan
-        }
-        Target::Link(text) => {
-            let link = match PresignedLink::parse(text) {
-                Ok(link) => link,
-                Err(e) => {
-                    report.target = tr(T::BatchNotALink).to_owned();
-                    return not_sent(report, &e.to_string());
-                }
-            };
-            report.target = target_name(&link);
-            report.link = Some(link.redacted());
-            // Judged as its turn comes: a link that expired while it waited is not sent.
-            if let Some(error) = link
-                .findings(now, None)
-                .into_iter()
-                .find(|f| f.severity == Severity::Error)
-            {
-                return not_sent(report, &error.message);
-            }
-            if let Err(reason) = &item.size {
-                return not_sent(report, reason);
-            }
-            match (&how.upload, item.file.as_deref()) {
-                (Some(choices), Some(file)) => {
-                    let len = *item.size.as_ref().unwrap_or(&0);
-                    let choice =
-                        plan::file_type(choices.no_content_type, choices.content_type, &link, file);
-                    match plan::upload(&link, file, len, &choice, choices.headers).await {
-                        Ok(plan) => plan,
-                        Err(stop) => return not_sent(report, &stop.message),
-                    }
-                }
-                (Some(_), None) => return not_sent(report, tr(T::BatchNoFileForLink)),
-                (None, output) => match plan::download(&link, output, how.overwrite) {
-                    Ok(plan) => plan,
-                    Err(stop) => return not_sent(report, &stop.message),
-                },
-            }
-        }
-    };
-    let options = transfer::Options {
-        connections: how.connections,
-        ..how.transfer.options(
-            how.upload
-                .as_ref()
-                .is_some_and(|choices| choices.send_despite_checksum),
-        )
-    };
-    let started = Instant::now();
-    let attempts = Arc::new(AtomicU32::new(1));
-    let count = attempts.clone();
-    let quiet: Reporter = Arc::new(move |event| {
-        if let TransferEvent::Retrying { next_attempt, .. } = event {
-            count.fetch_max(next_attempt, Ordering::Relaxed);
-        }
-    });
-    let outcome = transfer::run_with(client, &plan, &options, quiet, cancel).await;
-    let elapsed = started.elapsed();
-    let explanation = match &outcome {
-        Outcome::Refused(refusal) => {
-            let probe = transfer::settle_refusal(client, &plan, refusal).await;
-            Some(crate::diagnose::of_refusal(
-                &plan,
-                refusal,
-                probe,
-                jiff::Timestamp::now(),
-            ))
-        }
-        Outcome::Failed(error) => crate::diagnose::of_local(&plan, error),
-        _ => None,
-    };
-    let file = file_text.as_deref().unwrap_or("—");
-    report.line = match (&outcome, &explanation) {
-        (Outcome::Succeeded(success), _) => {
-            report.result = "succeeded";
-            fill(
-                T::BatchDone,
-                &[
-                    ("file", file),
-                    ("target", &report.target),
-                    ("size", &format::bytes(success.bytes)),
-                    ("time", &format::duration(success.elapsed)),
-                    ("verification", &success.verification.describe()),
-                ],
-            )
-        }
-        (Outcome::Refused(refusal), Some(diagnosis)) => {
-            report.result = "refused";
-            fill(
-                T::BatchRefused,
-                &[
-                    ("file", file),
-                    ("target", &report.target),
-                    ("status", &refusal.status.to_string()),
-                    ("reason", &diagnosis.title),
-                ],
-            )
-        }
-        (Outcome::Cancelled, _) => {
-            report.result = "cancelled";
-            fill(
-                T::BatchFailed,
-                &[
-                    ("file", file),
-                    ("target", &report.target),
-                    ("reason", tr(T::CliCancelled)),
-                ],
-            )
-        }
-        (outcome, diagnosis) => {
-            report.result = "failed";
-            let reason = match (outcome, diagnosis) {
-                (_, Some(diagnosis)) => diagnosis.title.clone(),
-                (Outcome::Failed(error), None) => error.to_string(),
-                _ => tr(T::NotCompleted).to_owned(),
-            };
-            fill(
-                T::BatchFailed,
-                &[
-                    ("file", file),
-                    ("target", &report.target),
-                    ("reason", &reason),
-                ],
-            )
-        }
-    };
-    report.transfer = Some(TransferReport::new(
-        plan.operation(),
-        &outcome,
-        elapsed.max(Duration::from_millis(1)),
-        attempts.load(Ordering::Relaxed),
-        explanation,
-    ));
-    report
 }

@@ -7,7 +7,6 @@ mod check;
 mod docs;
 mod help;
 mod inspect;
-mod plan;
 mod report;
 mod transfer;
 
@@ -17,9 +16,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::queue::plan::output_path;
 pub use docs::{completion_script, write_manual_pages};
 pub use help::{command, language_in_args};
-pub use plan::output_path;
 
 use crate::link::PresignedLink;
 use crate::text::{T, fill};
@@ -230,7 +229,7 @@ pub struct GetArgs {
 }
 
 const EXIT_REFUSED: u8 = 1;
-const EXIT_BAD_INPUT: u8 = 2;
+const EXIT_BAD_INPUT: u8 = crate::queue::plan::EXIT_BAD_INPUT;
 /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
 const EXIT_INTERRUPTED: u8 = 130;
 

@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::plan;
 use super::report::TransferReport;
 use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, parse_link};
 use crate::diagnose::explanation_text;
+use crate::queue::plan;
 use crate::text::{T, fill};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
 use crate::{format, present};

@@ -1,20 +1,22 @@
-//! What `put` and `get` will send, built from the arguments before anything is sent: the file
-//! and its size, the file type, the signed headers, where a download goes, a form's checks.
-//! Nothing here prints: a reason to stop is a [`Stop`], which the caller says and exits with.
+//! What an upload or a download will send, built from the person's choices before anything is
+//! sent: the file and its size, the file type, the signed headers, where a download goes, a
+//! form's checks. The terminal's `put` and `get` and every item of a queue build it here.
+//! Nothing here prints but [`Stop::say`]: a reason to stop is a [`Stop`].
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+/// The exit code of bad input (a file that cannot be read, a download that would replace one).
+pub const EXIT_BAD_INPUT: u8 = 2;
 use crate::content_type::{self, ContentTypeChoice};
 use crate::link::PresignedLink;
 use crate::post::{PostForm, check};
 use crate::text::{T, fill, tr};
 use crate::transfer::{self, Plan, naming};
 
-/// Why a command stops before sending: the line for the terminal and the exit code.
+/// Why an item stops before sending: the words, and the exit code a terminal ends with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Stop {
+pub struct Stop {
     pub message: String,
     pub code: u8,
 }
@@ -35,7 +37,7 @@ impl Stop {
 }
 
 /// The size of the file to upload, or why it cannot be read.
-pub(super) async fn file_len(file: &Path) -> Result<u64, Stop> {
+pub async fn file_len(file: &Path) -> Result<u64, Stop> {
     let no_file = |reason: String| {
         Stop::bad_input(fill(
             T::CliNoFile,
@@ -51,7 +53,7 @@ pub(super) async fn file_len(file: &Path) -> Result<u64, Stop> {
 
 /// The file type an upload sends: none with `--no-content-type`, the one typed with
 /// `--content-type`, else the one the link signs or the file's name suggests.
-pub(super) fn file_type(
+pub fn file_type(
     none: bool,
     typed: Option<&str>,
     link: &PresignedLink,
@@ -69,7 +71,7 @@ pub(super) fn file_type(
 /// The upload of `file` to `link`, with the headers the link signs: the values typed with
 /// `-H` over those computed from the file; a header typed that the link does not sign is sent
 /// as typed.
-pub(super) async fn upload(
+pub async fn upload(
     link: &PresignedLink,
     file: &Path,
     len: u64,
@@ -118,7 +120,7 @@ pub fn output_path(output: Option<&Path>, file_name: &str) -> PathBuf {
 
 /// The download of `link` to `-o` (or the link's file name here); a file already there stops
 /// it unless `--overwrite`. The server may name the file unless the user did.
-pub(super) fn download(
+pub fn download(
     link: &PresignedLink,
     output: Option<&Path>,
     overwrite: bool,
@@ -139,7 +141,7 @@ pub(super) fn download(
 }
 
 /// An upload through a form: the plan, what its checks found, and where the file will be.
-pub(super) struct FormUpload {
+pub struct FormUpload {
     pub plan: Plan,
     pub problems: Vec<check::Problem>,
     /// `bucket/key` as the form will store it (else the key, else the form's address).
@@ -148,7 +150,7 @@ pub(super) struct FormUpload {
 
 /// The form's upload of `file`. The type sent follows the form when it fixes one, unless the
 /// tester says otherwise (`typed`, or `none` for no type).
-pub(super) fn form_upload(
+pub fn form_upload(
     form: &PostForm,
     file: &Path,
     len: u64,

@@ -1,0 +1,8 @@
+//! Many at once, run: each item of a list planned as its turn comes (a link that expired while
+//! it waited is not sent), sent, and said in one line, for the terminal and the window alike.
+//! The plans of a single transfer are built here too ([`plan`]).
+
+pub mod item;
+pub mod plan;
+
+pub use item::{Finished, How, Item, ItemResult, Target, UploadChoices, run_item};
