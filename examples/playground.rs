@@ -166,6 +166,27 @@ fn main() {
             playground.sign_v4_get_via(via, "uploads/my-file", expires)
         );
     }
+    // A batch as a portal mails it: a link a file, the last one already expired.
+    let list: Vec<String> = (1..=12)
+        .map(|n| {
+            let key = format!("queue/invoice-{n:02}.pdf");
+            if n == 12 {
+                playground.sign_v4_with(
+                    Method::Put,
+                    &key,
+                    Duration::from_secs(60),
+                    None,
+                    now - jiff::SignedDuration::from_hours(1),
+                )
+            } else {
+                playground.sign_v4(Method::Put, &key, expires)
+            }
+        })
+        .collect();
+    println!(
+        "A list of 12 upload links, to queue/invoice-01.pdf to queue/invoice-12.pdf, the last one expired (one a line; paste them all, then drop the files):\n  {}\n",
+        list.join("\n  ")
+    );
     println!(
         "Try it from a terminal too:\n  presign-desk put '<upload link or form>' FILE\n  presign-desk get '<download link>' -o FILE"
     );

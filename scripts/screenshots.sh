@@ -12,7 +12,9 @@
 #   japanese-explain-answer.png (a refusal pasted through the system clipboard into "Explain a
 #   server's answer" and explained for the link in the window), parts-details.png and
 #   japanese-parts-details.png (a multipart set with the file it fits), parts-running.png and
-#   japanese-parts-running.png (its parts on their way)
+#   japanese-parts-running.png (its parts on their way), queue-ready.png and queue-done.png (twelve
+#   links pasted and a folder of invoices matched to them, then sent), links-table.png (many
+#   links at a glance, the ones that cannot work first), and the same three in Japanese
 #
 # The machine needs no CJK system font: Japanese renders with the font the app bundles.
 set -euo pipefail
@@ -110,6 +112,28 @@ shot japanese-parts-details "$japanese_details" none "$set" --file "$files/video
 shot parts-running "$english_details" enter:1.2 "$set" --file "$files/backup.tar"
 shot japanese-parts-running "$japanese_details" enter:1.2 "$set" --file "$files/backup.tar"
 SIZE=560x440 shot small-560x440 "$english_details" none "$upload" --file "$files/report.csv"
+
+# The queue: twelve links pasted and a folder of invoices given, ready and then sent (the last
+# link expired before its turn, said in its row); the links alone, checked at a glance.
+mkdir -p "$files/invoices/2026"
+for n in $(seq -w 1 12); do
+    head -c $((20000 + 10#$n * 7919)) /dev/urandom >"$files/invoices/2026/invoice-$n.pdf"
+done
+touch "$files/invoices/.DS_Store"
+for _ in $(seq 50); do grep -q "^Try it from a terminal" "$work/links.txt" && break; sleep 0.1; done
+list=$(grep -A12 "^A list of 12 upload links" "$work/links.txt" | tail -12 | tr -d ' ')
+links_to_check=$(printf '%s\n%s\n%s\n' "$list" "$cut" "$download")
+for lang in en ja; do
+    prefix=""
+    settings=$english
+    if [ "$lang" = ja ]; then
+        prefix="japanese-"
+        settings=$japanese
+    fi
+    shot "${prefix}queue-ready" "$settings" none "$list" --file "$files/invoices"
+    shot "${prefix}queue-done" "$settings" enter:2 "$list" --file "$files/invoices"
+    shot "${prefix}links-table" "$settings" none "$links_to_check"
+done
 
 # explain_shot NAME SETTINGS-JSON SECTION FIELD BUTTON ANSWER LINK: opens the section named
 # SECTION, pastes ANSWER into FIELD through the system clipboard, presses BUTTON and takes the

@@ -23,6 +23,8 @@ pub struct Settings {
     pub verify: bool,
     /// Connections a large download may use at once.
     pub download_connections: u32,
+    /// Files of a queue sent at once.
+    pub queue_at_once: u32,
     /// The language the user chose in the window (`None`: the system's).
     pub language: Option<Language>,
     /// Light, dark, or as the system is.
@@ -44,6 +46,7 @@ impl Default for Settings {
             stall_timeout_secs: options.stall_timeout.as_secs(),
             verify: options.verify,
             download_connections: options.connections,
+            queue_at_once: DEFAULT_QUEUE_AT_ONCE,
             language: None,
             theme: Theme::System,
             show_details: false,
@@ -97,6 +100,10 @@ impl WindowGeometry {
 pub const ATTEMPTS_RANGE: std::ops::RangeInclusive<u32> = 1..=10;
 /// Bounds of the connections of one download.
 pub const CONNECTIONS_RANGE: std::ops::RangeInclusive<u32> = 1..=crate::exchange::MAX_CONNECTIONS;
+/// Files of a queue sent at once, unless the person chose otherwise.
+pub const DEFAULT_QUEUE_AT_ONCE: u32 = 3;
+/// Bounds of the files of a queue sent at once.
+pub const QUEUE_AT_ONCE_RANGE: std::ops::RangeInclusive<u32> = 1..=16;
 /// Bounds of the stall timeout, seconds.
 pub const STALL_TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 5..=600;
 
@@ -117,6 +124,12 @@ impl Settings {
                 .clamp(*CONNECTIONS_RANGE.start(), *CONNECTIONS_RANGE.end()),
             ..Options::default()
         }
+    }
+
+    /// Files of a queue sent at once, within its bounds.
+    pub fn queue_at_once(&self) -> u32 {
+        self.queue_at_once
+            .clamp(*QUEUE_AT_ONCE_RANGE.start(), *QUEUE_AT_ONCE_RANGE.end())
     }
 
     /// Where multipart uploads keep their records: `uploads` in the platform's local data
@@ -413,6 +426,7 @@ mod tests {
             stall_timeout_secs: 90,
             verify: false,
             download_connections: 3,
+            queue_at_once: 5,
             language: Some(Language::JAPANESE),
             theme: Theme::Dark,
             show_details: true,
@@ -548,6 +562,7 @@ mod tests {
             ("stall_timeout_secs", "-3"),
             ("verify", "1"),
             ("download_connections", "[]"),
+            ("queue_at_once", "true"),
             ("language", r#""xx""#),
             ("theme", "3"),
             ("show_details", r#""yes""#),
@@ -678,6 +693,7 @@ mod tests {
                         let mine = Settings {
                             max_attempts: n,
                             download_connections: round % 4 + 1,
+                            queue_at_once: round % 3 + 1,
                             ..base.clone()
                         };
                         mine.save_changes(base, path).unwrap();

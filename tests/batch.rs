@@ -82,7 +82,7 @@ fn forty_files_and_forty_shuffled_links_are_matched_and_all_arrive_whole() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("1 hidden files or folders were left out"),
+        stderr.contains("Hidden files and folders left out of the folders given: 1."),
         "{stderr}"
     );
     assert!(

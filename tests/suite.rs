@@ -24,6 +24,7 @@ mod package;
 mod parse_never_panics;
 mod pasted;
 mod post;
+mod queue_window;
 mod ranges;
 mod redaction;
 mod signed_headers;

@@ -335,12 +335,16 @@ fn what_people_paste_and_type_is_taken_as_meant() {
             "{typed}"
         );
     }
-    // Two different links: which one is meant is asked, not guessed.
+    // Two different links: a list, shown as such in the queue, never one of them guessed.
     paste(
         &mut harness,
         &format!("{url} or {}", pg.sign_v4(Method::Put, "other.csv", HOUR)),
     );
-    harness.get_by_label_contains("holds 2 different links");
+    harness.get_by_label_contains("2 links: 0 cannot work");
+    assert!(
+        harness.state().form().link().is_err(),
+        "no single link is taken"
+    );
 }
 
 #[test]

@@ -164,18 +164,19 @@ impl LinkRow {
         }
     }
 
-    /// The row as one line of the terminal's table.
+    /// The row as one line of the terminal's table, marked ✗, ! or ✓ before its place.
     pub fn line(&self, now: jiff::Timestamp) -> String {
         let mark = match self.verdict {
             Verdict::CannotWork => "✗",
             Verdict::MayFail => "!",
             Verdict::Works => "✓",
         };
-        let mut cells = vec![format!(
-            "{mark} {}. {}",
-            self.position,
-            self.verdict.words()
-        )];
+        format!("{mark} {}", self.words(now))
+    }
+
+    /// The row in words, its place first (the window colours it instead of marking it).
+    pub fn words(&self, now: jiff::Timestamp) -> String {
+        let mut cells = vec![format!("{}. {}", self.position, self.verdict.words())];
         if let Some(provider) = self.provider {
             cells.push(tr(crate::link::report::provider_text(provider)).to_owned());
             cells.push(

@@ -191,13 +191,13 @@ async fn check_list(list: &crate::batch::LinkList, json: bool, now: jiff::Timest
         }
     };
     let client = &client;
-    let answers: Vec<(usize, Option<Checked>)> =
+    let answers: Vec<(usize, Option<crate::queue::Checked>)> =
         futures_util::stream::iter(rows.iter().enumerate())
             .map(|(at, row)| async move {
                 let text = &list.links[row.position - 1];
                 let answer = match PresignedLink::parse(text) {
                     Ok(link) if row.verdict != Verdict::CannotWork => {
-                        Some(probe_words(client, &link, now).await)
+                        Some(crate::queue::check_link(client, &link, now).await)
                     }
                     _ => None,
                 };
@@ -222,36 +222,5 @@ async fn check_list(list: &crate::batch::LinkList, json: bool, now: jiff::Timest
     super::inspect::print_table(list, &rows, json, now)
 }
 
-/// A check's answer: `ok` / `refused` / `failed` / `inspected`, in words, whether it works.
-type Checked = (&'static str, String, bool);
-
 /// Checks of a list made at once.
 const CHECKS_AT_ONCE: usize = 4;
-
-/// The safe check of one link: (`ok` / `refused` / `failed` / `inspected`, in words, whether
-/// it works).
-async fn probe_words(
-    client: &reqwest::Client,
-    link: &PresignedLink,
-    now: jiff::Timestamp,
-) -> Checked {
-    if !present::check_sends_probe(link) {
-        return ("inspected", tr(T::TableUploadInspected).to_owned(), true);
-    }
-    match transfer::probe(client, &Secret::new(link.as_sent())).await {
-        Ok(ProbeAnswer::Accepted { size, response, .. }) => (
-            "ok",
-            present::check_ok_line(link, size, response.etag.as_deref()),
-            true,
-        ),
-        Ok(ProbeAnswer::Refused(refusal)) => {
-            let diagnosis = crate::diagnose::of_check(link, &refusal, now);
-            (
-                "refused",
-                format!("{} ({})", diagnosis.title, diagnosis.status.unwrap_or(0)),
-                false,
-            )
-        }
-        Err(error) => ("failed", error.to_string(), false),
-    }
-}

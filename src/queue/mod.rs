@@ -2,7 +2,9 @@
 //! it waited is not sent), sent, and said in one line, for the terminal and the window alike.
 //! The plans of a single transfer are built here too ([`plan`]).
 
+pub mod check;
 pub mod item;
 pub mod plan;
 
+pub use check::{Checked, check_link};
 pub use item::{Finished, How, Item, ItemResult, Target, UploadChoices, run_item};

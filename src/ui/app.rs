@@ -47,8 +47,11 @@ impl PresignDeskApp {
         };
         app.apply(Command::LinkTyped(launch.url.unwrap_or_default()));
         app.apply(Command::DestinationEdited);
-        if let Some(file) = launch.file {
-            app.apply(Command::FileChosen(file));
+        // A folder is the queue's: its files, each matched to a link of the list.
+        match launch.file {
+            Some(folder) if folder.is_dir() => app.apply(Command::FilesChosen(vec![folder])),
+            Some(file) => app.apply(Command::FileChosen(file)),
+            None => {}
         }
         app
     }
@@ -135,6 +138,17 @@ impl PresignDeskApp {
                 } => background::abort_upload(runtime, client, set, records),
                 Effect::Open { path, reveal } => background::open_path(runtime, path, reveal),
                 Effect::SaveSettings => self.state.save(runtime),
+                Effect::GatherFiles(paths) => background::gather_files(runtime, paths),
+                Effect::QueueRow {
+                    row,
+                    item,
+                    how,
+                    client,
+                    cancel,
+                } => background::run_queue_row(runtime, row, *item, how, client, cancel),
+                Effect::CheckLinks { client, links } => {
+                    background::check_links(runtime, client, links)
+                }
             }
         }
     }
@@ -147,6 +161,7 @@ impl PresignDeskApp {
         self.runtime.mailbox.attach(&ctx);
         self.receive();
         self.session.refresh(self.form.link().as_ref().ok());
+        self.session.queue.speak(Timestamp::now());
         if self.session.pasted.is_stale() {
             super::commands::explain_pasted(&self.form, &mut self.session);
         }
@@ -209,6 +224,7 @@ impl PresignDeskApp {
 
         // The countdown repaints when its text changes: each minute, each second at the end.
         let expires_at = match (self.form.post_form(), self.form.parts_set()) {
+            _ if self.session.queue.active() => self.session.queue.next_expiry(now),
             (Some(post), _) => post.expires_at(),
             (_, Some(set)) => set.expires_at(),
             _ => self.form.link().as_ref().ok().and_then(|l| l.expires_at),
@@ -246,16 +262,30 @@ impl PresignDeskApp {
         let settled = self.form.done || matches!(self.session.run, RunState::Finished { .. });
         let form = &self.form;
         let chrome = &self.chrome;
-        ui.add_enabled_ui(!running, |ui| {
-            link_panel::link_ui(
+        let queue = &self.session.queue;
+        if queue.active() {
+            // More than one: the queue instead of the single screen.
+            ui.add_enabled_ui(!queue.running, |ui| {
+                let summary = form
+                    .list()
+                    .map(|_| crate::batch::table::summary_line(&queue.table));
+                link_panel::link_ui(ui, form, summary, now, commands);
+            });
+            super::queue_panel::queue_ui(
                 ui,
-                &form.link_text,
-                &form.link,
-                form.post.as_ref(),
-                form.parts.as_ref(),
+                queue,
+                form.download.folder.trim(),
+                chrome,
                 now,
                 commands,
             );
+            if let Some(notice) = self.chrome.loose_notice() {
+                ui.weak(notice);
+            }
+            return;
+        }
+        ui.add_enabled_ui(!running, |ui| {
+            link_panel::link_ui(ui, form, None, now, commands);
             // What stops the link from working belongs beside it, not only in the details.
             details_panel::findings_ui(ui, &crate::link::findings::cannot_work(findings));
             ui.add_space(8.0);

@@ -59,6 +59,19 @@ pub enum Message {
     Note(String),
     /// "Check link" got its answer.
     Checked(Box<Result<transfer::ProbeAnswer, transfer::TransferError>>),
+    /// The files and folders given for the queue, walked.
+    FilesGathered(crate::batch::Files),
+    /// A row of the queue ended: how, and the result or the cause.
+    QueueRowEnded {
+        /// The row.
+        row: usize,
+        /// How it ended.
+        result: crate::queue::ItemResult,
+        /// The result or the cause, in one line.
+        reason: String,
+    },
+    /// The safe check of a link of the queue's list answered (its place in the list, from 1).
+    LinkChecked(usize, crate::queue::Checked),
     /// The settings could not be saved; why.
     SettingsNotSaved(String),
     /// A file or folder could not be opened with the system's program; why.
@@ -83,6 +96,8 @@ pub enum DialogResult {
 pub struct Mailbox {
     sender: Sender<Message>,
     progress: Arc<Mutex<Option<Progress>>>,
+    /// The latest progress of each running row of the queue.
+    row_progress: Arc<Mutex<Vec<(usize, Progress)>>>,
     /// The window's context, known from its first frame on.
     ctx: Arc<OnceLock<egui::Context>>,
 }
@@ -93,6 +108,7 @@ impl Mailbox {
         Self {
             sender,
             progress: Arc::default(),
+            row_progress: Arc::default(),
             ctx: Arc::default(),
         }
     }
@@ -120,6 +136,27 @@ impl Mailbox {
         if let Some(ctx) = self.ctx.get() {
             ctx.request_repaint_after(PROGRESS_REPAINT_INTERVAL);
         }
+    }
+
+    /// Keeps `progress` as row `row`'s latest, drawn as [`Self::post_progress`] is.
+    fn post_row_progress(&self, row: usize, progress: Progress) {
+        if let Ok(mut slot) = self.row_progress.lock() {
+            match slot.iter_mut().find(|(r, _)| *r == row) {
+                Some((_, latest)) => *latest = progress,
+                None => slot.push((row, progress)),
+            }
+        }
+        if let Some(ctx) = self.ctx.get() {
+            ctx.request_repaint_after(PROGRESS_REPAINT_INTERVAL);
+        }
+    }
+
+    /// The rows' latest progress since the last call.
+    pub fn take_row_progress(&self) -> Vec<(usize, Progress)> {
+        self.row_progress
+            .lock()
+            .map(|mut slot| std::mem::take(&mut *slot))
+            .unwrap_or_default()
     }
 
     /// The latest progress since the last call.
@@ -366,6 +403,76 @@ pub fn check_link(runtime: &Runtime, client: reqwest::Client, url: crate::secret
         let answer = transfer::probe(&client, &url).await;
         mailbox.post(Message::Checked(Box::new(answer)));
     });
+}
+
+/// Walks the files and folders given for the queue, off the UI thread.
+pub fn gather_files(runtime: &Runtime, paths: Vec<PathBuf>) {
+    let mailbox = runtime.mailbox.clone();
+    runtime.handle.spawn_blocking(move || {
+        mailbox.post(Message::FilesGathered(crate::batch::gather(&paths)));
+    });
+}
+
+/// Runs row `row` of the queue; its progress and its end come back.
+pub fn run_queue_row(
+    runtime: &Runtime,
+    row: usize,
+    item: crate::queue::Item,
+    how: Arc<crate::queue::How>,
+    client: reqwest::Client,
+    cancel: CancellationToken,
+) {
+    let mailbox = runtime.mailbox.clone();
+    let progress_mailbox = mailbox.clone();
+    let report: Reporter = Arc::new(move |event| {
+        if let TransferEvent::Progress(progress) = event {
+            progress_mailbox.post_row_progress(row, progress);
+        }
+    });
+    // The row's words are the window's language: the row runs on a thread of its own that
+    // speaks it.
+    let language = crate::text::language::current();
+    let handle = runtime.handle.clone();
+    runtime.handle.spawn_blocking(move || {
+        crate::text::language::set_thread_language(language);
+        let finished = handle.block_on(crate::queue::run_item(
+            &how, &client, &cancel, &item, report,
+        ));
+        mailbox.post(Message::QueueRowEnded {
+            row,
+            result: finished.result,
+            reason: finished.reason,
+        });
+    });
+}
+
+/// The safe check of the queue's links (place from 1, text), a few at once.
+pub fn check_links(runtime: &Runtime, client: reqwest::Client, links: Vec<(usize, String)>) {
+    let mailbox = runtime.mailbox.clone();
+    let language = crate::text::language::current();
+    let handle = runtime.handle.clone();
+    runtime.handle.spawn_blocking(move || {
+        crate::text::language::set_thread_language(language);
+        handle.block_on(check_each(client, links, mailbox));
+    });
+}
+
+async fn check_each(client: reqwest::Client, links: Vec<(usize, String)>, mailbox: Mailbox) {
+    use futures_util::StreamExt;
+    {
+        let now = jiff::Timestamp::now();
+        let client = &client;
+        let mailbox = &mailbox;
+        futures_util::stream::iter(links)
+            .for_each_concurrent(4, |(position, text)| async move {
+                let answer = match crate::link::PresignedLink::parse(&text) {
+                    Ok(link) => crate::queue::check_link(client, &link, now).await,
+                    Err(e) => ("failed", e.to_string(), false),
+                };
+                mailbox.post(Message::LinkChecked(position, answer));
+            })
+            .await;
+    }
 }
 
 /// Saves settings off the UI thread, one write at a time, always the newest value: a drag

@@ -189,9 +189,18 @@ impl Chrome {
         if running {
             return;
         }
-        let dropped = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_owned()));
-        if let Some(path) = dropped {
-            commands.push(Command::FileChosen(path));
+        let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        });
+        // One file is the single screen's; several, or a folder, are the queue's.
+        match dropped.as_slice() {
+            [] => {}
+            [one] if !one.is_dir() => commands.push(Command::FileChosen(one.clone())),
+            _ => commands.push(Command::FilesChosen(dropped)),
         }
     }
 

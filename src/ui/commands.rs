@@ -68,6 +68,21 @@ pub(super) enum Effect {
     Open { path: PathBuf, reveal: bool },
     /// Save the settings as they are now.
     SaveSettings,
+    /// Walk the files and folders given for the queue.
+    GatherFiles(Vec<PathBuf>),
+    /// Send one row of the queue.
+    QueueRow {
+        row: usize,
+        item: Box<crate::queue::Item>,
+        how: std::sync::Arc<crate::queue::How>,
+        client: reqwest::Client,
+        cancel: CancellationToken,
+    },
+    /// The safe check of the queue's links (place from 1, text).
+    CheckLinks {
+        client: reqwest::Client,
+        links: Vec<(usize, String)>,
+    },
 }
 
 impl PresignDeskApp {
@@ -79,6 +94,13 @@ impl PresignDeskApp {
 
     /// Applies what background work sent back since the last frame, then what it led to.
     pub(super) fn receive(&mut self) {
+        for (row, progress) in self.runtime().mailbox.take_row_progress() {
+            if let Some(r) = self.parts().session.queue.rows.get_mut(row)
+                && r.status == super::queue::RowStatus::Running
+            {
+                r.progress = Some(progress);
+            }
+        }
         let latest = self.runtime().mailbox.take_progress();
         if let Some(latest) = latest
             && let RunState::Running { progress, .. } = &mut self.parts().session.run
@@ -138,6 +160,43 @@ pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
             file_edited(form, chrome, &mut fx);
         }
         Command::FileChosen(path) => file_chosen(form, chrome, path, &mut fx),
+        Command::FilesChosen(paths) => {
+            if !session.queue.running {
+                session.queue.gathering = true;
+                fx.push(Effect::GatherFiles(paths));
+            }
+        }
+        Command::QueueLinkChosen { row, link } => session.queue.choose_link(row, link),
+        Command::QueueStart => queue_start(state, form, session, chrome, client, &mut fx),
+        Command::QueueCancel(row) => queue_cancel(&mut session.queue, row),
+        Command::QueueRetryFailed => {
+            if !session.queue.running {
+                for row in session.queue.rows.iter_mut().filter(|r| r.failed()) {
+                    row.status = super::queue::RowStatus::Waiting;
+                }
+                queue_start(state, form, session, chrome, client, &mut fx);
+            }
+        }
+        Command::QueueForgetFiles => session.queue.clear_files(),
+        Command::QueueCheckLinks => {
+            if let Ok(client) = client {
+                let queue = &mut session.queue;
+                queue.checking = true;
+                for row in &mut queue.table {
+                    row.checked = None;
+                    row.check_words = None;
+                }
+                let links = queue
+                    .table
+                    .iter()
+                    .map(|row| (row.position, queue.links[row.position - 1].clone()))
+                    .collect();
+                fx.push(Effect::CheckLinks {
+                    client: client.clone(),
+                    links,
+                });
+            }
+        }
         Command::ContentTypeTyped(value) => {
             form.upload.content_type.value = value;
             form.content_type_edited();
@@ -170,6 +229,10 @@ pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
             name: form.download.name.clone(),
         }),
         Command::SendAnyway(yes) => form.send_anyway = yes,
+        // Enter and the big button send the queue when there is one.
+        Command::Start if session.queue.active() => {
+            queue_start(state, form, session, chrome, client, &mut fx)
+        }
         Command::Start => start(state, form, session, chrome, client, &mut fx),
         Command::UploadAnother => {
             form.done = false;
@@ -322,6 +385,45 @@ pub(super) fn received(
                 form.download.state = Some(state);
             }
         }
+        Message::FilesGathered(files) => {
+            // One file found: the single screen's.
+            if files.entries.len() == 1 && form.list().is_none() && form.post_form().is_none() {
+                let path = files.entries[0].path.clone();
+                session.queue.gathering = false;
+                return Some(Command::FileChosen(path));
+            }
+            sync_queue_links(form, session);
+            session.queue.set_files(files);
+        }
+        Message::QueueRowEnded {
+            row,
+            result,
+            reason,
+        } => {
+            if let Some(r) = session.queue.rows.get_mut(row) {
+                r.status = super::queue::RowStatus::Ended { result, reason };
+                r.progress = None;
+                r.cancel = None;
+            }
+            queue_pump(state, form, session, parts.client, fx);
+        }
+        Message::LinkChecked(position, (checked, words, works)) => {
+            use crate::batch::table::{self, Verdict};
+            let queue = &mut session.queue;
+            if let Some(row) = queue.table.iter_mut().find(|r| r.position == position) {
+                row.checked = Some(checked.to_owned());
+                row.check_words = Some(words);
+                if !works {
+                    row.verdict = Verdict::CannotWork;
+                } else if checked == "ok" {
+                    row.verdict = Verdict::Works;
+                }
+            }
+            queue.checking = queue.table.iter().any(|r| r.checked.is_none());
+            if !queue.checking {
+                table::sort(&mut queue.table);
+            }
+        }
         Message::SettingsNotSaved(reason) => state.save_failed(&reason),
         Message::OpenFailed(reason) => chrome.note(reason, None),
         Message::FreeName(name) => {
@@ -385,6 +487,7 @@ pub(super) fn received(
 /// the download's name may follow the new link.
 fn link_edited(form: &mut Form, session: &mut Session, chrome: &Chrome, fx: &mut Vec<Effect>) {
     form.link_edited();
+    sync_queue_links(form, session);
     digest_if_needed(form, fx);
     session.check = CheckState::None;
     session.clear_result();
@@ -398,6 +501,149 @@ fn link_edited(form: &mut Form, session: &mut Session, chrome: &Chrome, fx: &mut
         eprintln!("link shown: {}", crate::link::target_name(link));
     }
     check_destination(form, fx);
+}
+
+/// The queue's links and form from the field: its list, its form, or its one link.
+fn sync_queue_links(form: &Form, session: &mut Session) {
+    let now = jiff::Timestamp::now();
+    let one;
+    let list = match (form.list(), form.link()) {
+        (Some(list), _) => Some(list),
+        (None, Ok(link)) => {
+            one = crate::batch::LinkList {
+                links: vec![link.as_sent().to_owned()],
+                duplicates: Vec::new(),
+            };
+            Some(&one)
+        }
+        _ => None,
+    };
+    session.queue.set_links(list, form.post_form(), now);
+}
+
+/// Starts the queue: every waiting row that can go, a few at once.
+fn queue_start(
+    state: &State,
+    form: &Form,
+    session: &mut Session,
+    chrome: &mut Chrome,
+    client: &Result<reqwest::Client, String>,
+    fx: &mut Vec<Effect>,
+) {
+    let queue = &mut session.queue;
+    let sendable = queue
+        .rows
+        .iter()
+        .any(|r| r.status == super::queue::RowStatus::Waiting && r.blocked.is_none());
+    if queue.running || queue.gathering || !sendable || session.run.is_running() {
+        return;
+    }
+    if let Err(reason) = client {
+        chrome.note(reason.clone(), None);
+        return;
+    }
+    queue.running = true;
+    queue.started = Some(std::time::Instant::now());
+    queue.cancel_all = Some(CancellationToken::new());
+    queue_pump(state, form, session, client, fx);
+}
+
+/// Starts waiting rows while fewer than the setting's number run; a row that cannot go ends
+/// at once with its reason; the run ends when nothing waits or runs.
+fn queue_pump(
+    state: &State,
+    form: &Form,
+    session: &mut Session,
+    client: &Result<reqwest::Client, String>,
+    fx: &mut Vec<Effect>,
+) {
+    use super::queue::RowStatus;
+    let queue = &mut session.queue;
+    if !queue.running {
+        return;
+    }
+    let (Ok(client), Some(cancel_all)) = (client, queue.cancel_all.clone()) else {
+        return;
+    };
+    let at_once = state.settings.queue_at_once() as usize;
+    let downloads = queue.downloads();
+    let how = std::sync::Arc::new(crate::queue::How {
+        upload: (!downloads).then(crate::queue::UploadChoices::default),
+        overwrite: false,
+        options: transfer::Options {
+            connections: if downloads {
+                state.settings.transfer_options().connections.min(4)
+            } else {
+                1
+            },
+            ..state.settings.transfer_options()
+        },
+    });
+    let folder = PathBuf::from(form.download.folder.trim());
+    let mut running = queue
+        .rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Running)
+        .count();
+    for at in 0..queue.rows.len() {
+        if running >= at_once {
+            break;
+        }
+        if queue.rows[at].status != RowStatus::Waiting {
+            continue;
+        }
+        if let Some(blocked) = queue.rows[at].blocked {
+            queue.rows[at].status = RowStatus::Ended {
+                result: crate::queue::ItemResult::NotSent,
+                reason: blocked.words().to_owned(),
+            };
+            continue;
+        }
+        let item = queue.item(at, &folder);
+        let cancel = cancel_all.child_token();
+        let row = &mut queue.rows[at];
+        row.status = RowStatus::Running;
+        row.cancel = Some(cancel.clone());
+        running += 1;
+        fx.push(Effect::QueueRow {
+            row: at,
+            item: Box::new(item),
+            how: how.clone(),
+            client: client.clone(),
+            cancel,
+        });
+    }
+    if running == 0 && !queue.rows.iter().any(|r| r.status == RowStatus::Waiting) {
+        queue.running = false;
+        queue.cancel_all = None;
+    }
+}
+
+/// Cancels one row, or all of them (rows not started end cancelled at once).
+fn queue_cancel(queue: &mut super::queue::Queue, row: Option<usize>) {
+    use super::queue::RowStatus;
+    match row {
+        Some(at) => {
+            if let Some(cancel) = queue.rows.get(at).and_then(|r| r.cancel.as_ref()) {
+                cancel.cancel();
+            }
+        }
+        None => {
+            if let Some(cancel) = &queue.cancel_all {
+                cancel.cancel();
+            }
+            for row in queue
+                .rows
+                .iter_mut()
+                .filter(|r| r.status == RowStatus::Waiting)
+            {
+                row.status = RowStatus::Ended {
+                    result: crate::queue::ItemResult::Cancelled,
+                    reason: tr(T::CliCancelled).to_owned(),
+                };
+            }
+        }
+    }
 }
 
 fn file_edited(form: &mut Form, chrome: &mut Chrome, fx: &mut Vec<Effect>) {

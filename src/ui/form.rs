@@ -22,6 +22,8 @@ pub struct Form {
     pub(super) post: Option<Result<PostForm, FormError>>,
     /// The multipart set the field holds instead of a link, when it holds one.
     pub(super) parts: Option<Result<PartsSet, SetProblem>>,
+    /// The links the field holds, when it holds more than one (a list for the queue).
+    pub(super) list: Option<crate::batch::LinkList>,
     /// What the last paste took off the link, while the field holds what the paste put there.
     pasted: Option<(String, Vec<Repair>)>,
     /// Upload or download, for a link that does not say.
@@ -49,6 +51,7 @@ impl Form {
             link: Err(LinkError::Empty),
             post: None,
             parts: None,
+            list: None,
             pasted: None,
             chosen: Operation::Put,
             overridden: None,
@@ -87,6 +90,11 @@ impl Form {
     /// The multipart set the field holds, when it holds one that reads.
     pub fn parts_set(&self) -> Option<&PartsSet> {
         self.parts.as_ref().and_then(|p| p.as_ref().ok())
+    }
+
+    /// The links the field holds, when more than one.
+    pub fn list(&self) -> Option<&crate::batch::LinkList> {
+        self.list.as_ref()
     }
 
     /// The upload form the field holds, when it holds one that reads.
@@ -135,8 +143,14 @@ impl Form {
             Some(_) => None,
             None => PostForm::parse(&self.link_text),
         };
-        self.link = match (&self.post, &self.parts) {
-            (None, None) => PresignedLink::parse(&self.link_text),
+        self.list = match (&self.post, &self.parts) {
+            (None, None) => Some(crate::batch::LinkList::read(&self.link_text))
+                .filter(|list| list.links.len() > 1),
+            _ => None,
+        };
+        // A list is the queue's: no single link of it is sent from the single screen.
+        self.link = match (&self.post, &self.parts, &self.list) {
+            (None, None, None) => PresignedLink::parse(&self.link_text),
             _ => Err(LinkError::Empty),
         };
         if let (Ok(link), Some((_, repairs))) = (&mut self.link, &self.pasted) {
@@ -157,7 +171,9 @@ impl Form {
     /// A pasted text: the link inside it, repaired, shown in the field as it will be sent.
     pub fn paste(&mut self, text: &str) {
         // An upload form holds a link among its fields, a multipart set many: read whole.
-        let form = PostForm::parse(text).is_some() || PartsSet::parse(text).is_some();
+        let form = PostForm::parse(text).is_some()
+            || PartsSet::parse(text).is_some()
+            || crate::batch::LinkList::read(text).links.len() > 1;
         match PresignedLink::parse(text) {
             Ok(link) if !link.repairs.is_empty() && !form => {
                 self.link_text = link.as_sent().to_owned();

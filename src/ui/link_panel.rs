@@ -3,20 +3,22 @@
 use jiff::Timestamp;
 
 use super::{Command, report_control, tone_color};
-use crate::link::{LinkError, PresignedLink};
+use crate::link::LinkError;
 use crate::present;
 use crate::text::{T, tr};
 
 /// The link field and its verdict.
 pub fn link_ui(
     ui: &mut egui::Ui,
-    text: &str,
-    link: &Result<PresignedLink, LinkError>,
-    post: Option<&Result<crate::post::PostForm, crate::post::FormError>>,
-    parts: Option<&Result<crate::link::parts::PartsSet, crate::link::parts::SetProblem>>,
+    form: &super::form::Form,
+    list: Option<String>,
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) {
+    let text = form.link_text.as_str();
+    let link = &form.link;
+    let post = form.post.as_ref();
+    let parts = form.parts.as_ref();
     let label = ui
         .horizontal(|ui| {
             let label = ui.label(egui::RichText::new(tr(T::LinkLabel)).strong().size(16.0));
@@ -52,6 +54,11 @@ pub fn link_ui(
     report_control(ui, tr(T::LinkLabel), &response);
     if response.changed() {
         commands.push(Command::LinkTyped(text));
+    }
+    // A list of links: how many, and how many cannot work.
+    if let Some(summary) = list {
+        ui.add(egui::Label::new(egui::RichText::new(summary).size(16.0)).wrap());
+        return;
     }
     match parts {
         Some(Ok(set)) => {

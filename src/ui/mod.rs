@@ -13,6 +13,8 @@ mod form;
 mod history_panel;
 mod link_panel;
 mod opener;
+mod queue;
+mod queue_panel;
 mod result_panel;
 mod session;
 mod settings_panel;
@@ -46,6 +48,25 @@ pub enum Command {
     FileTyped(String),
     /// A file was dropped or chosen for upload.
     FileChosen(PathBuf),
+    /// Several files or folders were dropped: the queue takes them.
+    FilesChosen(Vec<PathBuf>),
+    /// The person chose which link of the list a row's file goes through (`None`: none).
+    QueueLinkChosen {
+        /// The row.
+        row: usize,
+        /// The link's place in the list.
+        link: Option<usize>,
+    },
+    /// Send every row of the queue that can go, a few at once.
+    QueueStart,
+    /// Cancel one row of the queue, or all (`None`).
+    QueueCancel(Option<usize>),
+    /// Send again the rows that ended other than done.
+    QueueRetryFailed,
+    /// Forget the queue's files.
+    QueueForgetFiles,
+    /// The safe check of every link of the list.
+    QueueCheckLinks,
     /// The tester typed the file type to send.
     ContentTypeTyped(String),
     /// The tester chose to send no file type (`true`) or the one typed (`false`).

@@ -116,6 +116,8 @@ pub struct Session {
     pub pasted: PastedState,
     /// Removing a cancelled multipart upload from the storage.
     pub abort: AbortState,
+    /// Many files and links at once.
+    pub queue: super::queue::Queue,
 }
 
 /// Removing a cancelled multipart upload from the storage (its abort link).
@@ -142,6 +144,7 @@ impl Session {
             clock_offset_secs: None,
             pasted: PastedState::default(),
             abort: AbortState::None,
+            queue: super::queue::Queue::default(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! "Transfer settings": attempts, stall timeout, connections and verification.
 
-use crate::settings::{ATTEMPTS_RANGE, CONNECTIONS_RANGE, STALL_TIMEOUT_RANGE, Settings};
+use crate::settings::{
+    ATTEMPTS_RANGE, CONNECTIONS_RANGE, QUEUE_AT_ONCE_RANGE, STALL_TIMEOUT_RANGE, Settings,
+};
 use crate::text::{T, tr};
 
 /// The settings section; returns whether anything changed.
@@ -28,6 +30,9 @@ pub fn settings_ui(ui: &mut egui::Ui, settings: &mut Settings) -> bool {
             ui.add(
                 egui::DragValue::new(&mut settings.download_connections).range(CONNECTIONS_RANGE),
             )
+        });
+        row(ui, T::SettingsQueueAtOnce, &mut |ui| {
+            ui.add(egui::DragValue::new(&mut settings.queue_at_once).range(QUEUE_AT_ONCE_RANGE))
         });
         let mut verify = settings.verify;
         let response = ui.add(egui::Checkbox::new(&mut verify, tr(T::SettingsVerify)));
