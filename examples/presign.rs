@@ -8,6 +8,9 @@
 //! The endpoint is the address the client connects to (a relay in front of the server, say):
 //! the signature covers its host.
 //!
+//! With `--count N`, prints N links one a line, `{n}` in the key replaced by 0001, 0002…: a
+//! list as a portal mails it, for the queue's benchmark.
+//!
 //! With `--parts N --server 127.0.0.1:PORT`, starts a multipart upload of the key on that
 //! server and prints its set as JSON (N part links, the Complete and the Abort link, signed for
 //! the endpoint), as a back end hands one out.
@@ -32,6 +35,8 @@ struct Options {
     region: String,
     /// A multipart set of this many parts, started on `server`.
     parts: Option<(u16, std::net::SocketAddr)>,
+    /// Links to print, `{n}` in the key numbered.
+    count: usize,
 }
 
 fn options() -> Result<Options, String> {
@@ -46,6 +51,7 @@ fn options() -> Result<Options, String> {
         secret_key: "S3RVER".to_owned(),
         region: "us-east-1".to_owned(),
         parts: None,
+        count: 1,
     };
     let mut parts = None;
     let mut server = None;
@@ -64,6 +70,7 @@ fn options() -> Result<Options, String> {
             "--secret-key" => options.secret_key = value,
             "--region" => options.region = value,
             "--parts" => parts = Some(value.parse().map_err(|_| "--parts takes a number")?),
+            "--count" => options.count = value.parse().map_err(|_| "--count takes a number")?,
             "--server" => server = Some(value.parse().map_err(|_| "--server takes HOST:PORT")?),
             other => return Err(format!("unknown option {other}")),
         }
@@ -117,17 +124,20 @@ fn main() {
     let credentials = Credentials::new(options.access_key, options.secret_key);
     let expires = Duration::from_secs(options.expires_secs);
     let now = jiff::Timestamp::now();
-    let url = match options.method.as_str() {
-        "put" => bucket
-            .put_object(Some(&credentials), &options.key)
-            .sign_with_time(expires, &now),
-        "get" => bucket
-            .get_object(Some(&credentials), &options.key)
-            .sign_with_time(expires, &now),
-        other => {
-            eprintln!("presign: --method is get or put, not {other}");
-            std::process::exit(2);
-        }
-    };
-    println!("{url}");
+    for n in 1..=options.count {
+        let key = options.key.replace("{n}", &format!("{n:04}"));
+        let url = match options.method.as_str() {
+            "put" => bucket
+                .put_object(Some(&credentials), &key)
+                .sign_with_time(expires, &now),
+            "get" => bucket
+                .get_object(Some(&credentials), &key)
+                .sign_with_time(expires, &now),
+            other => {
+                eprintln!("presign: --method is get or put, not {other}");
+                std::process::exit(2);
+            }
+        };
+        println!("{url}");
+    }
 }

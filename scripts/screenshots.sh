@@ -55,6 +55,9 @@ shot() {
     case $action in
         enter:*) xdotool key --window "$window" Return; sleep "${action#enter:}" ;;
     esac
+    # The pointer out of the way: no tooltip in the picture.
+    xdotool mousemove --window "$window" 2 2
+    sleep 0.3
     import -window "$window" "$out/$name.png"
     kill "$app" 2>/dev/null || true
     wait "$app" 2>/dev/null || true

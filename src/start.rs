@@ -44,7 +44,14 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         None => open_window(&runtime, launch(None, None)),
-        Some(Command::Gui { url, file }) => open_window(&runtime, launch(url, file)),
+        Some(Command::Gui { url, file }) => {
+            // `@FILE`: the link, or a list of links, read from a file.
+            let url = match url.as_deref().map(crate::cli::read_target).transpose() {
+                Ok(url) => url,
+                Err(code) => return code,
+            };
+            open_window(&runtime, launch(url, file))
+        }
         Some(command) => runtime.block_on(crate::cli::run(command)),
     }
 }

@@ -579,6 +579,7 @@ ids! {
     QueueCheckAll,
     QueueChecking,
     SettingsQueueAtOnce,
+    QueueClearList,
 }
 
 /// The text of `id` in the current language (English when that language lacks it).

@@ -30,6 +30,19 @@ pub fn link_ui(
             label
         })
         .inner;
+    // A list of links: how many, and how many cannot work; the rows and the table show each,
+    // and the field, which would lay out every link of the list each frame, gives way.
+    if let Some(summary) = list {
+        ui.horizontal_wrapped(|ui| {
+            ui.add(egui::Label::new(egui::RichText::new(summary).size(16.0)).wrap());
+            let clear = ui.button(tr(T::QueueClearList));
+            report_control(ui, tr(T::QueueClearList), &clear);
+            if clear.clicked() {
+                commands.push(Command::LinkTyped(String::new()));
+            }
+        });
+        return;
+    }
     // A long link scrolls inside its field rather than pushing the rest off the screen.
     let mut text = text.to_owned();
     let response = egui::ScrollArea::vertical()
@@ -54,11 +67,6 @@ pub fn link_ui(
     report_control(ui, tr(T::LinkLabel), &response);
     if response.changed() {
         commands.push(Command::LinkTyped(text));
-    }
-    // A list of links: how many, and how many cannot work.
-    if let Some(summary) = list {
-        ui.add(egui::Label::new(egui::RichText::new(summary).size(16.0)).wrap());
-        return;
     }
     match parts {
         Some(Ok(set)) => {
