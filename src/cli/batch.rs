@@ -19,7 +19,7 @@ use crate::post::PostForm;
 use crate::queue::plan;
 use crate::queue::{Finished, How, Item, ItemResult, Target, UploadChoices, run_item};
 use crate::text::{T, fill, tr};
-use crate::transfer::{self, CancellationToken, Reporter};
+use crate::transfer::{self, Reporter};
 
 /// How many names a line of leftovers lists before it says "and N more".
 const NAMES_SHOWN: usize = 10;
@@ -262,7 +262,8 @@ fn gathered(paths: &[PathBuf]) -> Option<batch::Files> {
     Some(files)
 }
 
-fn say_duplicates(list: &LinkList) {
+/// Each link given again, said once.
+pub(super) fn say_duplicates(list: &LinkList) {
     for (at, first) in &list.duplicates {
         eprintln!(
             "{}",
@@ -434,26 +435,11 @@ async fn run(how: How, parallel: u32, items: Vec<Item>, json: bool) -> ExitCode 
             ]
         )
     );
-    let client = match transfer::http_client() {
+    let client = match super::client_or_say() {
         Ok(client) => client,
-        Err(e) => {
-            eprintln!(
-                "{}",
-                fill(T::CliFailed, &[("reason", &e.without_url().to_string())])
-            );
-            return ExitCode::from(EXIT_REFUSED);
-        }
+        Err(code) => return code,
     };
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(i32::from(super::EXIT_INTERRUPTED));
-            }
-        }
-    });
+    let cancel = super::cancelled_by_ctrl_c();
     let how = &how;
     let client = &client;
     let cancel = &cancel;

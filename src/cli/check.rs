@@ -60,15 +60,9 @@ pub(super) async fn check(args: &CheckArgs) -> ExitCode {
         return exit(!blocked);
     }
 
-    let client = match transfer::http_client() {
+    let client = match super::client_or_say() {
         Ok(client) => client,
-        Err(e) => {
-            eprintln!(
-                "{}",
-                fill(T::CliFailed, &[("reason", &e.without_url().to_string())])
-            );
-            return ExitCode::from(EXIT_REFUSED);
-        }
+        Err(code) => return code,
     };
     report.probed = true;
     let answer = transfer::probe(&client, &Secret::new(link.as_sent())).await;
@@ -180,15 +174,9 @@ async fn check_list(list: &crate::batch::LinkList, json: bool, now: jiff::Timest
     use crate::batch::table::{self, Verdict};
     use futures_util::StreamExt;
     let mut rows = table::link_table(&list.links, now);
-    let client = match transfer::http_client() {
+    let client = match super::client_or_say() {
         Ok(client) => client,
-        Err(e) => {
-            eprintln!(
-                "{}",
-                fill(T::CliFailed, &[("reason", &e.without_url().to_string())])
-            );
-            return ExitCode::from(EXIT_REFUSED);
-        }
+        Err(code) => return code,
     };
     let client = &client;
     let answers: Vec<(usize, Option<crate::queue::Checked>)> =

@@ -234,15 +234,7 @@ pub(super) fn print_table(
             println!("{}", row.line(now));
         }
     }
-    for (at, first) in &list.duplicates {
-        eprintln!(
-            "{}",
-            fill(
-                T::BatchDuplicateLink,
-                &[("at", &at.to_string()), ("first", &first.to_string())]
-            )
-        );
-    }
+    super::batch::say_duplicates(list);
     if rows.iter().any(|r| r.verdict == Verdict::CannotWork) {
         ExitCode::from(EXIT_REFUSED)
     } else {

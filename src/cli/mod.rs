@@ -293,3 +293,31 @@ pub(crate) fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, ExitCode> 
         }
     }
 }
+
+/// The HTTP client every command sends with, or the reason none could be made, said on stderr
+/// (exit code 1).
+pub(crate) fn client_or_say() -> Result<reqwest::Client, ExitCode> {
+    crate::transfer::http_client().map_err(|e| {
+        eprintln!(
+            "{}",
+            fill(T::CliFailed, &[("reason", &e.without_url().to_string())])
+        );
+        ExitCode::from(EXIT_REFUSED)
+    })
+}
+
+/// A token cancelled by Ctrl-C: what runs stops and removes its partial files, and the exit
+/// code says why; a second Ctrl-C ends at once, whatever is still being cleaned up.
+pub(crate) fn cancelled_by_ctrl_c() -> crate::transfer::CancellationToken {
+    let cancel = crate::transfer::CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(i32::from(EXIT_INTERRUPTED));
+            }
+        }
+    });
+    cancel
+}

@@ -13,7 +13,7 @@ use super::{EXIT_BAD_INPUT, EXIT_REFUSED, GetArgs, PutArgs, parse_link};
 use crate::diagnose::explanation_text;
 use crate::queue::plan;
 use crate::text::{T, fill};
-use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
+use crate::transfer::{self, Outcome, Plan, Progress, Reporter, TransferEvent};
 use crate::{format, present};
 
 pub(super) async fn put(args: PutArgs) -> ExitCode {
@@ -263,18 +263,7 @@ async fn execute(plan: &Plan, options: &transfer::Options) -> Run {
     };
     let attempts = Arc::new(AtomicU32::new(1));
     let count = attempts.clone();
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            // The transfer stops and removes its partial file; the exit code says why.
-            on_interrupt.cancel();
-            // A second Ctrl-C ends at once, whatever is still being cleaned up.
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(i32::from(super::EXIT_INTERRUPTED));
-            }
-        }
-    });
+    let cancel = super::cancelled_by_ctrl_c();
     let printer = Arc::new(Mutex::new(ProgressPrinter::new()));
     let report_printer = printer.clone();
     let report: Reporter = Arc::new(move |event| {
