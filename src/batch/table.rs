@@ -144,6 +144,18 @@ impl LinkRow {
         }
     }
 
+    /// Takes the safe check's answer (`ok`, `refused`, `failed` or `inspected`, in words,
+    /// whether the link works): a link that does not work cannot; one the storage served works.
+    pub fn take_check(&mut self, checked: &str, words: String, works: bool) {
+        self.checked = Some(checked.to_owned());
+        self.check_words = Some(words);
+        if !works {
+            self.verdict = Verdict::CannotWork;
+        } else if checked == "ok" {
+            self.verdict = Verdict::Works;
+        }
+    }
+
     /// The first finding worth saying (an error, else a warning), in words.
     pub fn first_problem(&self) -> Option<&str> {
         self.findings
@@ -333,5 +345,21 @@ mod tests {
                 .unwrap()
                 .starts_with("2,cannot-work,aws,b/expired.csv,PUT,")
         );
+    }
+
+    #[test]
+    fn a_checks_answer_settles_the_verdict() {
+        let now: jiff::Timestamp = NOW.parse().unwrap();
+        let row = LinkRow::of(1, &link("a.csv", "20261207T090000Z", 86400, false), now);
+        let mut refused = row.clone();
+        refused.take_check("refused", "refused (403)".into(), false);
+        assert_eq!(refused.verdict, Verdict::CannotWork);
+        let mut served = row.clone();
+        served.take_check("ok", "it works".into(), true);
+        assert_eq!(served.verdict, Verdict::Works);
+        let mut inspected = row.clone();
+        inspected.take_check("inspected", "an upload link".into(), true);
+        assert_eq!(inspected.verdict, row.verdict);
+        assert_eq!(inspected.check_words.as_deref(), Some("an upload link"));
     }
 }

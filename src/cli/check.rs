@@ -196,14 +196,7 @@ async fn check_list(list: &crate::batch::LinkList, json: bool, now: jiff::Timest
             .await;
     for (at, answer) in answers {
         if let Some((checked, words, works)) = answer {
-            let row = &mut rows[at];
-            row.checked = Some(checked.to_owned());
-            row.check_words = Some(words);
-            if !works {
-                row.verdict = Verdict::CannotWork;
-            } else if checked == "ok" {
-                row.verdict = Verdict::Works;
-            }
+            rows[at].take_check(checked, words, works);
         }
     }
     table::sort(&mut rows);

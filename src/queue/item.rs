@@ -51,6 +51,28 @@ pub struct How {
     pub options: transfer::Options,
 }
 
+/// The most connections one download of a queue uses: a few rows at once share the line.
+pub const QUEUE_DOWNLOAD_CONNECTIONS: u32 = 4;
+
+impl How {
+    /// How a queue sends its rows with `options` (the settings'): an upload in one request,
+    /// its file's type guessed; a download over a few connections, replacing nothing.
+    pub fn for_queue(options: transfer::Options, downloads: bool) -> Self {
+        How {
+            upload: (!downloads).then(UploadChoices::default),
+            overwrite: false,
+            options: transfer::Options {
+                connections: if downloads {
+                    options.connections.min(QUEUE_DOWNLOAD_CONNECTIONS)
+                } else {
+                    1
+                },
+                ..options
+            },
+        }
+    }
+}
+
 /// The choices of an upload.
 #[derive(Debug, Clone, Default)]
 pub struct UploadChoices {

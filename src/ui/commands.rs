@@ -408,16 +408,10 @@ pub(super) fn received(
             queue_pump(state, form, session, parts.client, fx);
         }
         Message::LinkChecked(position, (checked, words, works)) => {
-            use crate::batch::table::{self, Verdict};
+            use crate::batch::table;
             let queue = &mut session.queue;
             if let Some(row) = queue.table.iter_mut().find(|r| r.position == position) {
-                row.checked = Some(checked.to_owned());
-                row.check_words = Some(words);
-                if !works {
-                    row.verdict = Verdict::CannotWork;
-                } else if checked == "ok" {
-                    row.verdict = Verdict::Works;
-                }
+                row.take_check(checked, words, works);
             }
             queue.checking = queue.table.iter().any(|r| r.checked.is_none());
             if !queue.checking {
@@ -531,11 +525,7 @@ fn queue_start(
     fx: &mut Vec<Effect>,
 ) {
     let queue = &mut session.queue;
-    let sendable = queue
-        .rows
-        .iter()
-        .any(|r| r.status == super::queue::RowStatus::Waiting && r.blocked.is_none());
-    if queue.running || queue.gathering || !sendable || session.run.is_running() {
+    if queue.running || queue.gathering || queue.sendable() == 0 || session.run.is_running() {
         return;
     }
     if let Err(reason) = client {
@@ -567,18 +557,10 @@ fn queue_pump(
     };
     let at_once = state.settings.queue_at_once() as usize;
     let downloads = queue.downloads();
-    let how = std::sync::Arc::new(crate::queue::How {
-        upload: (!downloads).then(crate::queue::UploadChoices::default),
-        overwrite: false,
-        options: transfer::Options {
-            connections: if downloads {
-                state.settings.transfer_options().connections.min(4)
-            } else {
-                1
-            },
-            ..state.settings.transfer_options()
-        },
-    });
+    let how = std::sync::Arc::new(crate::queue::How::for_queue(
+        state.settings.transfer_options(),
+        downloads,
+    ));
     let folder = PathBuf::from(form.download.folder.trim());
     let mut running = queue
         .rows

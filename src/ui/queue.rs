@@ -133,6 +133,14 @@ impl Queue {
         self.links.len() > 1 || self.files.entries.len() > 1 || self.gathering
     }
 
+    /// Rows waiting that nothing stops: what "Upload all" sends.
+    pub fn sendable(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.status == RowStatus::Waiting && r.blocked.is_none())
+            .count()
+    }
+
     /// Whether there are rows to send: a form or upload links with files, or download links.
     pub fn has_rows(&self) -> bool {
         self.downloads() || !self.files.entries.is_empty()

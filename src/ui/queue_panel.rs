@@ -188,11 +188,7 @@ fn actions_ui(ui: &mut egui::Ui, queue: &Queue, folder: &str, commands: &mut Vec
             }
             return;
         }
-        let sendable = queue
-            .rows
-            .iter()
-            .filter(|r| r.status == RowStatus::Waiting && r.blocked.is_none())
-            .count();
+        let sendable = queue.sendable();
         let label = if queue.downloads() {
             fill(
                 T::QueueDownloadAll,
