@@ -6,8 +6,8 @@
 #      table drawn.
 #   2. 1,000 small files uploaded through 1,000 links: `presign-desk put @links.txt FOLDER`
 #      (3 at once, each verified) beside the same work done by curl, one `curl -T` a file.
-#   3. The window with the 1,000 rows finished, left alone: its CPU time over 10 s (0 ticks
-#      means it draws nothing).
+#   3. The window with the 1,000 rows finished, left alone: the frames it drew and its CPU time
+#      over 10 s, twice, and which threads used that time.
 #
 #   COUNT=1000 (links and files), SIZE=4096 (bytes a file).
 set -euo pipefail
@@ -82,11 +82,32 @@ end=$(seconds)
 echo "window: $(find "$stored" -type f | wc -l) of $count uploaded in $(took "$start" "$end") s"
 sleep 20
 ticks() { awk '{print $14 + $15}' "/proc/$app/stat"; }
+frames() { grep -c '^frame [0-9]* drawn' "$log" || true; }
+# Which threads used the CPU: name and ticks of each, from /proc/PID/task.
+threads() {
+    for task in /proc/"$app"/task/*; do
+        printf '%s:%s %s\n' "${task##*/}" "$(tr ' ' _ <"$task/comm")" "$(awk '{print $14 + $15}' "$task/stat")"
+    done | sort
+}
 # Two windows of 10 s each: the first holds the tail of the run (idle connections closing,
-# worker threads ending), the second the window alone.
+# worker threads ending), the second the window alone. A frame drawn is said on stderr, so the
+# repaints are counted, not guessed from the CPU.
 for window_of in first second; do
     before=$(ticks)
+    frames_before=$(frames)
+    threads >"$work/threads-before"
     sleep 10
     after=$(ticks)
-    echo "window idle with $count finished rows, $window_of 10 s: $((after - before)) ticks of CPU"
+    frames_after=$(frames)
+    threads >"$work/threads-after"
+    echo "window idle with $count finished rows, $window_of 10 s:" \
+        "$((frames_after - frames_before)) frames drawn, $((after - before)) ticks of CPU"
+    busy=$(join -a 2 "$work/threads-before" "$work/threads-after" 2>/dev/null |
+        awk 'NF == 3 && $3 > $2 {printf " %s +%d", $1, $3 - $2} NF == 2 && $2 > 0 {printf " %s (new) %d", $1, $2}')
+    if [ -n "$busy" ]; then echo "  threads that used the CPU:$busy"; fi
+    # What the threads alive at the end used is less than the process's when a thread ended.
+    alive=$(join -a 2 "$work/threads-before" "$work/threads-after" |
+        awk '{d += (NF == 3) ? $3 - $2 : $2} END {print d + 0}')
+    ended=$((after - before - alive))
+    if [ "$ended" -gt 0 ]; then echo "  by threads that ended in these 10 s: $ended ticks"; fi
 done

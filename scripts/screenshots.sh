@@ -14,7 +14,9 @@
 #   japanese-parts-details.png (a multipart set with the file it fits), parts-running.png and
 #   japanese-parts-running.png (its parts on their way), queue-ready.png and queue-done.png (twelve
 #   links pasted and a folder of invoices matched to them, then sent), links-table.png (many
-#   links at a glance, the ones that cannot work first), and the same three in Japanese
+#   links at a glance, the ones that cannot work first), queue-no-operation.png (links that do
+#   not say whether they upload or download: the person is asked), and the same four in
+#   Japanese
 #
 # The machine needs no CJK system font: Japanese renders with the font the app bundles.
 set -euo pipefail
@@ -136,6 +138,9 @@ for lang in en ja; do
     shot "${prefix}queue-ready" "$settings" none "$list" --file "$files/invoices"
     shot "${prefix}queue-done" "$settings" enter:2 "$list" --file "$files/invoices"
     shot "${prefix}links-table" "$settings" none "$links_to_check"
+    # Links that do not say what they are for (as many SDKs sign them): the person says.
+    shot "${prefix}queue-no-operation" "$settings" none \
+        "$(printf '%s\n' "$list" | head -3 | sed 's/&x-id=PutObject//')"
 done
 
 # explain_shot NAME SETTINGS-JSON SECTION FIELD BUTTON ANSWER LINK: opens the section named

@@ -13,7 +13,9 @@ use presign_desk::text::Language;
 use presign_desk::ui::PresignDeskApp;
 
 use crate::playground::{Method, Playground};
-use crate::support::window::{paste, press, settings, wait_for_text, wait_until, window_with};
+use crate::support::window::{
+    copied_texts, paste, press, settings, wait_for_text, wait_until, window_with,
+};
 use crate::support::{same_bytes, write_pattern};
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -205,6 +207,118 @@ fn ten_download_links_to_a_folder_with_an_expired_and_a_changed_one_in_their_row
         shows(&harness, "refused"),
         "the changed row says it was refused"
     );
-    // "Retry the failed ones" is offered, and the copies hold no signature.
-    assert!(shows(&harness, "Retry the failed ones (2)"));
+    // "Retry the failed ones" is offered for the refused one; the expired link cannot work
+    // again, so it is not retried. The copies hold no signature.
+    assert!(shows(&harness, "Retry the failed ones (1)"));
+    let signatures: Vec<&str> = links
+        .iter()
+        .map(|l| l.rsplit_once("X-Amz-Signature=").unwrap().1)
+        .collect();
+    for (button, holds) in [
+        ("Copy summary", "8 of 10 done"),
+        ("Copy as CSV", "d4.bin"),
+        ("Copy as JSON", "d9.bin\","),
+    ] {
+        press(&mut harness, button);
+        harness.step();
+        let copied = copied_texts(&harness).pop().expect("copied");
+        assert!(copied.contains(holds), "{button}: {copied}");
+        for signature in &signatures {
+            assert!(!copied.contains(signature), "{button} holds a signature");
+        }
+    }
+    let csv = {
+        press(&mut harness, "Copy as CSV");
+        harness.step();
+        copied_texts(&harness).pop().unwrap()
+    };
+    assert_eq!(csv.lines().count(), 11, "a header and a line a link: {csv}");
+    let json: serde_json::Value = {
+        press(&mut harness, "Copy as JSON");
+        harness.step();
+        serde_json::from_str(&copied_texts(&harness).pop().unwrap()).unwrap()
+    };
+    assert_eq!(json.as_array().map(Vec::len), Some(10));
+    // Each download names the file it was saved as; the two not saved name none.
+    let saved_as: Vec<Option<&str>> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["file"].as_str())
+        .collect();
+    for (n, file) in saved_as.iter().enumerate() {
+        if n == 4 || n == 7 {
+            assert_eq!(*file, None, "row {n}");
+        } else {
+            assert_eq!(
+                *file,
+                Some(saved.join(format!("d{n}.bin")).to_str().unwrap()),
+                "row {n}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_of_ten_thousand_files_with_unreadable_ones_is_said_and_the_rest_sent() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let pg = Playground::start();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("month");
+    std::fs::create_dir_all(folder.join("logs")).unwrap();
+    for n in 0..10_000 {
+        std::fs::write(folder.join("logs").join(format!("line-{n:05}.log")), "x").unwrap();
+    }
+    write_pattern(&folder.join("invoice-a.pdf"), 4000);
+    write_pattern(&folder.join("invoice-d.pdf"), 5000);
+    // A link to a file that is gone: there, but it cannot be read.
+    std::os::unix::fs::symlink(folder.join("moved.pdf"), folder.join("invoice-b.pdf")).unwrap();
+    // A link back to the folder itself: said, and its files not given twice.
+    std::os::unix::fs::symlink(&folder, folder.join("logs/again")).unwrap();
+    let links: Vec<String> = ["a", "b", "d"]
+        .iter()
+        .map(|n| pg.sign_v4(Method::Put, &format!("inbox/invoice-{n}.pdf"), HOUR))
+        .collect();
+    let mut harness = window_with(&runtime, settings(Language::ENGLISH, false), None);
+    paste(&mut harness, &links.join("\n"));
+    wait_for_text(&mut harness, "3 links: 0 cannot work");
+    drop_on(&mut harness, &[&folder]);
+    // The unreadable file is said in its row before anything is sent, and not counted.
+    wait_for_text(&mut harness, "Upload all (2)");
+    assert!(shows(&harness, "Queue: 3 rows (10003 files, 3 links)"));
+    assert!(shows(&harness, "10000 files have no link and are not sent"));
+    assert!(shows(&harness, "it leads back to a folder already read"));
+    assert!(shows(
+        &harness,
+        "this file cannot be read, so it is not sent"
+    ));
+    // A file removed after it was matched, before its turn: said in its row, not sent.
+    std::fs::remove_file(folder.join("invoice-d.pdf")).unwrap();
+    press(&mut harness, "Upload all (2)");
+    wait_until(&mut harness, "the queue ends", |h| shows(h, "1 of 3 done"));
+    assert!(same_bytes(
+        &folder.join("invoice-a.pdf"),
+        &pg.object_path("inbox/invoice-a.pdf")
+    ));
+    assert!(!pg.object_path("inbox/invoice-b.pdf").exists());
+    assert!(!pg.object_path("inbox/invoice-d.pdf").exists());
+    let signatures = links.iter().map(|l| l.rsplit_once('=').unwrap().1);
+    press(&mut harness, "Copy summary");
+    harness.step();
+    let summary = copied_texts(&harness).pop().unwrap();
+    // Counted as the terminal counts them: the unreadable one not sent, the removed one failed.
+    assert!(
+        summary.starts_with("1 of 3 done · 1 failed · 1 not sent"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "invoice-b.pdf · playground/inbox/invoice-b.pdf · not sent · this file cannot be read"
+        ),
+        "{summary}"
+    );
+    for signature in signatures {
+        assert!(!summary.contains(signature));
+    }
 }

@@ -6,6 +6,7 @@
 mod playground;
 mod support;
 
+mod accessible;
 mod azure_blocks;
 mod batch;
 mod cli;

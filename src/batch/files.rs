@@ -2,6 +2,7 @@
 //! recursively), hidden files and folders left out and counted, and what could not be read
 //! kept with its reason so that it is said in its row and never sent.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The most files one batch takes from folders; a folder with more is cut there and the cut
@@ -38,9 +39,14 @@ pub struct Files {
 /// The files of `paths`: files as given, folders walked.
 pub fn gather(paths: &[PathBuf]) -> Files {
     let mut files = Files::default();
+    let mut seen = HashSet::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut Vec::new(), &mut files),
+            Ok(meta) if meta.is_dir() => {
+                if first_visit(path, &mut seen, &mut files) {
+                    walk(path, &mut Vec::new(), &mut seen, &mut files)
+                }
+            }
             Ok(meta) => files.entries.push(entry(path, Vec::new(), Ok(meta.len()))),
             Err(e) => files
                 .entries
@@ -65,7 +71,22 @@ fn entry(path: &Path, folders: Vec<String>, size: Result<u64, String>) -> FileEn
     }
 }
 
-fn walk(folder: &Path, under: &mut Vec<String>, files: &mut Files) {
+/// Whether `folder` is walked for the first time; a folder reached again (a link back to a
+/// folder above it, or given twice) is said once and not walked again, so no file is given
+/// twice and a loop ends.
+fn first_visit(folder: &Path, seen: &mut HashSet<PathBuf>, files: &mut Files) -> bool {
+    let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_owned());
+    if seen.insert(real) {
+        return true;
+    }
+    files.unreadable_folders.push((
+        folder.to_owned(),
+        crate::text::tr(crate::text::T::BatchFolderAgain).to_owned(),
+    ));
+    false
+}
+
+fn walk(folder: &Path, under: &mut Vec<String>, seen: &mut HashSet<PathBuf>, files: &mut Files) {
     let read = std::fs::read_dir(folder).and_then(|entries| entries.collect::<Result<Vec<_>, _>>());
     let mut entries = match read {
         Ok(entries) => entries,
@@ -91,9 +112,11 @@ fn walk(folder: &Path, under: &mut Vec<String>, files: &mut Files) {
         }
         match meta {
             Ok(meta) if meta.is_dir() => {
-                under.push(name);
-                walk(&path, under, files);
-                under.pop();
+                if first_visit(&path, seen, files) {
+                    under.push(name);
+                    walk(&path, under, seen, files);
+                    under.pop();
+                }
             }
             Ok(meta) if meta.is_file() => {
                 files
@@ -149,5 +172,32 @@ mod tests {
         assert_eq!(files.hidden, 2);
         assert!(files.entries[3].size.is_err());
         assert!(!files.cut);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_back_to_a_folder_above_is_said_and_not_walked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("scans");
+        std::fs::create_dir_all(root.join("inner")).unwrap();
+        std::fs::write(root.join("a.pdf"), "1").unwrap();
+        std::fs::write(root.join("inner/b.pdf"), "2").unwrap();
+        std::os::unix::fs::symlink(&root, root.join("inner/up")).unwrap();
+        // A link to a file that is gone: unreadable, kept to be said in its row.
+        std::os::unix::fs::symlink(root.join("gone.pdf"), root.join("c.pdf")).unwrap();
+        // The same folder given twice.
+        let files = gather(&[root.clone(), root.clone()]);
+        let names: Vec<_> = files.entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a.pdf", "c.pdf", "b.pdf"]);
+        assert!(
+            files.entries[1].size.is_err(),
+            "the broken link cannot be read"
+        );
+        let again: Vec<_> = files
+            .unreadable_folders
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect();
+        assert_eq!(again, [root.join("inner/up"), root.clone()]);
     }
 }

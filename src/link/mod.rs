@@ -81,14 +81,15 @@ pub enum Addressing {
     Path,
 }
 
-/// The operation a link was made for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// The operation a link was made for (an upload when nothing says).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum Operation {
     /// Download (HTTP GET).
     #[serde(rename = "GET")]
     Get,
     /// Upload (HTTP PUT).
     #[serde(rename = "PUT")]
+    #[default]
     Put,
 }
 

@@ -580,6 +580,17 @@ ids! {
     QueueChecking,
     SettingsQueueAtOnce,
     QueueClearList,
+    QueueChooseOperation,
+    QueueCancelRow,
+    QueueModeUpload,
+    QueueModeDownload,
+    QueueSave,
+    QueueSaveTable,
+    ExportSaved,
+    ExportSavedNoDialog,
+    ExportFailed,
+    BatchFolderAgain,
+    QueueFileUnreadable,
 }
 
 /// The text of `id` in the current language (English when that language lacks it).

@@ -149,6 +149,9 @@ impl PresignDeskApp {
                 Effect::CheckLinks { client, links } => {
                     background::check_links(runtime, client, links)
                 }
+                Effect::SaveExport { export, folder } => {
+                    background::save_export(runtime, export, folder)
+                }
             }
         }
     }
@@ -182,6 +185,10 @@ impl PresignDeskApp {
             findings.extend(skew);
         }
         super::set_reporting(&ctx, self.chrome.report.is_some());
+        // The window's name for screen readers, as its title bar says it.
+        ctx.accesskit_node_builder(egui::accesskit_root_id(), |root| {
+            root.set_label(tr(T::AppTitle));
+        });
 
         egui::Panel::top("top-bar").show(ui, |ui| {
             top_bar::top_bar_ui(ui, &self.state.settings, self.language(), &mut commands);
@@ -237,6 +244,7 @@ impl PresignDeskApp {
         }
         self.chrome.flush_requests(&ctx);
         if let Some(report) = &mut self.chrome.report {
+            report.frame_drawn();
             for (name, rect) in super::reported_controls(&ctx) {
                 report.control(&name, rect, ctx.pixels_per_point());
             }
@@ -291,7 +299,14 @@ impl PresignDeskApp {
             ui.add_space(8.0);
             let link = form.link.as_ref().ok();
             if link.is_some_and(|l| l.operation.is_none()) {
-                file_panel::operation_ui(ui, T::ChooseOperation, operation, false, commands);
+                file_panel::operation_ui(
+                    ui,
+                    T::ChooseOperation,
+                    [T::ModeUpload, T::ModeDownload],
+                    operation,
+                    Command::OperationChosen,
+                    commands,
+                );
                 ui.add_space(4.0);
             }
             match operation {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::prepare::{DestinationState, FileState};
+use crate::text::{T, fill};
 use crate::transfer::{self, CancellationToken, Outcome, Plan, Progress, Reporter, TransferEvent};
 
 /// A dialog that returns faster than this without a choice most likely could not open at all
@@ -69,6 +70,8 @@ pub enum Message {
         result: crate::queue::ItemResult,
         /// The result or the cause, in one line.
         reason: String,
+        /// Where a download was saved.
+        saved_to: Option<PathBuf>,
     },
     /// The safe check of a link of the queue's list answered (its place in the list, from 1).
     LinkChecked(usize, crate::queue::Checked),
@@ -76,6 +79,8 @@ pub enum Message {
     SettingsNotSaved(String),
     /// A file or folder could not be opened with the system's program; why.
     OpenFailed(String),
+    /// A table was saved, or could not be: the words that say where or why.
+    ExportSaved(String),
 }
 
 /// What a dialog gave back.
@@ -297,6 +302,51 @@ pub fn find_free_name(runtime: &Runtime, folder: String, name: String) {
     });
 }
 
+/// Asks where to save `export` (CSV or JSON, by the name chosen) and saves it there; where no
+/// save dialog can open, saves it as CSV in `folder` under a name that replaces nothing.
+pub fn save_export(runtime: &Runtime, export: crate::queue::Export, folder: PathBuf) {
+    let mailbox = runtime.mailbox.clone();
+    let language = crate::text::language::current();
+    runtime.handle.spawn(async move {
+        let started = Instant::now();
+        let mut dialog = rfd::AsyncFileDialog::new()
+            .set_file_name(format!("{}.csv", export.stem))
+            .add_filter("CSV", &["csv"])
+            .add_filter("JSON", &["json"]);
+        if folder.is_dir() {
+            dialog = dialog.set_directory(&folder);
+        }
+        let chosen = dialog.save_file().await.map(|h| h.path().to_owned());
+        let unavailable = chosen.is_none() && started.elapsed() < DIALOG_UNAVAILABLE_WITHIN;
+        if chosen.is_none() && !unavailable {
+            return; // Closed without choosing.
+        }
+        let said = tokio::task::spawn_blocking(move || {
+            crate::text::language::set_thread_language(language);
+            let (saved, key) = match &chosen {
+                Some(path) => (export.save_as(path), T::ExportSaved),
+                None => (export.save_new_in(&folder), T::ExportSavedNoDialog),
+            };
+            match saved {
+                Ok(path) => fill(key, &[("path", &path.display().to_string())]),
+                Err(e) => fill(
+                    T::ExportFailed,
+                    &[
+                        (
+                            "path",
+                            &chosen.as_deref().unwrap_or(&folder).display().to_string(),
+                        ),
+                        ("reason", &e.to_string()),
+                    ],
+                ),
+            }
+        })
+        .await
+        .unwrap_or_default();
+        mailbox.post(Message::ExportSaved(said));
+    });
+}
+
 /// Opens the file chooser (or the folder chooser) without blocking the window.
 pub fn pick(runtime: &Runtime, folder: bool, start_in: Option<PathBuf>) {
     let mailbox = runtime.mailbox.clone();
@@ -408,7 +458,9 @@ pub fn check_link(runtime: &Runtime, client: reqwest::Client, url: crate::secret
 /// Walks the files and folders given for the queue, off the UI thread.
 pub fn gather_files(runtime: &Runtime, paths: Vec<PathBuf>) {
     let mailbox = runtime.mailbox.clone();
+    let language = crate::text::language::current();
     runtime.handle.spawn_blocking(move || {
+        crate::text::language::set_thread_language(language);
         mailbox.post(Message::FilesGathered(crate::batch::gather(&paths)));
     });
 }
@@ -438,10 +490,15 @@ pub fn run_queue_row(
         let finished = handle.block_on(crate::queue::run_item(
             &how, &client, &cancel, &item, report,
         ));
+        let saved_to = match &finished.outcome {
+            Some(Outcome::Succeeded(success)) => success.saved_to.clone(),
+            _ => None,
+        };
         mailbox.post(Message::QueueRowEnded {
             row,
             result: finished.result,
             reason: finished.reason,
+            saved_to,
         });
     });
 }

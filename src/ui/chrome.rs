@@ -59,6 +59,8 @@ pub struct Report {
     pub transfer_started: Option<Instant>,
     /// The controls reported, with the place last reported.
     controls: BTreeMap<String, [i32; 4]>,
+    /// Frames drawn so far: each is said, so a script counts the repaints of an idle window.
+    pub frames: u64,
 }
 
 impl Report {
@@ -68,7 +70,14 @@ impl Report {
             first_frame: Some(started),
             transfer_started: None,
             controls: BTreeMap::new(),
+            frames: 0,
         }
+    }
+
+    /// Says that one more frame was drawn.
+    pub fn frame_drawn(&mut self) {
+        self.frames += 1;
+        eprintln!("frame {} drawn", self.frames);
     }
 
     /// Says where the control named `name` is (in pixels), when it moved.

@@ -83,6 +83,11 @@ pub(super) enum Effect {
         client: reqwest::Client,
         links: Vec<(usize, String)>,
     },
+    /// A table saved through the save dialog (in `folder` when none can open).
+    SaveExport {
+        export: crate::queue::Export,
+        folder: PathBuf,
+    },
 }
 
 impl PresignDeskApp {
@@ -167,12 +172,17 @@ pub(super) fn step(parts: &mut Parts, command: Command) -> Vec<Effect> {
             }
         }
         Command::QueueLinkChosen { row, link } => session.queue.choose_link(row, link),
+        Command::QueueOperationChosen(operation) => session.queue.choose_operation(operation),
+        Command::QueueSave(saved) => fx.push(Effect::SaveExport {
+            export: session.queue.export(saved, jiff::Timestamp::now()),
+            folder: crate::prepare::file_path(&form.download.folder),
+        }),
         Command::QueueStart => queue_start(state, form, session, chrome, client, &mut fx),
         Command::QueueCancel(row) => queue_cancel(&mut session.queue, row),
         Command::QueueRetryFailed => {
             if !session.queue.running {
-                for row in session.queue.rows.iter_mut().filter(|r| r.failed()) {
-                    row.status = super::queue::RowStatus::Waiting;
+                for at in session.queue.retriable(jiff::Timestamp::now()) {
+                    session.queue.rows[at].status = super::queue::RowStatus::Waiting;
                 }
                 queue_start(state, form, session, chrome, client, &mut fx);
             }
@@ -399,9 +409,13 @@ pub(super) fn received(
             row,
             result,
             reason,
+            saved_to,
         } => {
             if let Some(r) = session.queue.rows.get_mut(row) {
                 r.status = super::queue::RowStatus::Ended { result, reason };
+                if saved_to.is_some() {
+                    r.saved_to = saved_to;
+                }
                 r.progress = None;
                 r.cancel = None;
             }
@@ -420,6 +434,7 @@ pub(super) fn received(
         }
         Message::SettingsNotSaved(reason) => state.save_failed(&reason),
         Message::OpenFailed(reason) => chrome.note(reason, None),
+        Message::ExportSaved(said) => chrome.note(said, None),
         Message::FreeName(name) => {
             form.free_name(name);
             return Some(Command::DestinationEdited);
@@ -574,10 +589,11 @@ fn queue_pump(
         if queue.rows[at].status != RowStatus::Waiting {
             continue;
         }
-        if let Some(blocked) = queue.rows[at].blocked {
+        if queue.rows[at].blocked.is_some() {
+            let reason = queue.result_words(at);
             queue.rows[at].status = RowStatus::Ended {
                 result: crate::queue::ItemResult::NotSent,
-                reason: blocked.words().to_owned(),
+                reason,
             };
             continue;
         }

@@ -257,7 +257,14 @@ pub fn choices_ui(
     commands: &mut Vec<Command>,
 ) {
     if link.as_ref().is_ok_and(|l| l.operation.is_some()) {
-        super::file_panel::operation_ui(ui, T::OperationOverride, operation, true, commands);
+        super::file_panel::operation_ui(
+            ui,
+            T::OperationOverride,
+            [T::ModeUpload, T::ModeDownload],
+            operation,
+            Command::OperationOverridden,
+            commands,
+        );
     }
     if operation != Operation::Put {
         return;

@@ -8,27 +8,22 @@ use crate::prepare::{DownloadForm, FileState, UploadForm};
 use crate::present;
 use crate::text::{T, fill, tr};
 
-/// Upload or download: asked under `question` when the link does not say which, and offered
-/// in the details as an override (`overriding`) when it does.
+/// Upload or download: asked under `question` when the link (or a queue's links) does not say
+/// which, and offered in the details as an override when it does; `[upload, download]` name
+/// the choices and `chosen` is the command a choice gives.
 pub fn operation_ui(
     ui: &mut egui::Ui,
     question: T,
+    [upload, download]: [T; 2],
     operation: Operation,
-    overriding: bool,
+    chosen: fn(Operation) -> Command,
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.label(tr(question));
-        for (choice, label) in [
-            (Operation::Put, T::ModeUpload),
-            (Operation::Get, T::ModeDownload),
-        ] {
+        for (choice, label) in [(Operation::Put, upload), (Operation::Get, download)] {
             if ui.radio(operation == choice, tr(label)).clicked() {
-                commands.push(if overriding {
-                    Command::OperationOverridden(choice)
-                } else {
-                    Command::OperationChosen(choice)
-                });
+                commands.push(chosen(choice));
             }
         }
     });

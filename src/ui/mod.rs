@@ -29,6 +29,15 @@ use crate::link::Operation;
 use crate::settings::{Settings, Theme};
 use crate::text::{Language, T, tr};
 
+/// Which table the queue saves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// A row a file: where it went and how it ended.
+    Results,
+    /// A row a link: what it is and whether it can work.
+    Links,
+}
+
 /// Something the person asked for while the window was drawn; applied once drawing is done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -50,6 +59,10 @@ pub enum Command {
     FileChosen(PathBuf),
     /// Several files or folders were dropped: the queue takes them.
     FilesChosen(Vec<PathBuf>),
+    /// What the queue's links that do not say are for.
+    QueueOperationChosen(Operation),
+    /// Save the queue's results (or the table of its links) to a file, as CSV or JSON.
+    QueueSave(Saved),
     /// The person chose which link of the list a row's file goes through (`None`: none).
     QueueLinkChosen {
         /// The row.

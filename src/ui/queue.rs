@@ -38,6 +38,8 @@ pub enum Blocked {
     NoFile,
     /// A file no link was chosen for.
     NoLink,
+    /// A file that cannot be read (gone, a broken link, no permission).
+    Unreadable,
 }
 
 impl Blocked {
@@ -46,6 +48,7 @@ impl Blocked {
         tr(match self {
             Blocked::NoFile => T::BatchNoFileForLink,
             Blocked::NoLink => T::QueueNoLinkForFile,
+            Blocked::Unreadable => T::QueueFileUnreadable,
         })
     }
 }
@@ -61,6 +64,8 @@ pub struct Row {
     pub matched_by: Option<MatchedBy>,
     /// Where a download goes.
     pub destination: Option<PathBuf>,
+    /// Where a download was saved, once it was.
+    pub saved_to: Option<PathBuf>,
     /// Why the row cannot be sent, known before anything is.
     pub blocked: Option<Blocked>,
     /// How far it is.
@@ -78,6 +83,7 @@ impl Row {
             link,
             matched_by,
             destination: None,
+            saved_to: None,
             blocked: None,
             status: RowStatus::Waiting,
             progress: None,
@@ -124,6 +130,9 @@ pub struct Queue {
     pub started: Option<std::time::Instant>,
     /// The language the table's words are in.
     pub table_language: Option<crate::text::Language>,
+    /// What links that do not say what they are for are used for (the person's choice):
+    /// uploads unless told.
+    pub chosen: Operation,
 }
 
 impl Queue {
@@ -141,19 +150,53 @@ impl Queue {
             .count()
     }
 
+    /// The rows that ended other than done and that "Retry the failed ones" sends again: not
+    /// a row known not to be sendable (an unreadable file) or whose link has expired by `now`.
+    pub fn retriable(&self, now: Timestamp) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&at| {
+                let r = &self.rows[at];
+                r.failed()
+                    && r.blocked.is_none()
+                    && !self.link(at).is_some_and(|l| l.is_expired(now))
+            })
+            .collect()
+    }
+
     /// Whether there are rows to send: a form or upload links with files, or download links.
     pub fn has_rows(&self) -> bool {
         self.downloads() || !self.files.entries.is_empty()
     }
 
-    /// Whether the rows are downloads: every link of the list says it was made for one.
+    /// Whether the rows are downloads: every link of the list says it was made for one, or
+    /// says nothing and the person chose downloads.
     pub fn downloads(&self) -> bool {
         self.form.is_none()
             && !self.parsed.is_empty()
             && self.parsed.iter().all(|l| {
                 l.as_ref()
-                    .is_some_and(|l| l.operation == Some(Operation::Get))
+                    .is_some_and(|l| l.operation.unwrap_or(self.chosen) == Operation::Get)
             })
+    }
+
+    /// Whether the person must say what the links are for: some do not say, and none says it
+    /// is for an upload (a list that names uploads is uploads).
+    pub fn asks_operation(&self) -> bool {
+        self.form.is_none()
+            && self.parsed.iter().flatten().any(|l| l.operation.is_none())
+            && !self
+                .parsed
+                .iter()
+                .flatten()
+                .any(|l| l.operation == Some(Operation::Put))
+    }
+
+    /// Links that do not say what they are for are for `operation`; the rows again.
+    pub fn choose_operation(&mut self, operation: Operation) {
+        if !self.running && self.chosen != operation {
+            self.chosen = operation;
+            self.rematch();
+        }
     }
 
     /// The links of a list (or none), the form when the field holds one; the rows again.
@@ -210,6 +253,9 @@ impl Queue {
             self.rows = (0..self.files.entries.len())
                 .map(|f| Row::new(Some(f), None, Some(MatchedBy::Given)))
                 .collect();
+            for at in 0..self.rows.len() {
+                self.rows[at].blocked = self.unreadable(&self.rows[at]);
+            }
             return;
         }
         if self.downloads() {
@@ -244,6 +290,9 @@ impl Queue {
             rows.push(row);
         }
         rows.sort_by_key(|r| r.link);
+        for row in &mut rows {
+            row.blocked = row.blocked.or(self.unreadable(row));
+        }
         self.rows = rows;
         self.same_name = matching.same_name;
         self.files_left = matching.files_left;
@@ -263,11 +312,12 @@ impl Queue {
         {
             self.rows[other].link = mine;
             self.rows[other].matched_by = Some(MatchedBy::Given);
-            self.rows[other].blocked = unblocked(&self.rows[other]);
+            self.rows[other].blocked =
+                unblocked(&self.rows[other]).or(self.unreadable(&self.rows[other]));
         }
         self.rows[row].link = link;
         self.rows[row].matched_by = Some(MatchedBy::Given);
-        self.rows[row].blocked = unblocked(&self.rows[row]);
+        self.rows[row].blocked = unblocked(&self.rows[row]).or(self.unreadable(&self.rows[row]));
     }
 
     /// The item of row `row`, to send; `folder` is where downloads go.
@@ -283,7 +333,7 @@ impl Queue {
         let same_output =
             name(row).is_some_and(|mine| (0..row).any(|at| name(at).as_ref() == Some(&mine)));
         let size = match (r.blocked, file) {
-            (Some(blocked), _) => Err(blocked.words().to_owned()),
+            (Some(_), _) => Err(self.result_words(row)),
             _ if same_output => Err(tr(T::BatchSameOutput).to_owned()),
             (None, Some(entry)) => entry.size.clone(),
             (None, None) => Ok(0),
@@ -342,6 +392,37 @@ impl Queue {
             .min()
     }
 
+    /// The results (a row a file) or the table of the links, to save.
+    pub fn export(&self, saved: super::Saved, now: Timestamp) -> crate::queue::Export {
+        let day = now.strftime("%Y-%m-%d");
+        match saved {
+            super::Saved::Results => crate::queue::Export {
+                stem: format!("presigndesk-queue-{day}"),
+                csv: self.to_csv(),
+                json: self.to_json(),
+            },
+            super::Saved::Links => crate::queue::Export {
+                stem: format!("presigndesk-links-{day}"),
+                csv: batch::table::to_csv(&self.table),
+                json: serde_json::to_string_pretty(&self.table).unwrap_or_default(),
+            },
+        }
+    }
+
+    /// Whether `row`'s file cannot be read, known when it was given.
+    fn unreadable(&self, row: &Row) -> Option<Blocked> {
+        row.file
+            .is_some_and(|f| self.files.entries[f].size.is_err())
+            .then_some(Blocked::Unreadable)
+    }
+
+    /// The file row `row` sends, or the file its download was saved as.
+    pub fn file_path(&self, row: usize) -> Option<&Path> {
+        self.file(row)
+            .map(|f| f.path.as_path())
+            .or(self.rows[row].saved_to.as_deref())
+    }
+
     /// The file of row `row`.
     pub fn file(&self, row: usize) -> Option<&FileEntry> {
         self.rows[row].file.map(|f| &self.files.entries[f])
@@ -362,10 +443,10 @@ impl Queue {
                 RowStatus::Running => totals.running += 1,
                 RowStatus::Ended { result, .. } => {
                     totals.ended += 1;
-                    if *result == ItemResult::Succeeded {
-                        totals.done += 1;
-                    } else {
-                        totals.failed += 1;
+                    match result {
+                        ItemResult::Succeeded => totals.done += 1,
+                        ItemResult::Refused | ItemResult::Failed => totals.failed += 1,
+                        ItemResult::NotSent | ItemResult::Cancelled => totals.not_sent += 1,
                     }
                 }
             }
@@ -400,14 +481,19 @@ impl Queue {
                 ("done", &totals.done.to_string()),
                 ("total", &self.rows.len().to_string()),
                 ("failed", &totals.failed.to_string()),
-                ("not_sent", &(self.rows.len() - totals.ended).to_string()),
+                (
+                    "not_sent",
+                    &(totals.not_sent + self.rows.len() - totals.ended).to_string(),
+                ),
             ],
         );
         out.push('\n');
         for at in 0..self.rows.len() {
             out.push_str(&format!(
                 "{} · {} · {} · {}\n",
-                self.file(at).map_or("—", |f| f.name.as_str()),
+                self.file_path(at)
+                    .and_then(|p| p.file_name())
+                    .map_or_else(|| "—".into(), |n| n.to_string_lossy()),
                 self.target(at),
                 self.status_words(at),
                 self.result_words(at)
@@ -422,7 +508,8 @@ impl Queue {
         for at in 0..self.rows.len() {
             let file = self.file(at);
             out.push_str(&batch::table::csv_line(&[
-                file.map(|f| f.path.display().to_string())
+                self.file_path(at)
+                    .map(|p| p.display().to_string())
                     .unwrap_or_default(),
                 file.and_then(|f| f.size.clone().ok())
                     .map(|s| s.to_string())
@@ -441,7 +528,7 @@ impl Queue {
             .map(|at| {
                 let file = self.file(at);
                 serde_json::json!({
-                    "file": file.map(|f| f.path.display().to_string()),
+                    "file": self.file_path(at).map(|p| p.display().to_string()),
                     "size": file.and_then(|f| f.size.clone().ok()),
                     "target": self.target(at),
                     "link": self.link(at).map(PresignedLink::redacted),
@@ -484,6 +571,13 @@ impl Queue {
         let r = &self.rows[row];
         match (&r.status, &r.blocked) {
             (RowStatus::Ended { reason, .. }, _) => reason.clone(),
+            (_, Some(Blocked::Unreadable)) => {
+                let reason = self
+                    .file(row)
+                    .and_then(|f| f.size.as_ref().err().cloned())
+                    .unwrap_or_default();
+                format!("{}: {reason}", Blocked::Unreadable.words())
+            }
             (_, Some(blocked)) => blocked.words().to_owned(),
             _ => match r.matched_by {
                 Some(MatchedBy::Order) => tr(T::QueueByOrder).to_owned(),
@@ -513,8 +607,10 @@ pub struct Totals {
     pub ended: usize,
     /// Rows done.
     pub done: usize,
-    /// Rows ended other than done.
+    /// Rows refused or failed (as the terminal counts them).
     pub failed: usize,
+    /// Rows ended without being sent, or cancelled.
+    pub not_sent: usize,
     /// Bytes of every row.
     pub bytes_total: u64,
     /// Bytes moved.

@@ -35,6 +35,22 @@ pub fn queue_ui(
         ],
     ));
     notes_ui(ui, queue);
+    if queue.asks_operation() {
+        ui.add_enabled_ui(!queue.running, |ui| {
+            super::file_panel::operation_ui(
+                ui,
+                T::QueueChooseOperation,
+                [T::QueueModeUpload, T::QueueModeDownload],
+                if queue.downloads() {
+                    crate::link::Operation::Get
+                } else {
+                    crate::link::Operation::Put
+                },
+                Command::QueueOperationChosen,
+                commands,
+            );
+        });
+    }
     if queue.downloads() {
         ui.add_enabled_ui(!queue.running, |ui| {
             ui.horizontal(|ui| {
@@ -58,7 +74,7 @@ pub fn queue_ui(
         return;
     }
     ui.add_space(6.0);
-    actions_ui(ui, queue, folder, commands);
+    actions_ui(ui, queue, folder, now, commands);
     progress_ui(ui, queue);
     ui.add_space(6.0);
     rows_ui(ui, queue, now, commands);
@@ -88,6 +104,11 @@ pub fn queue_ui(
             chrome,
             commands,
         );
+        let save = ui.button(tr(T::QueueSave));
+        report_control(ui, tr(T::QueueSave), &save);
+        if save.clicked() {
+            commands.push(Command::QueueSave(super::Saved::Results));
+        }
     });
     if queue.links.len() > 1 {
         ui.add_space(10.0);
@@ -177,7 +198,13 @@ fn notes_ui(ui: &mut egui::Ui, queue: &Queue) {
 }
 
 /// The button for all, Cancel all, Retry the failed ones, Forget the files.
-fn actions_ui(ui: &mut egui::Ui, queue: &Queue, folder: &str, commands: &mut Vec<Command>) {
+fn actions_ui(
+    ui: &mut egui::Ui,
+    queue: &Queue,
+    folder: &str,
+    now: Timestamp,
+    commands: &mut Vec<Command>,
+) {
     let totals = queue.totals();
     ui.horizontal_wrapped(|ui| {
         if queue.running {
@@ -203,10 +230,11 @@ fn actions_ui(ui: &mut egui::Ui, queue: &Queue, folder: &str, commands: &mut Vec
         if start.clicked() {
             commands.push(Command::QueueStart);
         }
-        if totals.failed > 0 {
+        let retried = queue.retriable(now).len();
+        if retried > 0 {
             let retry = ui.button(fill(
                 T::QueueRetryFailed,
-                &[("count", &totals.failed.to_string())],
+                &[("count", &retried.to_string())],
             ));
             report_control(ui, tr(T::QueueRetryFailedName), &retry);
             if retry.clicked() {
@@ -254,6 +282,7 @@ fn progress_ui(ui: &mut egui::Ui, queue: &Queue) {
             ("done", &totals.done.to_string()),
             ("total", &queue.rows.len().to_string()),
             ("failed", &totals.failed.to_string()),
+            ("not_sent", &totals.not_sent.to_string()),
             ("bytes_done", &format::bytes(totals.bytes_done)),
             ("bytes_total", &format::bytes(totals.bytes_total)),
             ("left", &left),
@@ -305,7 +334,13 @@ fn row_ui(
 ) {
     let row = &queue.rows[at];
     let file = queue.file(at);
-    ui.label(file.map_or_else(|| "—".to_owned(), |f| f.name.clone()));
+    // The file sent, or the one a download was saved as.
+    ui.label(
+        queue
+            .file_path(at)
+            .and_then(|p| p.file_name())
+            .map_or_else(|| "—".to_owned(), |n| n.to_string_lossy().into_owned()),
+    );
     ui.label(
         file.and_then(|f| f.size.clone().ok())
             .map(format::bytes)
@@ -384,7 +419,20 @@ fn row_ui(
     ui.horizontal(|ui| {
         ui.colored_label(tone_color(ui, tone), queue.status_words(at));
         if row.status == RowStatus::Running {
-            let cancel = ui.small_button(tr(T::Cancel));
+            // Named for its file: a screen reader tells one row's Cancel from another's.
+            let name = file
+                .map(|f| f.name.clone())
+                .unwrap_or_else(|| queue.target(at));
+            let cancel = ui
+                .small_button(tr(T::Cancel))
+                .on_hover_text(fill(T::QueueCancelRow, &[("file", &name)]));
+            cancel.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::Role::Button,
+                    true,
+                    fill(T::QueueCancelRow, &[("file", &name)]),
+                )
+            });
             if cancel.clicked() {
                 commands.push(Command::QueueCancel(Some(at)));
             }
@@ -435,6 +483,11 @@ fn links_ui(
             chrome,
             commands,
         );
+        let save = ui.button(tr(T::QueueSaveTable));
+        report_control(ui, tr(T::QueueSaveTable), &save);
+        if save.clicked() {
+            commands.push(Command::QueueSave(super::Saved::Links));
+        }
     });
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     egui::ScrollArea::vertical()
