@@ -14,9 +14,10 @@ use presign_desk::ui::PresignDeskApp;
 
 use crate::playground::{Method, Playground};
 use crate::support::window::{
-    choose_file, choose_file_ja, paste, press, settings, wait_for_text, wait_until, window_with,
+    choose_file, choose_file_ja, drop_on, paste, press, settings, wait_for_text, wait_until,
+    window_with,
 };
-use crate::support::write_pattern;
+use crate::support::{write_pattern, wrong_signature};
 
 const HOUR: Duration = Duration::from_secs(3600);
 
@@ -84,15 +85,6 @@ fn every_control_is_named(harness: &Harness<'_, PresignDeskApp>, screen: &str) -
     found
 }
 
-fn wrong(link: &str) -> String {
-    let (head, signature) = link.rsplit_once("X-Amz-Signature=").unwrap();
-    let flipped: String = signature
-        .chars()
-        .map(|c| if c == '0' { '1' } else { '0' })
-        .collect();
-    format!("{head}X-Amz-Signature={flipped}")
-}
-
 #[test]
 fn every_control_of_every_screen_has_a_name_and_a_role() {
     for language in [Language::ENGLISH, Language::JAPANESE] {
@@ -110,7 +102,7 @@ fn every_control_of_every_screen_has_a_name_and_a_role() {
 
         // An upload ready: a link and a file.
         let link = pg.sign_v4(Method::Put, "inbox/report.pdf", HOUR);
-        paste(&mut harness, &wrong(&link));
+        paste(&mut harness, &wrong_signature(&link));
         if en {
             choose_file(&mut harness, &file);
         } else {
@@ -146,17 +138,13 @@ fn every_control_of_every_screen_has_a_name_and_a_role() {
             let name = format!("part-{n}.bin");
             write_pattern(&folder.join(&name), 2000 + n);
             let link = pg.sign_v4(Method::Put, &format!("batch/{name}"), HOUR);
-            links.push(if n == 1 { wrong(&link) } else { link });
+            links.push(if n == 1 { wrong_signature(&link) } else { link });
         }
         let mut harness = window_with(&runtime, settings(language, true), None);
         paste(&mut harness, &links.join("\n"));
         harness.run();
         every_control_is_named(&harness, "a list of links");
-        harness
-            .input_mut()
-            .dropped_files
-            .push(std::sync::Arc::new(Dropped(folder.clone())));
-        harness.run();
+        drop_on(&mut harness, &[&folder]);
         let upload_all = if en {
             "Upload all (3)"
         } else {
@@ -246,18 +234,5 @@ fn every_control_of_every_screen_has_a_name_and_a_role() {
         wait_until(&mut harness, "the queue cancelled", |h| {
             h.query_by_label(cancel_all).is_none()
         });
-    }
-}
-
-#[derive(Debug)]
-struct Dropped(std::path::PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::multipart::presign_desk;
 use crate::playground::{Method, Playground};
-use crate::support::{same_bytes, write_pattern};
+use crate::support::{same_bytes, write_pattern, wrong_signature};
 
 const HOUR: Duration = Duration::from_secs(3600);
 
@@ -20,16 +20,6 @@ fn assert_no_secret(links: &[String], text: &str) {
         };
         assert!(!text.contains(signature), "a signature in {text}");
     }
-}
-
-/// A link whose signature was changed on the way: the storage refuses it.
-fn wrong(link: &str) -> String {
-    let (head, signature) = link.rsplit_once("X-Amz-Signature=").unwrap();
-    let flipped: String = signature
-        .chars()
-        .map(|c| if c == '0' { '1' } else { '0' })
-        .collect();
-    format!("{head}X-Amz-Signature={flipped}")
 }
 
 fn lines(out: &std::process::Output) -> (String, String) {
@@ -128,7 +118,7 @@ fn a_manifest_and_a_list_with_an_expired_and_a_wrong_link_say_each_in_its_line()
         None,
         jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1),
     );
-    links[4] = wrong(&links[4]);
+    links[4] = wrong_signature(&links[4]);
     let manifest = dir.path().join("manifest.csv");
     let rows: Vec<String> = (0..5).map(|n| format!("r{n}.csv,{}", links[n])).collect();
     std::fs::write(&manifest, format!("file,url\n{}\n", rows.join("\n"))).unwrap();
@@ -270,7 +260,7 @@ fn a_folder_goes_through_one_form_and_ten_links_download_to_one_folder() {
         None,
         jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1),
     );
-    links[9] = wrong(&links[9]);
+    links[9] = wrong_signature(&links[9]);
     let list = dir.path().join("downloads.txt");
     std::fs::write(&list, links.join("\n")).unwrap();
     let saved = dir.path().join("saved");
@@ -321,7 +311,7 @@ fn many_links_are_inspected_and_checked_with_the_ones_that_cannot_work_first() {
         None,
         jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2),
     );
-    let changed = wrong(&good);
+    let changed = wrong_signature(&good);
     let cut = good[..good.find("&X-Amz-Signature").unwrap()].to_owned();
     let links = [good.clone(), upload, expired, changed, cut];
     let list = dir.path().join("links.txt");

@@ -3,8 +3,6 @@
 //! form; ten download links to a folder with an expired and a changed one said in their rows;
 //! the queue's controls named for screen readers; in English and Japanese.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use egui_kittest::Harness;
@@ -14,44 +12,11 @@ use presign_desk::ui::PresignDeskApp;
 
 use crate::playground::{Method, Playground};
 use crate::support::window::{
-    copied_texts, paste, press, settings, wait_for_text, wait_until, window_with,
+    copied_texts, drop_on, paste, press, settings, wait_for_text, wait_until, window_with,
 };
-use crate::support::{same_bytes, write_pattern};
+use crate::support::{same_bytes, write_pattern, wrong_signature};
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-/// A file dropped on the window, as the platform hands it over.
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn drop_on(harness: &mut Harness<'_, PresignDeskApp>, paths: &[&Path]) {
-    for path in paths {
-        harness
-            .input_mut()
-            .dropped_files
-            .push(Arc::new(Dropped(path.to_path_buf())));
-    }
-    harness.run();
-}
-
-fn wrong(link: &str) -> String {
-    let (head, signature) = link.rsplit_once("X-Amz-Signature=").unwrap();
-    let flipped: String = signature
-        .chars()
-        .map(|c| if c == '0' { '1' } else { '0' })
-        .collect();
-    format!("{head}X-Amz-Signature={flipped}")
-}
 
 fn shows(harness: &Harness<'_, PresignDeskApp>, text: &str) -> bool {
     harness.query_by_label_contains(text).is_some()
@@ -174,7 +139,7 @@ fn ten_download_links_to_a_folder_with_an_expired_and_a_changed_one_in_their_row
         None,
         jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1),
     );
-    links[7] = wrong(&links[7]);
+    links[7] = wrong_signature(&links[7]);
     let saved = dir.path().join("saved");
     std::fs::create_dir_all(&saved).unwrap();
     let mut harness = window_with(&runtime, settings(Language::ENGLISH, false), None);

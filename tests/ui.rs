@@ -195,20 +195,6 @@ fn the_one_click_fix_sends_again_without_a_file_type() {
     assert_eq!(pg.last_received().header("content-type"), None);
 }
 
-/// A file dropped on the window, as the windowing layer hands it over.
-#[derive(Debug)]
-struct DroppedPath(std::path::PathBuf);
-
-impl egui::DroppedFile for DroppedPath {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
 #[test]
 fn a_file_dropped_anywhere_is_taken_for_upload() {
     let pg = Playground::start();
@@ -229,7 +215,7 @@ fn a_file_dropped_anywhere_is_taken_for_upload() {
     harness
         .input_mut()
         .dropped_files
-        .push(std::sync::Arc::new(DroppedPath(file.clone())));
+        .push(std::sync::Arc::new(Dropped(file.clone())));
     harness.run();
     assert_eq!(
         harness.get_by_label("File path").value().as_deref(),

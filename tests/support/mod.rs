@@ -226,3 +226,13 @@ pub fn presign_desk_in(lang: &str, args: &[&str]) -> std::process::Output {
         .output()
         .expect("the binary runs")
 }
+
+/// `link` with its SigV4 signature changed on the way: the storage refuses it.
+pub fn wrong_signature(link: &str) -> String {
+    let (head, signature) = link.rsplit_once("X-Amz-Signature=").unwrap();
+    let flipped: String = signature
+        .chars()
+        .map(|c| if c == '0' { '1' } else { '0' })
+        .collect();
+    format!("{head}X-Amz-Signature={flipped}")
+}

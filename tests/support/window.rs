@@ -171,3 +171,28 @@ pub fn tab_order(harness: &mut Harness<'_, PresignDeskApp>) -> Vec<String> {
     }
     seen
 }
+
+/// A file or folder dropped on the window, as the windowing layer hands it over.
+#[derive(Debug)]
+pub struct Dropped(pub std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops `paths` on the window at once.
+pub fn drop_on(harness: &mut Harness<'_, PresignDeskApp>, paths: &[&Path]) {
+    for path in paths {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(Dropped(path.to_path_buf())));
+    }
+    harness.run();
+}
