@@ -316,11 +316,11 @@ pub fn save_export(runtime: &Runtime, export: crate::queue::Export, folder: Path
         if folder.is_dir() {
             dialog = dialog.set_directory(&folder);
         }
-        let chosen = dialog.save_file().await.map(|h| h.path().to_owned());
-        let unavailable = chosen.is_none() && started.elapsed() < DIALOG_UNAVAILABLE_WITHIN;
-        if chosen.is_none() && !unavailable {
-            return; // Closed without choosing.
-        }
+        let chosen = match dialog_result(dialog.save_file().await, started) {
+            DialogResult::Chosen(path) => Some(path),
+            DialogResult::Unavailable => None,
+            DialogResult::Closed => return,
+        };
         let said = tokio::task::spawn_blocking(move || {
             crate::text::language::set_thread_language(language);
             let (saved, key) = match &chosen {
@@ -347,6 +347,16 @@ pub fn save_export(runtime: &Runtime, export: crate::queue::Export, folder: Path
     });
 }
 
+/// What a dialog opened at `started` gave back: a choice, or none because it was closed or
+/// because it never opened (it returned at once).
+fn dialog_result(chosen: Option<rfd::FileHandle>, started: Instant) -> DialogResult {
+    match chosen {
+        Some(handle) => DialogResult::Chosen(handle.path().to_owned()),
+        None if started.elapsed() < DIALOG_UNAVAILABLE_WITHIN => DialogResult::Unavailable,
+        None => DialogResult::Closed,
+    }
+}
+
 /// Opens the file chooser (or the folder chooser) without blocking the window.
 pub fn pick(runtime: &Runtime, folder: bool, start_in: Option<PathBuf>) {
     let mailbox = runtime.mailbox.clone();
@@ -361,11 +371,7 @@ pub fn pick(runtime: &Runtime, folder: bool, start_in: Option<PathBuf>) {
         } else {
             dialog.pick_file().await
         };
-        let result = match chosen {
-            Some(handle) => DialogResult::Chosen(handle.path().to_owned()),
-            None if started.elapsed() < DIALOG_UNAVAILABLE_WITHIN => DialogResult::Unavailable,
-            None => DialogResult::Closed,
-        };
+        let result = dialog_result(chosen, started);
         mailbox.post(if folder {
             Message::FolderPicked(result)
         } else {

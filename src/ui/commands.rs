@@ -413,9 +413,7 @@ pub(super) fn received(
         } => {
             if let Some(r) = session.queue.rows.get_mut(row) {
                 r.status = super::queue::RowStatus::Ended { result, reason };
-                if saved_to.is_some() {
-                    r.saved_to = saved_to;
-                }
+                r.saved_to = saved_to;
                 r.progress = None;
                 r.cancel = None;
             }

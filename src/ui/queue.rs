@@ -285,13 +285,11 @@ impl Queue {
             .map(|p| Row::new(Some(p.file), Some(p.link), Some(p.by)))
             .collect();
         for &link in &matching.links_left {
-            let mut row = Row::new(None, Some(link), None);
-            row.blocked = Some(Blocked::NoFile);
-            rows.push(row);
+            rows.push(Row::new(None, Some(link), None));
         }
         rows.sort_by_key(|r| r.link);
         for row in &mut rows {
-            row.blocked = row.blocked.or(self.unreadable(row));
+            row.blocked = self.block(row);
         }
         self.rows = rows;
         self.same_name = matching.same_name;
@@ -312,12 +310,11 @@ impl Queue {
         {
             self.rows[other].link = mine;
             self.rows[other].matched_by = Some(MatchedBy::Given);
-            self.rows[other].blocked =
-                unblocked(&self.rows[other]).or(self.unreadable(&self.rows[other]));
+            self.rows[other].blocked = self.block(&self.rows[other]);
         }
         self.rows[row].link = link;
         self.rows[row].matched_by = Some(MatchedBy::Given);
-        self.rows[row].blocked = unblocked(&self.rows[row]).or(self.unreadable(&self.rows[row]));
+        self.rows[row].blocked = self.block(&self.rows[row]);
     }
 
     /// The item of row `row`, to send; `folder` is where downloads go.
@@ -407,6 +404,11 @@ impl Queue {
                 json: serde_json::to_string_pretty(&self.table).unwrap_or_default(),
             },
         }
+    }
+
+    /// Why a row of a file and a link cannot be sent, known before anything is.
+    fn block(&self, row: &Row) -> Option<Blocked> {
+        unblocked(row).or(self.unreadable(row))
     }
 
     /// Whether `row`'s file cannot be read, known when it was given.

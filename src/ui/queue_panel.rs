@@ -41,11 +41,7 @@ pub fn queue_ui(
                 ui,
                 T::QueueChooseOperation,
                 [T::QueueModeUpload, T::QueueModeDownload],
-                if queue.downloads() {
-                    crate::link::Operation::Get
-                } else {
-                    crate::link::Operation::Put
-                },
+                queue.chosen,
                 Command::QueueOperationChosen,
                 commands,
             );
